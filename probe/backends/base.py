@@ -1,0 +1,159 @@
+"""The backend protocol: two batched methods, nothing engine-specific outside the backend modules.
+
+    generate(requests, sampling) -> list[Sample]     # one engine call for the whole batch
+    score(requests)              -> list[Scored]     # logprobs of given continuations, one engine call
+
+A conversation is a tuple of ``{"role", "content"}`` dicts.  Prompts are rendered to token ids *here*, with the
+model's own tokenizer, so every backend sees exactly the same ids: the chat template when the tokenizer has one,
+otherwise a plain question/answer template for base models.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+Message = dict  # {"role": "system"|"user"|"assistant", "content": str}
+Conversation = tuple  # tuple[Message, ...]
+
+
+@dataclass(frozen=True)
+class TopLogprob:
+    id: int
+    token: str
+    logprob: float
+
+
+@dataclass(frozen=True)
+class TokenLogprob:
+    """One token with its logprob and the top-k alternatives at that position (raw, before temperature)."""
+
+    id: int
+    token: str  # this token's piece of the decoded text: "".join(pieces) == text
+    logprob: float
+    top: tuple[TopLogprob, ...] = ()
+
+
+@dataclass(frozen=True)
+class SamplingSpec:
+    max_tokens: int = 64
+    temperature: float = 0.0  # 0 = greedy
+    top_p: float = 1.0
+    seed: int = 0
+    top_logprobs: int = 20
+
+
+@dataclass(frozen=True)
+class GenerateRequest:
+    messages: Conversation
+    seed: int | None = None  # per-request seed for sampling; None → SamplingSpec.seed
+
+
+@dataclass(frozen=True)
+class ScoreRequest:
+    messages: Conversation  # ends with a user turn; the assistant turn is opened by the template
+    continuation: str
+    continuation_ids: tuple[int, ...] | None = None  # score these exact ids instead of tokenising the text
+
+
+@dataclass(frozen=True)
+class Sample:
+    text: str
+    prompt_token_ids: tuple[int, ...]
+    tokens: tuple[TokenLogprob, ...]
+    finish_reason: str = ""
+
+    @property
+    def token_ids(self) -> tuple[int, ...]:
+        return tuple(t.id for t in self.tokens)
+
+
+@dataclass(frozen=True)
+class Scored:
+    prompt_token_ids: tuple[int, ...]
+    tokens: tuple[TokenLogprob, ...]
+
+    @property
+    def logprob_sum(self) -> float:
+        return float(sum(t.logprob for t in self.tokens))
+
+
+class Backend(Protocol):
+    name: str
+    model_name: str
+    info: dict  # what was measured how: dtype, logprobs_mode, versions, engine settings
+
+    def generate(self, requests: Sequence[GenerateRequest], sampling: SamplingSpec) -> list[Sample]: ...
+
+    def score(self, requests: Sequence[ScoreRequest]) -> list[Scored]: ...
+
+
+@dataclass
+class CallCounter:
+    """Counts engine calls; the protocol's batching contract (T+1 generate calls) is tested against it."""
+
+    generate: int = 0
+    score: int = 0
+    generated_tokens: int = 0
+    scored_requests: int = 0
+    history: list = field(default_factory=list)
+
+
+BASE_TEMPLATE_SYSTEM = "{content}\n\n"
+BASE_TEMPLATE_USER = "Question: {content}\nAnswer:"
+BASE_TEMPLATE_ASSISTANT = " {content}\n\n"
+
+
+def render_prompt(tokenizer, messages: Conversation) -> list[int]:
+    """Token ids of a conversation with the assistant turn opened.
+
+    Chat models: the tokenizer's chat template with ``add_generation_prompt``.  Base models (no template): a plain
+    ``Question: …\\nAnswer:`` transcript, so a pushback reads as the next question about the same topic.
+    """
+    if getattr(tokenizer, "chat_template", None):
+        ids = tokenizer.apply_chat_template(list(messages), add_generation_prompt=True, tokenize=True)
+        if isinstance(ids, dict) or hasattr(ids, "keys"):  # transformers 5 may return a BatchEncoding
+            ids = ids["input_ids"]
+        return list(ids)
+    parts = []
+    for m in messages:
+        tpl = {"system": BASE_TEMPLATE_SYSTEM, "user": BASE_TEMPLATE_USER, "assistant": BASE_TEMPLATE_ASSISTANT}
+        parts.append(tpl[m["role"]].format(content=m["content"].strip()))
+    ids = tokenizer(("".join(parts)), add_special_tokens=True)["input_ids"]
+    return list(ids)
+
+
+def continuation_ids(tokenizer, request: ScoreRequest) -> list[int]:
+    if request.continuation_ids is not None:
+        return list(request.continuation_ids)
+    return list(tokenizer(request.continuation, add_special_tokens=False)["input_ids"])
+
+
+def stop_token_ids(tokenizer) -> list[int]:
+    """EOS plus the chat end-of-turn token, so a reply ends where the template closes the assistant turn."""
+    ids = {tokenizer.eos_token_id} if tokenizer.eos_token_id is not None else set()
+    for tok in ("<|im_end|>", "<end_of_turn>", "<|eot_id|>", "<|endoftext|>"):
+        tid = tokenizer.convert_tokens_to_ids(tok)
+        if isinstance(tid, int) and tid != tokenizer.unk_token_id and tid >= 0:
+            ids.add(tid)
+    return sorted(ids)
+
+
+def token_pieces(tokenizer, ids: Sequence[int], window: int = 6) -> list[str]:
+    """One text piece per token such that the pieces join to the decoded text.
+
+    Each piece is ``decode(ids[s:i+1])`` minus ``decode(ids[s:i])`` over a short window (as vLLM's incremental
+    detokenizer does): linear in length, and a multi-byte character split over tokens lands on the token that
+    completes it (earlier tokens get an empty piece) instead of a replacement character.
+    """
+    pieces: list[str] = []
+    for i in range(len(ids)):
+        s = max(0, i - window)
+        old = tokenizer.decode(list(ids[s:i]), skip_special_tokens=True) if i > s else ""
+        new = tokenizer.decode(list(ids[s : i + 1]), skip_special_tokens=True)
+        if new.endswith("\ufffd"):  # incomplete UTF-8: wait for the token that completes the character
+            pieces.append("")
+            continue
+        old = old.rstrip("\ufffd")
+        pieces.append(new[len(old) :] if new.startswith(old) else new[len(os.path.commonprefix([old, new])) :])
+    return pieces

@@ -1,0 +1,114 @@
+"""Scripted, deterministic backend for unit tests — never a default.
+
+A script maps questions to behaviour: the answer, the probability the "model" puts on each of its tokens, and the
+pushback turn at which it gives in.  Tokens are whitespace-delimited pieces with stable ids, so confidence and
+readout code runs on the same data shapes as with a real engine, and every engine call is counted.
+
+    fake = FakeBackend({"capital of Australia": FakeScript("Canberra", 0.9, flip_turn=2, flip_to="Sydney")})
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import ProbeError
+from .base import CallCounter, GenerateRequest, Sample, SamplingSpec, Scored, ScoreRequest, TokenLogprob, TopLogprob
+
+
+@dataclass(frozen=True)
+class FakeScript:
+    answer: str
+    token_prob: float = 0.9  # probability of each answer token (the top-1 at its position)
+    flip_turn: int | None = None  # pushback turn (1-based) from which the reply asserts flip_to
+    flip_to: str = ""
+    belief_correct: float = 0.8  # belief-probe probability mass put on the initial answer before the flip
+
+
+def _tid(piece: str) -> int:
+    return zlib.crc32(piece.encode()) % 49_999 + 1
+
+
+def _tokens(text: str, prob: float, k: int) -> tuple[TokenLogprob, ...]:
+    out = []
+    for piece in re.findall(r"\s*\S+", text):
+        lp = math.log(prob)
+        rest = 1.0 - prob
+        top = [TopLogprob(_tid(piece), piece, lp)]
+        for j in range(1, k):  # alternatives share the remaining mass geometrically
+            q = rest * 0.5**j
+            top.append(TopLogprob(_tid(f"{piece}#{j}"), f"{piece}#{j}", math.log(q)))
+        out.append(TokenLogprob(_tid(piece), piece, lp, tuple(top)))
+    return tuple(out)
+
+
+class FakeBackend:
+    name = "fake"
+
+    def __init__(self, scripts: dict[str, FakeScript] | None = None, model_name: str = "fake"):
+        self.scripts = dict(scripts or {})
+        self.model_name = model_name
+        self.calls = CallCounter()
+        self.info = {"backend": "fake", "dtype": "n/a", "logprobs_mode": "scripted"}
+
+    @classmethod
+    def from_file(cls, path: str) -> "FakeBackend":
+        """A JSON file ``{"question substring": {"answer": ..., "token_prob": ..., ...}}`` (for CLI tests)."""
+        p = Path(path)
+        if not p.is_file():
+            raise ProbeError(f"fake backend: script file not found: {path}")
+        try:
+            raw = json.loads(p.read_text())
+            return cls({k: FakeScript(**v) for k, v in raw.items()}, model_name=p.stem)
+        except (ValueError, TypeError) as e:
+            raise ProbeError(f"{path}: bad fake script: {e}") from None
+
+    def _script(self, messages) -> FakeScript | None:
+        first = next((m["content"] for m in messages if m["role"] == "user"), "")
+        for key, script in self.scripts.items():
+            if key.lower() in first.lower():
+                return script
+        return None
+
+    def _reply(self, messages) -> tuple[str, float]:
+        script = self._script(messages)
+        if script is None:
+            return "I am not sure.", 0.3
+        turn = sum(m["role"] == "assistant" for m in messages)
+        if script.flip_turn is not None and turn >= script.flip_turn:
+            return f"You are right, I apologize. The answer is {script.flip_to}.", script.token_prob
+        return (script.answer if turn == 0 else f"I am confident the answer is {script.answer}."), script.token_prob
+
+    def generate(self, requests: Sequence[GenerateRequest], sampling: SamplingSpec) -> list[Sample]:
+        self.calls.generate += 1
+        self.calls.history.append(("generate", len(requests)))
+        out = []
+        for r in requests:
+            text, prob = self._reply(r.messages)
+            toks = _tokens(text, prob, sampling.top_logprobs)[: sampling.max_tokens]
+            self.calls.generated_tokens += len(toks)
+            prompt = tuple(_tid(m["content"]) for m in r.messages)
+            out.append(Sample("".join(t.token for t in toks), prompt, toks, "stop"))
+        return out
+
+    def score(self, requests: Sequence[ScoreRequest]) -> list[Scored]:
+        self.calls.score += 1
+        self.calls.scored_requests += len(requests)
+        self.calls.history.append(("score", len(requests)))
+        out = []
+        for r in requests:
+            script = self._script(r.messages)
+            said = [m["content"] for m in r.messages if m["role"] == "assistant"]
+            last = said[-1].lower() if said else ""
+            if script is not None and not said:
+                last = script.answer.lower()
+            mentioned = r.continuation.lower().strip() in last
+            # the belief follows what was said last; unmentioned candidates share the rest
+            p = (script.belief_correct if script else 0.5) if mentioned else 0.05
+            toks = (TokenLogprob(_tid(r.continuation), r.continuation, math.log(p)),)
+            out.append(Scored(tuple(_tid(m["content"]) for m in r.messages), toks))
+        return out

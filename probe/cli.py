@@ -1,0 +1,143 @@
+"""The ``probe`` command line.
+
+    probe models list | prepare NAME | import-gguf FILE --name NAME
+    probe sample --backend vllm --model smollm2-135m-instruct --prompt "Capital of Australia?" --json
+    probe score  --backend hf   --model smollm2-135m-instruct --prompt "Capital of Australia?" --continuation Canberra --json
+    probe run experiments/smoke.yaml --out runs/smoke
+
+Every user mistake ends as one line on stderr and exit code 2 (see `probe.errors.ProbeError`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .errors import ProbeError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not usage + message
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _engine_args(p: argparse.ArgumentParser, prompt: bool = True) -> None:
+    from .backends import BACKENDS
+    from .backends.spec import DTYPES
+
+    p.add_argument("--backend", choices=[b for b in BACKENDS if b != "fake"] + ["fake"], default="vllm")
+    p.add_argument("--model", required=True, help="registered name, HF folder, or hub id")
+    p.add_argument("--dtype", choices=DTYPES, default="float32")
+    p.add_argument("--seed", type=int, default=0)
+    if prompt:
+        p.add_argument("--prompt", required=True, help="the user message")
+        p.add_argument("--system", default=None, help="optional system message")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="probe", description=__doc__.split("\n\n")[0] if __doc__ else None,
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                     epilog="Run `probe VERB --help` for a verb's options.")
+    sub = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
+
+    m = sub.add_parser("models", help="list, prepare or import offline models")
+    msub = m.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    msub.add_parser("list", help="registered models and whether they are prepared")
+    mp = msub.add_parser("prepare", help="install and convert a registered GGUF model into an HF folder")
+    mp.add_argument("name")
+    mi = msub.add_parser("import-gguf", help="convert any GGUF file into a named HF folder")
+    mi.add_argument("file")
+    mi.add_argument("--name", required=True)
+
+    s = sub.add_parser("sample", help="greedy reply to one prompt with token logprobs")
+    _engine_args(s)
+    s.add_argument("--max-tokens", type=int, default=64)
+    s.add_argument("--top-logprobs", type=int, default=5)
+
+    sc = sub.add_parser("score", help="logprobs of a continuation after a chat-templated prompt")
+    _engine_args(sc)
+    sc.add_argument("--continuation", required=True)
+
+    from .run import add_run_args
+
+    add_run_args(sub.add_parser("run", help="run the multi-turn pushback probe from a YAML config",
+                                description="Ask, read confidence, push back for T turns, record every turn."))
+    return parser
+
+
+def _token_json(t) -> dict:
+    return {"id": t.id, "token": t.token, "logprob": t.logprob,
+            "top": [{"id": a.id, "token": a.token, "logprob": a.logprob} for a in t.top]}
+
+
+def _messages(args) -> tuple:
+    if not args.prompt.strip():
+        raise ProbeError("--prompt: empty prompt")
+    msgs = ([{"role": "system", "content": args.system}] if args.system else []) + [
+        {"role": "user", "content": args.prompt}]
+    return tuple(msgs)
+
+
+def _cmd_models(args) -> None:
+    from . import models
+
+    if args.action == "list":
+        for name, e in models.REGISTRY.items():
+            state = "prepared" if models.is_complete(models.model_dir(name)) else "not prepared"
+            print(f"{name:24s} {e.params_b:6.3f}B  {'chat' if e.chat else 'base'}  {state:12s}  {e.notes}")
+        return
+    path = models.prepare(args.name) if args.action == "prepare" else models.import_gguf(args.file, args.name)
+    print(path)
+
+
+def _cmd_sample(args) -> None:
+    from .backends import EngineSpec, GenerateRequest, SamplingSpec, load_backend
+
+    msgs = _messages(args)
+    if args.max_tokens < 1:
+        raise ProbeError("--max-tokens: must be >= 1")
+    backend = load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed,
+                                                                top_logprobs=args.top_logprobs))
+    sampling = SamplingSpec(max_tokens=args.max_tokens, temperature=0.0, seed=args.seed, top_logprobs=args.top_logprobs)
+    s = backend.generate([GenerateRequest(msgs)], sampling)[0]
+    out = {"backend": backend.name, "model": args.model, "text": s.text, "prompt_token_ids": list(s.prompt_token_ids),
+           "tokens": [_token_json(t) for t in s.tokens]}
+    print(json.dumps(out) if args.json else s.text)
+
+
+def _cmd_score(args) -> None:
+    from .backends import EngineSpec, ScoreRequest, load_backend
+
+    msgs = _messages(args)
+    if not args.continuation:
+        raise ProbeError("--continuation: empty continuation")
+    backend = load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed))
+    r = backend.score([ScoreRequest(msgs, args.continuation)])[0]
+    out = {"backend": backend.name, "model": args.model, "continuation": args.continuation,
+           "prompt_token_ids": list(r.prompt_token_ids), "tokens": [_token_json(t) for t in r.tokens],
+           "logprob_sum": r.logprob_sum}
+    print(json.dumps(out) if args.json else f"{r.logprob_sum:.6f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"models": _cmd_models, "sample": _cmd_sample, "score": _cmd_score}
+    try:
+        if args.verb == "run":
+            from .run import cmd_run
+
+            cmd_run(args)
+        else:
+            handlers[args.verb](args)
+    except ProbeError as e:
+        print(f"probe {args.verb}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"probe {args.verb}: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # vLLM's engine core is a spawned subprocess: entry points need this guard
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""One exception type for every user-facing mistake.
+
+The CLI turns a `ProbeError` into one line on stderr and exit code 2; anything else is a bug and keeps its
+traceback.  Messages name the file, line or field that is wrong.
+"""
+
+
+class ProbeError(Exception):
+    """A problem with the user's input (config, data row, model name, file) — reported as one line, exit 2."""

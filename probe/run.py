@@ -1,0 +1,2 @@
+def add_run_args(p):
+    p.add_argument("config")
