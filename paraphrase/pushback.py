@@ -1,0 +1,144 @@
+"""Render pushback turns from the library, deterministically from an explicit seeded RNG.
+
+    from paraphrase import Condition, render, rng_for
+    p = render(Condition("authority_4", "authority", 4), turn=2, n_turns=5,
+               slots={"alternative": "Sydney", "field": "geography"}, rng=rng_for(3, "item-1", "authority_4", 2))
+    p.text, p.wording_id
+
+``probe pushbacks render --type authority --level 4 --turn 2 --alternative Sydney --seed 3`` prints the same.
+Per-item types take their text from the item: ``farm_logical``/``farm_credibility``/``farm_emotional`` (FARM's
+appeals, one per turn as in the paper; turns past the third reuse the third) and ``sycon`` (SYCON-Bench's four
+pushbacks).
+"""
+from __future__ import annotations
+
+import math
+import random
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+PER_ITEM_TYPES = {
+    "farm_logical": ("appeals", "logical"),
+    "farm_credibility": ("appeals", "credibility"),
+    "farm_emotional": ("appeals", "emotional"),
+    "sycon": ("pushbacks", None),
+}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A named pressure condition: a library type at a level (authority 0–4; others 0)."""
+
+    name: str
+    type: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Pushback:
+    text: str
+    wording_id: str  # "frame.claim" for library types, "item.<k>" for per-item pushbacks
+    stage: int
+    evidence_free: bool
+    asserts_alternative: bool
+
+
+@lru_cache(maxsize=1)
+def library() -> dict:
+    text = resources.files(__package__).joinpath("library/pushbacks.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def types() -> list[str]:
+    return list(library()["types"]) + list(PER_ITEM_TYPES)
+
+
+def levels(type_: str) -> list[int]:
+    if type_ in PER_ITEM_TYPES:
+        return [0]
+    return sorted(int(k) for k in library()["types"][type_]["frames"])
+
+
+def rng_for(seed: int, item_id: str, condition: str, turn: int, variant: str = "") -> random.Random:
+    """The RNG for one (item, condition, turn[, variant]); seeding with a string is stable across processes."""
+    return random.Random(f"{seed}|{item_id}|{condition}|{turn}|{variant}")
+
+
+def stage(turn: int, n_turns: int) -> int:
+    """Escalation stage 1..3 for turn 1..T: turn 1 mild, turn T strongest."""
+    if n_turns <= 1:
+        return 3 if turn >= 1 else 1
+    return max(1, min(3, math.ceil(3 * turn / n_turns)))
+
+
+def field_for(category: str) -> str:
+    return library().get("fields", {}).get(category, category.replace("_", " ") or "this subject")
+
+
+def _fill(template: str, slots: dict) -> str:
+    def sub(m):
+        key = m.group(1)
+        if key not in slots:
+            raise KeyError(key)
+        return str(slots[key])
+
+    return re.sub(r"\{(\w+)\}", sub, template)
+
+
+def _join(frame: str, claim_template: str, claim: str) -> str:
+    """Frame + claim as one message; a frame that ends mid-sentence ("Wait,", "Okay, but") lower-cases the claim."""
+    if not frame or not claim:
+        return frame or claim
+    mid_sentence = frame[-1] not in ".?!:"
+    keeps_case = claim_template.startswith(("I ", "I'", "{"))
+    if mid_sentence and not keeps_case:
+        claim = claim[0].lower() + claim[1:]
+    return f"{frame} {claim}"
+
+
+def render(cond: Condition, turn: int, n_turns: int, slots: dict, rng: random.Random,
+           per_item: dict | None = None) -> Pushback:
+    """The pushback text for one turn.  ``slots`` needs ``alternative`` (and ``answer`` for valid_evidence)."""
+    if cond.type in PER_ITEM_TYPES:
+        key, kind = PER_ITEM_TYPES[cond.type]
+        texts = (per_item or {}).get(key) or {}
+        texts = texts.get(kind, []) if kind else texts
+        if not texts:
+            raise ValueError(f"condition {cond.name}: the item has no {cond.type} pushbacks")
+        k = min(turn, len(texts)) - 1
+        # FARM/SYCON texts carry (fabricated) evidence: tagged so, never passed off as evidence-free
+        return Pushback(texts[k], f"item.{k}", stage(turn, n_turns), False, True)
+    spec = library()["types"].get(cond.type)
+    if spec is None:
+        raise ValueError(f"unknown pushback type {cond.type!r}")
+    frames = spec["frames"].get(cond.level)
+    if frames is None:
+        raise ValueError(f"pushback type {cond.type} has no level {cond.level}")
+    st = stage(turn, n_turns)
+    claims = library()["claims"][spec["claim"]][st]
+    fi, ci = rng.randrange(len(frames)), rng.randrange(len(claims))
+    full = dict(slots)
+    full.setdefault("source", library()["sources"][rng.randrange(len(library()["sources"]))])
+    full.setdefault("field", "this subject")
+    text = _join(_fill(frames[fi], full), claims[ci], _fill(claims[ci], full))
+    return Pushback(text, f"{fi}.{ci}", st, bool(spec["evidence_free"]), bool(spec["asserts_alternative"]))
+
+
+def describe() -> list[dict]:
+    """One row per (type, level): what `probe pushbacks list` prints."""
+    rows = []
+    for name, spec in library()["types"].items():
+        for level, frames in sorted(spec["frames"].items()):
+            claims = library()["claims"][spec["claim"]]
+            n = len(frames) * min(len(v) for v in claims.values())
+            rows.append({"type": name, "level": int(level), "stages": len(claims), "wordings": n,
+                         "evidence_free": spec["evidence_free"], "asserts_alternative": spec["asserts_alternative"],
+                         "control": bool(spec.get("control")), "description": spec["description"]})
+    for name in PER_ITEM_TYPES:
+        rows.append({"type": name, "level": 0, "stages": 3, "wordings": "per item", "evidence_free": False,
+                     "asserts_alternative": True, "control": False, "description": "from the item's data"})
+    return rows

@@ -1,0 +1,51 @@
+"""The item: one question with its gold answer and the wrong alternative a pushback asserts."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LETTERS = "ABCDEFGHIJKLMNOP"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    question: str
+    answer: str  # gold (for multiple choice: the gold option's text)
+    alternative: str  # the wrong answer a pushback asserts (for multiple choice: a wrong option's text)
+    aliases: tuple[str, ...] = ()
+    alternative_aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # multiple choice options, in order (letters A, B, …)
+    dataset: str = "builtin"
+    category: str = ""
+    difficulty: str = ""
+    # per-item pushbacks from data (FARM appeals by kind, SYCON-Bench's four turns); not compared or hashed
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_mc(self) -> bool:
+        return bool(self.choices)
+
+    @property
+    def letters(self) -> str:
+        return LETTERS[: len(self.choices)]
+
+    @property
+    def gold_letter(self) -> str | None:
+        return LETTERS[self.choices.index(self.answer)] if self.is_mc else None
+
+    @property
+    def alternative_letter(self) -> str | None:
+        return LETTERS[self.choices.index(self.alternative)] if self.is_mc else None
+
+    def candidates(self) -> dict[str, list[str]]:
+        """Surface forms the said-answer readout looks for, by label."""
+        return {
+            "gold": [self.answer, *self.aliases],
+            "alternative": [self.alternative, *self.alternative_aliases],
+        }
+
+    def probe_candidates(self) -> list[tuple[str, str]]:
+        """(label, continuation text) scored by the belief probe: gold, alternative, and other MC options."""
+        if self.is_mc:
+            return [(letter, letter) for letter in self.letters]
+        return [("gold", self.answer), ("alternative", self.alternative)]

@@ -1,0 +1,280 @@
+"""Loaders for the public formats in ``shared/data`` and a generic JSONL.
+
+Each loader yields ``(line_number, Item)``; a malformed row raises `RowError` naming its field, which `load`
+turns into ``file:line: field: problem`` (exit 2) or, with ``on_bad_row: skip``, a counted skip.
+"""
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import random
+import re
+import zlib
+from pathlib import Path
+from typing import Iterator
+
+from .items import LETTERS, Item
+
+
+class RowError(Exception):
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+
+
+def _rng(item_id: str) -> random.Random:
+    """Per-item RNG: a choice made for an item (e.g. which wrong option to assert) reproduces anywhere."""
+    return random.Random(zlib.crc32(item_id.encode()))
+
+
+def _req(row: dict, key: str, kind=str):
+    if key not in row or row[key] is None or (isinstance(row[key], str) and not row[key].strip()):
+        raise RowError(key, "missing or empty")
+    if not isinstance(row[key], kind):
+        raise RowError(key, f"expected {kind.__name__}, got {type(row[key]).__name__}")
+    return row[key]
+
+
+class LineError(Exception):
+    def __init__(self, line: int, err: RowError):
+        super().__init__(str(err))
+        self.line, self.err = line, err
+
+
+def _jsonl_safe(path: Path) -> Iterator[tuple[int, dict | LineError]]:
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise RowError("(json)", "a row must be a JSON object")
+            except json.JSONDecodeError as e:
+                yield n, LineError(n, RowError("(json)", f"invalid JSON: {e.msg}"))
+                continue
+            except RowError as e:
+                yield n, LineError(n, e)
+                continue
+            yield n, row
+
+
+def _map_rows(rows, make):
+    for n, row in rows:
+        if isinstance(row, LineError):
+            yield n, row
+            continue
+        try:
+            yield n, make(n, row)
+        except RowError as e:
+            yield n, LineError(n, e)
+
+
+# ---- generic JSONL -------------------------------------------------------------------------------------------
+def load_jsonl(path: Path, mapping: dict | None = None, name: str = "jsonl"):
+    mapping = mapping or {}
+
+    def make(n, raw):
+        row = {k: raw.get(v) for k, v in mapping.items()} | {k: v for k, v in raw.items() if k not in mapping.values()}
+        aliases = row.get("aliases") or []
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise RowError(mapping.get("aliases", "aliases"), "expected a list of strings")
+        choices = row.get("choices") or []
+        if not isinstance(choices, list):
+            raise RowError(mapping.get("choices", "choices"), "expected a list of strings")
+        f = lambda k: mapping.get(k, k)  # noqa: E731  — report the user's own field name
+        try:
+            answer, alt = str(_req(row, "answer", (str, int, float))), str(_req(row, "alternative", (str, int, float)))
+            item_id, question = str(_req(row, "id", (str, int))), _req(row, "question")
+        except RowError as e:
+            raise RowError(f(e.field), str(e).split(": ", 1)[1]) from None
+        if choices and (answer not in choices or alt not in choices):
+            raise RowError(f("choices"), "answer and alternative must both be among the choices")
+        return Item(id=item_id, question=question, answer=answer, alternative=alt, aliases=tuple(aliases),
+                    choices=tuple(map(str, choices)), dataset=name, category=str(row.get("category") or ""),
+                    difficulty=str(row.get("difficulty") or ""))
+
+    return _map_rows(_jsonl_safe(path), make)
+
+
+# ---- FARM -----------------------------------------------------------------------------------------------------
+def load_farm(path: Path, name: str = "farm"):
+    stem = path.stem
+
+    def make(n, row):
+        q = _req(row, "question")
+        adv = row.get("adv")
+        if isinstance(adv, str):  # FARM's TruthfulQA split stores adv as a Python dict literal
+            try:
+                adv = ast.literal_eval(adv)
+            except (ValueError, SyntaxError):
+                raise RowError("adv", "not a dict") from None
+        if not isinstance(adv, dict):
+            raise RowError("adv", "missing or not an object")
+        if "answer" in row:
+            answer = row["answer"]
+        else:
+            answer = _req(row, "best_answer")
+        aliases: list[str] = []
+        alt_aliases: list[str] = []
+        if isinstance(answer, bool):  # BoolQ: yes/no questions; the misinformation target is the negation
+            gold, alt = ("yes", "no") if answer else ("no", "yes")
+            aliases, alt_aliases = [str(answer).lower()], [str(not answer).lower()]
+        else:
+            gold = str(answer)
+            if row.get("correct_answer"):
+                aliases = [a.strip() for a in str(row["correct_answer"]).split(";") if a.strip() and a.strip() != gold]
+            mcq = adv.get("mcq") or []
+            misinfo = [o["text"] for o in mcq if isinstance(o, dict) and o.get("score") == 2 and o.get("text")]
+            incorrect = [a.strip() for a in str(row.get("incorrect_answer") or "").split(";") if a.strip()]
+            # the misinformation option, else the adversarial target, else the first listed wrong answer
+            alt = (misinfo or [str(adv.get("target") or "")])[0] or (incorrect or [""])[0]
+            if not alt:
+                raise RowError("adv.target", "missing")
+        appeals = {k: list(adv.get(k) or []) for k in ("logical", "credibility", "emotional")}
+        return Item(id=f"farm-{stem}-{n:04d}", question=q, answer=gold, alternative=alt, aliases=tuple(aliases),
+                    alternative_aliases=tuple(alt_aliases), dataset=name, category=str(row.get("category") or stem),
+                    extra={"appeals": appeals, "control": adv.get("control")})
+
+    return _map_rows(_jsonl_safe(path), make)
+
+
+# ---- TruthfulQA CSV -------------------------------------------------------------------------------------------
+def _csv_rows(path: Path, header: bool = True):
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f) if header else csv.reader(f)
+        for row in reader:
+            yield reader.line_num, row
+
+
+def load_truthfulqa(path: Path, name: str = "truthfulqa"):
+    def make(n, row):
+        q, best = _req(row, "Question"), _req(row, "Best Answer")
+        correct = [a.strip() for a in (row.get("Correct Answers") or "").split(";") if a.strip()]
+        incorrect = [a.strip() for a in _req(row, "Incorrect Answers").split(";") if a.strip()]
+        return Item(id=f"truthfulqa-{n:04d}", question=q, answer=best, alternative=incorrect[0],
+                    aliases=tuple(a for a in correct if a != best), dataset=name,
+                    category=row.get("Category") or "")
+
+    return _map_rows(_csv_rows(path), make)
+
+
+# ---- MMLU CSV -------------------------------------------------------------------------------------------------
+def load_mmlu(path: Path, name: str = "mmlu"):
+    """Header form ``question,choice0..3,answer`` (0-3) or the original headerless form with letters A-D."""
+    with open(path, encoding="utf-8", newline="") as f:
+        first = next(csv.reader(f), [])
+    header = [h.strip() for h in first] == ["question", "choice0", "choice1", "choice2", "choice3", "answer"]
+    subject = re.sub(r"_(test|dev|val)$", "", path.stem)
+
+    def make(n, row):
+        if header:
+            q = _req(row, "question")
+            choices = [_req(row, f"choice{i}") for i in range(4)]
+            ans = str(_req(row, "answer")).strip()
+            if ans not in {"0", "1", "2", "3"}:
+                raise RowError("answer", f"expected 0-3, got {ans!r}")
+            gold_i = int(ans)
+        else:
+            if len(row) != 6:
+                raise RowError("(columns)", f"expected 6 columns, got {len(row)}")
+            q, choices, ans = row[0], row[1:5], row[5].strip()
+            if ans not in "ABCD" or not ans:
+                raise RowError("answer", f"expected A-D, got {ans!r}")
+            gold_i = "ABCD".index(ans)
+        item_id = f"mmlu-{subject}-{n:05d}"
+        alt_i = _rng(item_id).choice([i for i in range(4) if i != gold_i])
+        if len(set(choices)) < 4:  # duplicate option texts would make letters ambiguous
+            choices = [f"{c} ({LETTERS[i]})" if choices.count(c) > 1 else c for i, c in enumerate(choices)]
+        return Item(id=item_id, question=q, answer=choices[gold_i], alternative=choices[alt_i],
+                    choices=tuple(choices), dataset=name, category=subject)
+
+    return _map_rows(_csv_rows(path, header=header), make)
+
+
+# ---- "Are you sure?" dumps ------------------------------------------------------------------------------------
+_CHOICE = re.compile(r"^\(([A-Z])\)\s*(.*)$")
+
+
+def load_are_you_sure(path: Path, name: str = "are_you_sure"):
+    def make(n, row):
+        text = _req(row, "original_question")
+        gold = _req(row, "ground_truth").strip()
+        stem, _, options = text.partition("Answer choices:")
+        choices = []
+        for line in options.strip().splitlines():
+            m = _CHOICE.match(line.strip())
+            if m:
+                choices.append(m.group(2).strip())
+        if len(choices) < 2:
+            raise RowError("original_question", "no lettered answer choices found")
+        if gold not in LETTERS[: len(choices)]:
+            raise RowError("ground_truth", f"{gold!r} is not one of the options")
+        gi = LETTERS.index(gold)
+        item_id = f"ays-{row.get('original_question_hash', n)}"[:48]
+        alt_i = _rng(item_id).choice([i for i in range(len(choices)) if i != gi])
+        return Item(id=item_id, question=stem.strip(), answer=choices[gi], alternative=choices[alt_i],
+                    choices=tuple(choices), dataset=name, category=str(row.get("original_dataset") or ""))
+
+    return _map_rows(_jsonl_safe(path), make)
+
+
+# ---- SYCON-Bench false presuppositions -------------------------------------------------------------------------
+def load_sycon(path: Path, name: str = "sycon"):
+    """``path`` is the ``false_presuppositions`` folder (or its push_back.csv); gold = the correction."""
+    folder = path if path.is_dir() else path.parent
+    read = lambda f: (folder / f).read_text(encoding="utf-8").splitlines()  # noqa: E731
+    questions, presup, corrections = read("questions.txt"), read("presuppositions.txt"), read("corrections.txt")
+    pushbacks = {n: row for n, row in _csv_rows(folder / "push_back.csv")}
+    keys = sorted(pushbacks)
+
+    def rows():
+        for i, q in enumerate(questions):
+            yield i + 1, {"q": q, "p": presup[i] if i < len(presup) else "",
+                          "c": corrections[i] if i < len(corrections) else "",
+                          "pb": pushbacks.get(keys[i]) if i < len(keys) else None}
+
+    def make(n, row):
+        if not row["c"].strip():
+            raise RowError("corrections.txt", "missing correction")
+        if not row["p"].strip():
+            raise RowError("presuppositions.txt", "missing presupposition")
+        pb = row["pb"] or {}
+        turns = [pb.get(f"Pushback_{k}", "") for k in range(1, 5)]
+        return Item(id=f"sycon-{n:04d}", question=row["q"].strip(), answer=row["c"].strip(),
+                    alternative=row["p"].strip(), dataset=name, category="false_presupposition",
+                    extra={"pushbacks": [t for t in turns if t]})
+
+    return _map_rows(rows(), make)
+
+
+# ---- GSM8K ----------------------------------------------------------------------------------------------------
+def load_gsm8k(path: Path, name: str = "gsm8k"):
+    def make(n, row):
+        q, sol = _req(row, "question"), _req(row, "answer")
+        m = re.search(r"####\s*(-?[\d,\.]+)", sol)
+        if not m:
+            raise RowError("answer", "no '#### <number>' gold")
+        gold = m.group(1).replace(",", "").rstrip(".")
+        value = float(gold)
+        item_id = f"gsm8k-{n:04d}"
+        delta = _rng(item_id).choice([-10, -2, -1, 1, 2, 10])
+        alt = value + delta if value + delta >= 0 else value + abs(delta)
+        alt_s = str(int(alt)) if float(alt).is_integer() else str(alt)
+        return Item(id=item_id, question=q, answer=gold, alternative=alt_s, dataset=name, category="math")
+
+    return _map_rows(_jsonl_safe(path), make)
+
+
+LOADERS = {
+    "jsonl": load_jsonl,
+    "farm": load_farm,
+    "truthfulqa": load_truthfulqa,
+    "mmlu": load_mmlu,
+    "are_you_sure": load_are_you_sure,
+    "sycon": load_sycon,
+    "gsm8k": load_gsm8k,
+}
