@@ -89,6 +89,15 @@ def _fill(template: str, slots: dict) -> str:
     return re.sub(r"\{(\w+)\}", sub, template)
 
 
+def applies(cond: Condition, per_item: dict | None) -> bool:
+    """Library types apply to every item; per-item types only to items that carry their texts."""
+    if cond.type not in PER_ITEM_TYPES:
+        return True
+    key, kind = PER_ITEM_TYPES[cond.type]
+    texts = (per_item or {}).get(key) or {}
+    return bool(texts.get(kind) if kind else texts)
+
+
 def _join(frame: str, claim_template: str, claim: str) -> str:
     """Frame + claim as one message; a frame that ends mid-sentence ("Wait,", "Okay, but") lower-cases the claim."""
     if not frame or not claim:
