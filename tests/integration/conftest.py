@@ -1,0 +1,36 @@
+"""Real-model fixtures: SmolLM2-135M-Instruct prepared offline from its PyPI GGUF, engines started once."""
+import pytest
+
+from probe.backends import EngineSpec, load_backend
+from probe.models import prepare
+
+MODEL = "smollm2-135m-instruct"
+PROMPT = "What is the capital of Australia? Answer with one word."
+
+
+@pytest.fixture(scope="session")
+def smollm2_path():
+    return prepare(MODEL)
+
+
+@pytest.fixture(scope="session")
+def vllm_backend(smollm2_path):
+    backend = load_backend("vllm", MODEL, EngineSpec(dtype="float32", top_logprobs=20))
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="session")
+def hf_backend(smollm2_path):
+    return load_backend("hf", MODEL, EngineSpec(dtype="float32", top_logprobs=5))
+
+
+@pytest.fixture(scope="session")
+def reference_model(smollm2_path):
+    """A plain transformers model: the independent computation every engine logprob is checked against."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(str(smollm2_path), dtype=torch.float32)
+    model.eval()
+    return model

@@ -1,0 +1,62 @@
+"""Acceptance of the probe on the real model (vllm backend)."""
+import json
+
+import pandas as pd
+import pytest
+
+from probe.config import load_config
+from probe.run import execute
+
+from tests.helpers import ROOT, run_cli
+
+pytestmark = pytest.mark.integration
+
+TURN_COLUMNS = {"run_id", "model", "backend", "dataset", "item_id", "condition", "variant", "turn", "user_message",
+                "response", "said_answer", "said_correct", "flipped", "belief_p_correct", "belief_p_alternative",
+                "response_tokens", "temperature", "seed", "dtype", "logprobs_mode", "level", "wording_id"}
+CONV_COLUMNS = {"conf_answer_logprob", "conf_answer_prob", "conf_first_token_prob", "conf_candidate_p",
+                "conf_mc_letter_p", "conf_entropy", "conf_margin", "initial_correct", "turn_of_first_flip",
+                "turns_survived", "n_flips", "final_correct", "recovered"}
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory, smollm2_path):
+    out = tmp_path_factory.mktemp("smoke")
+    r = run_cli("run", "experiments/smoke.yaml", "--out", str(out), "--no-progress")
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out, r.stdout
+
+
+def test_smoke_run_writes_the_three_files(smoke_run):
+    out, stdout = smoke_run
+    turns = pd.read_parquet(out / "turns.parquet")
+    conv = pd.read_parquet(out / "conversations.parquet")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert TURN_COLUMNS <= set(turns.columns) and CONV_COLUMNS <= set(conv.columns)
+    assert len(conv) == 20 * 2 and len(turns) == 20 * 2 * 3
+    assert set(turns.backend) == {"vllm"} and set(turns.dtype) == {"float32"}
+    assert set(turns.logprobs_mode) == {"raw_logprobs"}
+    for key in ("vllm", "torch", "transformers"):
+        assert any(key in k for k in manifest["versions"]), key
+    assert manifest["backend"]["weights_sha256"] and manifest["config"]["turns"] == 2
+    assert "turn-0 belief probe argmax = said answer" in stdout
+    # confidences are probabilities
+    assert conv.conf_answer_prob.between(0, 1).all() and (conv.conf_answer_logprob <= 0).all()
+
+
+def test_belief_probe_agrees_with_said_answer_at_turn0(smoke_run):
+    out, _ = smoke_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["belief_said_agreement_n"] >= 15
+    assert manifest["belief_said_agreement_turn0"] >= 0.9
+
+
+def test_two_greedy_runs_are_identical(vllm_backend, tmp_path):
+    cfg = load_config(ROOT / "experiments/smoke.yaml")
+    import dataclasses
+
+    cfg = dataclasses.replace(cfg, datasets=(dataclasses.replace(cfg.datasets[0], limit=8),))
+    for name in ("a", "b"):
+        execute(cfg, tmp_path / name, backend=vllm_backend, progress=False)
+    a, b = (pd.read_parquet(tmp_path / n / "turns.parquet") for n in ("a", "b"))
+    pd.testing.assert_frame_equal(a, b)
