@@ -63,7 +63,75 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_run_args(sub.add_parser("run", help="run the multi-turn pushback probe from a YAML config",
                                 description="Ask, read confidence, push back for T turns, record every turn."))
+    a = sub.add_parser("analyze", help="key table: does initial confidence predict resistance?")
+    a.add_argument("dirs", nargs="+", metavar="DIR", help="run folders (turns.parquet, conversations.parquet)")
+    a.add_argument("--by", default="model,condition", help="comma-separated grouping columns")
+    a.add_argument("--measure", default="conf_answer_prob", help="confidence column (default conf_answer_prob)")
+    a.add_argument("--bootstrap", type=int, default=300, help="bootstrap resamples for the 95%% intervals")
+
+    r = sub.add_parser("report", help="figures, tables and a self-contained HTML report")
+    r.add_argument("dirs", nargs="+", metavar="DIR")
+    r.add_argument("--out", required=True, help="report folder")
+    r.add_argument("--measure", default="conf_answer_prob")
+    r.add_argument("--bootstrap", type=int, default=300)
+
+    pb = sub.add_parser("pushbacks", help="the pushback library: list types or render one pushback")
+    pbs = pb.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    pbs.add_parser("list", help="types, levels, stages and number of wordings")
+    pr = pbs.add_parser("render", help="render one pushback text")
+    pr.add_argument("--type", required=True)
+    pr.add_argument("--level", type=int, default=0)
+    pr.add_argument("--turn", type=int, default=1)
+    pr.add_argument("--turns", type=int, default=5, help="T, for the escalation stage")
+    pr.add_argument("--alternative", default="{alternative}")
+    pr.add_argument("--answer", default="{answer}")
+    pr.add_argument("--field", default="this subject")
+    pr.add_argument("--item", default="item", help="item id (part of the seed)")
+    pr.add_argument("--seed", type=int, default=0)
     return parser
+
+
+def _cmd_analyze(args) -> None:
+    import pandas as pd
+
+    from .analysis.report import key_table, load_runs
+
+    runs = load_runs(args.dirs)
+    table = key_table(runs, [k.strip() for k in args.by.split(",") if k.strip()], args.measure, args.bootstrap)
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(table.drop(columns=["note"], errors="ignore").round(3).to_string(index=False))
+    notes = table[table.get("note", pd.Series(dtype=str)).fillna("") != ""] if "note" in table else table.iloc[:0]
+    for _, row in notes.iterrows():
+        print(f"note: {row.get('model', '')} {row.get('condition', '')}: {row['note']}")
+
+
+def _cmd_report(args) -> None:
+    from .analysis.report import load_runs, write_report
+
+    print(write_report(load_runs(args.dirs), args.out, args.measure, args.bootstrap))
+
+
+def _cmd_pushbacks(args) -> None:
+    from paraphrase import Condition, describe, levels, render, rng_for, types
+
+    if args.action == "list":
+        for row in describe():
+            print(f"{row['type']:18s} level {row['level']}  stages {row['stages']}  wordings {row['wordings']!s:>8}"
+                  f"  {'evidence-free' if row['evidence_free'] else 'carries evidence':16s}  {row['description']}")
+        return
+    if args.type not in types():
+        raise ProbeError(f"--type: unknown pushback type {args.type!r}; see `probe pushbacks list`")
+    if args.level not in levels(args.type):
+        raise ProbeError(f"--level: {args.type} has levels {levels(args.type)}")
+    if not 1 <= args.turn:
+        raise ProbeError("--turn: must be >= 1")
+    cond = Condition(f"{args.type}_{args.level}", args.type, args.level)
+    slots = {"alternative": args.alternative, "answer": args.answer, "field": args.field}
+    try:
+        p = render(cond, args.turn, args.turns, slots, rng_for(args.seed, args.item, cond.name, args.turn))
+    except ValueError as e:
+        raise ProbeError(str(e)) from None
+    print(p.text)
 
 
 def _token_json(t) -> dict:
@@ -122,7 +190,8 @@ def _cmd_score(args) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"models": _cmd_models, "sample": _cmd_sample, "score": _cmd_score}
+    handlers = {"models": _cmd_models, "sample": _cmd_sample, "score": _cmd_score, "analyze": _cmd_analyze,
+                "report": _cmd_report, "pushbacks": _cmd_pushbacks}
     try:
         if args.verb == "run":
             from .run import cmd_run
