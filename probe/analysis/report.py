@@ -147,7 +147,7 @@ def _has_tabulate() -> bool:
 
 def _html(runs, results, figs, measure) -> str:
     def table(df: pd.DataFrame) -> str:
-        return df.round(4).to_html(index=False, border=0, classes="t", na_rep="NaN")
+        return '<div class="scroll">' + df.round(4).to_html(index=False, border=0, classes="t", na_rep="NaN") + "</div>"
 
     imgs = []
     for fname, png, caption in figs:
@@ -160,7 +160,7 @@ def _html(runs, results, figs, measure) -> str:
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}
 table.t{{border-collapse:collapse;font-size:12px;margin:1em 0}}table.t td,table.t th{{padding:3px 8px;
 border-bottom:1px solid #ddd;text-align:right}}figure{{margin:2em 0}}img{{max-width:100%}}
-figcaption{{font-size:13px;color:#555}}</style></head><body>
+figcaption{{font-size:13px;color:#555}}.scroll{{overflow-x:auto}}</style></head><body>
 <h1>Does initial confidence predict resistance to pushback?</h1><p>Generated {stamp}.</p><ul>{summary}</ul>
 <h2>Confidence vs resistance</h2>{table(results["confidence_vs_resistance"])}
 <h2>Which confidence measure predicts resistance best</h2>{table(results["confidence_measures"])}
