@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 
-VARIANTS_HELP = "'original' or r1, r2, … (rule-based rewrites)"
+VARIANTS_HELP = "'original', r1, r2, … (rule-based rewrites) or m1, m2, … (model rewrites, meaning-checked)"
 
 INSTRUCTIONS = {
     "short": [
@@ -43,7 +43,11 @@ SYNONYMS = [  # (pattern, replacement) applied only outside protected spans
 
 
 def valid_variant(variant: str) -> bool:
-    return variant == "original" or re.fullmatch(r"r[1-9]\d*", variant) is not None
+    return variant == "original" or re.fullmatch(r"[rm][1-9]\d*", variant) is not None
+
+
+def is_model_variant(variant: str) -> bool:
+    return re.fullmatch(r"m[1-9]\d*", variant) is not None
 
 
 def _protected(text: str, keep: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -69,10 +73,11 @@ def swap_synonyms(text: str, rng: random.Random, keep: tuple[str, ...] = ()) -> 
 
 def turn0_message(question: str, variant: str, *, seed: int, item_id: str, mc: bool = False,
                   choices_block: str = "", keep: tuple[str, ...] = ()) -> str:
-    """The first user message for a question variant (instruction included)."""
+    """The first user message for a question variant (instruction included).  Model variants (m1, …) arrive here
+    with ``question`` already rewritten and keep the original instruction."""
     kind = "mc" if mc else "short"
     body = question.strip() + (f"\n\n{choices_block}" if choices_block else "")
-    if variant == "original":
+    if variant == "original" or is_model_variant(variant):
         return f"{body}\n\n{INSTRUCTIONS[kind][0]}"
     if not valid_variant(variant):
         raise ValueError(f"unknown question variant {variant!r}")

@@ -88,7 +88,46 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--field", default="this subject")
     pr.add_argument("--item", default="item", help="item id (part of the seed)")
     pr.add_argument("--seed", type=int, default=0)
+    pp = sub.add_parser("paraphrase", help="question variants that pass the meaning check, with their similarity")
+    pp.add_argument("--question", required=True)
+    pp.add_argument("--n", type=int, default=5, help="number of variants")
+    pp.add_argument("--backend", choices=["vllm", "hf", "fake"], default=None,
+                    help="rewrite with a model (default: rule-based variants r1..rN)")
+    pp.add_argument("--model", default="smollm2-135m-instruct")
+    pp.add_argument("--protect", action="append", default=[], help="a string that must survive (repeatable)")
+    pp.add_argument("--threshold", type=float, default=0.8)
+    pp.add_argument("--seed", type=int, default=0)
     return parser
+
+
+def _cmd_paraphrase(args) -> None:
+    from paraphrase.meaning import MeaningChecker
+    from paraphrase.question import turn0_message
+
+    if not args.question.strip():
+        raise ProbeError("--question: empty question")
+    if args.n < 1:
+        raise ProbeError("--n: must be >= 1")
+    checker = MeaningChecker(args.threshold)
+    protect = tuple(args.protect)
+    if args.backend:
+        from paraphrase.rewrite import model_rewrites
+
+        from .backends import load_backend
+
+        backend = load_backend(args.backend, args.model)
+        accepted, counts = model_rewrites(backend, [("q", args.question, protect)], args.n, checker, seed=args.seed)
+        for (_, k), r in sorted(accepted.items()):
+            print(f"m{k}\t{r.similarity:.3f}\t{r.text}")
+        print(f"accepted {counts['accepted']} of {counts['requested']}, rejected {counts['rejected']} attempts, "
+              f"dropped {counts['dropped']}")
+        return
+    variants = [f"r{k}" for k in range(1, args.n + 1)]
+    texts = [turn0_message(args.question, v, seed=args.seed, item_id="q", keep=protect) for v in variants]
+    original = turn0_message(args.question, "original", seed=args.seed, item_id="q")
+    for v, text, verdict in zip(variants, texts, checker.check_many([original] * len(texts), texts, protect)):
+        flag = "" if verdict.ok else f"  [rejected: {verdict.reason}]"
+        print(f"{v}\t{verdict.similarity:.3f}\t{text!r}{flag}")
 
 
 def _cmd_analyze(args) -> None:
@@ -191,7 +230,7 @@ def _cmd_score(args) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"models": _cmd_models, "sample": _cmd_sample, "score": _cmd_score, "analyze": _cmd_analyze,
-                "report": _cmd_report, "pushbacks": _cmd_pushbacks}
+                "report": _cmd_report, "pushbacks": _cmd_pushbacks, "paraphrase": _cmd_paraphrase}
     try:
         if args.verb == "run":
             from .run import cmd_run

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from paraphrase import Condition, applies, field_for, render, rng_for
-from paraphrase.question import turn0_message
+from paraphrase.question import is_model_variant, turn0_message
 
 from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec, ScoreRequest
 from .confidence import initial_confidence, normalised_probs
@@ -67,8 +67,8 @@ def _choices_block(item: Item) -> str:
     return "\n".join(f"({letter}) {text}" for letter, text in zip(item.letters, item.choices))
 
 
-def first_message(item: Item, variant: str, seed: int) -> str:
-    return turn0_message(item.question, variant, seed=seed, item_id=item.id, mc=item.is_mc,
+def first_message(item: Item, variant: str, seed: int, question: str | None = None) -> str:
+    return turn0_message(question or item.question, variant, seed=seed, item_id=item.id, mc=item.is_mc,
                          choices_block=_choices_block(item) if item.is_mc else "",
                          keep=(item.answer, item.alternative, *item.aliases))
 
@@ -133,15 +133,21 @@ def run_protocol(
     variants: Sequence[str],
     spec: ProtocolSpec,
     on_step: Callable[[str], None] | None = None,
+    rewritten: dict[tuple[str, str], str] | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """Run every (item × variant × condition) conversation; returns (turn rows, conversation rows)."""
+    """Run every (item × variant × condition) conversation; returns (turn rows, conversation rows).
+
+    ``rewritten`` maps (item id, model variant) to its accepted rewrite; a model variant without one is skipped."""
+    rewritten = rewritten or {}
     step = on_step or (lambda _msg: None)
     system = [{"role": "system", "content": spec.system_prompt}] if spec.system_prompt else []
 
     # turn 0: one stem per (item, variant), shared by every condition so all conditions start from the same answer
-    stems = [Conversation(item, v, None) for item in items for v in variants]
+    stems = [Conversation(item, v, None) for item in items for v in variants
+             if not is_model_variant(v) or (item.id, v) in rewritten]
     for st in stems:
-        st.messages = system + [{"role": "user", "content": first_message(st.item, st.variant, spec.seed)}]
+        text = first_message(st.item, st.variant, spec.seed, rewritten.get((st.item.id, st.variant)))
+        st.messages = system + [{"role": "user", "content": text}]
     samples = backend.generate([GenerateRequest(tuple(s.messages), _seed(spec, s, 0)) for s in stems], spec.sampling)
     step("turn 0: generate")
     for st, sample in zip(stems, samples):
@@ -186,6 +192,22 @@ def run_protocol(
     turn_rows = [r for c in convs for r in c.rows]
     conv_rows = [_conversation_row(c, spec) for c in convs]
     return turn_rows, conv_rows
+
+
+def rewrite_questions(backend: Backend, items: Sequence[Item], variants: Sequence[str], seed: int,
+                      checker=None) -> tuple[dict[tuple[str, str], str], dict]:
+    """Model-based question variants (m1, m2, …) for every item: batched rewrites, meaning-checked."""
+    model_variants = [v for v in variants if is_model_variant(v)]
+    if not model_variants:
+        return {}, {}
+    from paraphrase.meaning import MeaningChecker
+    from paraphrase.rewrite import model_rewrites
+
+    n = max(int(v[1:]) for v in model_variants)
+    questions = [(item.id, item.question, (item.answer, item.alternative, *item.aliases, *item.choices))
+                 for item in items]
+    accepted, counts = model_rewrites(backend, questions, n, checker or MeaningChecker(), seed=seed)
+    return {(key, f"m{k}"): r.text for (key, k), r in accepted.items() if f"m{k}" in model_variants}, counts
 
 
 def _turn_row(conv, turn, user_message, sample: Sample, said: str, belief, pushback, spec, seed) -> dict:

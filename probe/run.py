@@ -18,7 +18,7 @@ from .config import RunConfig, load_config, to_dict
 from .datasets import DatasetSpec, load_dataset, parse_dataset_arg
 from .errors import ProbeError
 from .protocol import (BELIEF_FRAME, PROBE_MESSAGE, PROBE_MESSAGE_MC, ProtocolSpec, belief_agreement,
-                       run_protocol)
+                       rewrite_questions, run_protocol)
 from .records import conversations_frame, turns_frame, versions, write_run
 
 
@@ -91,7 +91,8 @@ def execute(cfg: RunConfig, out: Path, backend=None, progress: bool = True) -> d
         bar.update(1)
 
     t1 = time.perf_counter()
-    turn_rows, conv_rows = run_protocol(backend, items, conditions, cfg.variants, spec, on_step)
+    rewritten, rewrite_counts = rewrite_questions(backend, items, cfg.variants, cfg.sampling.seed)
+    turn_rows, conv_rows = run_protocol(backend, items, conditions, cfg.variants, spec, on_step, rewritten)
     bar.close()
     elapsed = time.perf_counter() - t1
     run = {
@@ -121,6 +122,7 @@ def execute(cfg: RunConfig, out: Path, backend=None, progress: bool = True) -> d
         "n_conversations": len(conversations),
         "n_turn_rows": len(turns),
         "skipped_rows": skipped,
+        "question_rewrites": rewrite_counts,
         "generated_tokens": int(turns["response_tokens"].sum()) if len(turns) else 0,
         "belief_probe": {"message": PROBE_MESSAGE, "message_mc": PROBE_MESSAGE_MC, "frame": BELIEF_FRAME},
         "belief_said_agreement_turn0": agreement,
