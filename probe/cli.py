@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--field", default="this subject")
     pr.add_argument("--item", default="item", help="item id (part of the seed)")
     pr.add_argument("--seed", type=int, default=0)
+    from .sweep.commands import add_args as add_sweep_args
+
+    add_sweep_args(sub)
+
     pp = sub.add_parser("paraphrase", help="question variants that pass the meaning check, with their similarity")
     pp.add_argument("--question", required=True)
     pp.add_argument("--n", type=int, default=5, help="number of variants")
@@ -236,6 +240,11 @@ def main(argv: list[str] | None = None) -> int:
             from .run import cmd_run
 
             cmd_run(args)
+        elif args.verb in ("sweep", "status", "collect"):
+            from .sweep import commands
+
+            return {"sweep": commands.cmd_sweep, "status": commands.cmd_status,
+                    "collect": commands.cmd_collect}[args.verb](args)
         else:
             handlers[args.verb](args)
     except ProbeError as e:

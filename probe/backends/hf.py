@@ -19,6 +19,8 @@ from .base import (
     TopLogprob,
     continuation_ids,
     render_prompt,
+    cut_at_stop,
+    stop_strings,
     stop_token_ids,
     token_pieces,
 )
@@ -53,6 +55,7 @@ class HFBackend:
         if self.pad_id is None:
             self.pad_id = self.tokenizer.eos_token_id
         self._stop = stop_token_ids(self.tokenizer)
+        self._stop_strings = stop_strings(self.tokenizer)
         self.info = {
             "backend": "hf",
             "transformers_version": transformers.__version__,
@@ -91,6 +94,7 @@ class HFBackend:
                     pad_token_id=self.pad_id,
                     output_logits=True,
                     return_dict_in_generate=True,
+                    **({"stop_strings": self._stop_strings, "tokenizer": self.tokenizer} if self._stop_strings else {}),
                 )
             # (steps, batch, vocab) raw logits → logprobs in float32
             logprobs = torch.stack(res.logits, dim=1).float().log_softmax(-1)
@@ -101,6 +105,8 @@ class HFBackend:
                 n = _length(gen, self._stop)
                 gen = gen[:n]
                 pieces = token_pieces(self.tokenizer, gen)
+                keep = cut_at_stop(pieces, self._stop_strings)
+                gen, pieces = gen[:keep], pieces[:keep]
                 toks = []
                 for pos, (tid, piece) in enumerate(zip(gen, pieces)):
                     tv, ti = top_v[row, pos].tolist(), top_i[row, pos].tolist()

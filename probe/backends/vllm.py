@@ -25,6 +25,8 @@ from .base import (
     TopLogprob,
     continuation_ids,
     render_prompt,
+    cut_at_stop,
+    stop_strings,
     stop_token_ids,
     token_pieces,
 )
@@ -74,6 +76,7 @@ class VLLMBackend:
             raise ProbeError(f"backend vllm: could not load model {model.path!r}: {first}") from None
         self.tokenizer = self._llm.get_tokenizer()
         self._stop = stop_token_ids(self.tokenizer)
+        self._stop_strings = stop_strings(self.tokenizer)
         self.info = {
             "backend": "vllm",
             "vllm_version": vllm.__version__,
@@ -100,6 +103,7 @@ class VLLMBackend:
                 seed=r.seed if r.seed is not None else sampling.seed,
                 logprobs=sampling.top_logprobs,
                 stop_token_ids=self._stop,
+                stop=self._stop_strings or None,
             )
             for r in requests
         ]
@@ -109,6 +113,8 @@ class VLLMBackend:
             comp = out.outputs[0]
             gen_ids = list(comp.token_ids)
             pieces = token_pieces(self.tokenizer, gen_ids)
+            keep = cut_at_stop(pieces, self._stop_strings)
+            gen_ids, pieces = gen_ids[:keep], pieces[:keep]
             tokens = []
             for pos, (tid, piece) in enumerate(zip(gen_ids, pieces)):
                 lp = comp.logprobs[pos]

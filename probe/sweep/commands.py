@@ -1,0 +1,103 @@
+"""``probe sweep`` / ``probe status`` / ``probe collect``."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import ProbeError
+from ..records import versions, write_json, write_parquet
+from .grid import EXECUTORS, load_sweep, sweep_to_dict
+from .launch import launch
+from .store import Store
+
+
+def add_args(sub) -> None:
+    s = sub.add_parser("sweep", help="run a YAML grid of models × datasets × conditions × variants (resumable)",
+                       description="Run every pending cell, one job per model; rerun to finish what is missing.")
+    s.add_argument("config", help="sweep YAML (see experiments/)")
+    s.add_argument("--executor", choices=EXECUTORS, default=None, help="default: the config's executor.name")
+    s.add_argument("--out", default=None, help="sweep folder (default runs/<name>)")
+    s.add_argument("--no-wait", action="store_true", help="slurm: submit and return")
+    s.add_argument("--no-report", action="store_true", help="do not collect and write the report at the end")
+    st = sub.add_parser("status", help="pending cells per model of a sweep folder")
+    st.add_argument("run", metavar="RUN")
+    st.add_argument("--cells", action="store_true", help="list every missing cell")
+    c = sub.add_parser("collect", help="merge a sweep's shards into turns/conversations.parquet and a report")
+    c.add_argument("run", metavar="RUN")
+    c.add_argument("--no-report", action="store_true")
+    c.add_argument("--bootstrap", type=int, default=300)
+
+
+def cmd_sweep(args) -> int:
+    sweep = load_sweep(args.config)
+    executor = args.executor or sweep.executor.name
+    sweep = dataclasses.replace(sweep, executor=dataclasses.replace(sweep.executor, name=executor))
+    store = Store(args.out or Path("runs") / sweep.name)
+    store.save_sweep(sweep)
+    print(status_text(store))
+    outcomes = launch(store, sweep, executor, wait=not args.no_wait)
+    for model, outcome in outcomes.items():
+        print(f"{model}: {outcome}")
+    if args.no_wait and executor == "slurm":
+        print(f"submitted; follow with `probe status {store.root}` and `probe collect {store.root}`")
+        return 0
+    missing = sum(len(store.pending(sweep, m)) for m in sweep.models)
+    if missing:
+        print(f"{missing} cells still missing; rerun the same command to finish them")
+        return 1
+    if not args.no_report:
+        collect(store, report=True)
+    return 0
+
+
+def status_text(store: Store, list_cells: bool = False) -> str:
+    sweep = store.load_sweep()
+    lines = [f"sweep {sweep.name} in {store.root}"]
+    total = 0
+    for m in sweep.models:
+        pending = store.pending(sweep, m)
+        total += len(pending)
+        n = len(sweep.datasets) * len(sweep.conditions) * len(sweep.variants)
+        lines.append(f"  {m.name:40s} {n - len(pending):4d}/{n} cells done, {len(pending)} pending")
+        if list_cells:
+            for c in pending:
+                lines.append(f"    pending {c.cell_id}  {c.dataset.label} {c.condition.name} {c.variant}")
+    for cell_id, text in store.errors().items():
+        lines.append(f"  error in cell {cell_id}: {text.splitlines()[0]} — {text.splitlines()[1][:160]}")
+    lines.append(f"  {total} pending in all")
+    return "\n".join(lines)
+
+
+def cmd_status(args) -> int:
+    print(status_text(Store(args.run), list_cells=args.cells))
+    return 0
+
+
+def collect(store: Store, report: bool = True, n_boot: int = 300) -> Path:
+    import json
+
+    sweep = store.load_sweep()
+    turns, convs, missing = store.collect(sweep)
+    if turns.empty:
+        raise ProbeError(f"{store.root}: no finished cells to collect")
+    write_parquet(turns, store.root / "turns.parquet")
+    write_parquet(convs, store.root / "conversations.parquet")
+    manifests = {p.stem: json.loads(p.read_text()) for p in sorted((store.root / "manifests").glob("*.json"))}
+    write_json({"sweep": sweep_to_dict(sweep), "toolkit": versions().get("probe-sycophancy"), "versions": versions(),
+                "models": manifests, "collected": datetime.now(timezone.utc).isoformat(),
+                "n_turn_rows": len(turns), "n_conversations": len(convs), "missing_cells": len(missing)},
+               store.root / "manifest.json")
+    print(f"collected {len(convs)} conversations, {len(turns)} turn rows"
+          + (f"; {len(missing)} cells still missing" if missing else ""))
+    if report:
+        from ..analysis.report import load_runs, write_report
+
+        html = write_report(load_runs([str(store.root)]), store.root / "report", n_boot=n_boot)
+        print(f"report: {html}")
+    return store.root
+
+
+def cmd_collect(args) -> int:
+    collect(Store(args.run), report=not args.no_report, n_boot=args.bootstrap)
+    return 0

@@ -1,0 +1,116 @@
+"""Executors: ``debug`` (in this process), ``local`` (one subprocess per model, one at a time) and ``slurm``
+(submitit job arrays: one array task per model; models with the same resources share an array).
+
+Each model's job starts its engine once and runs all of that model's pending cells.  On Slurm, a job that times out
+or is preempted requeues itself (submitit checkpointing) and resumes from the shards already written.
+Multi-node tensor parallelism (vLLM needs Ray across nodes) is out of scope: a model must fit on one node.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from ..errors import ProbeError
+from .grid import ModelSpec, SweepConfig
+from .runner import run_model
+from .store import Store
+
+
+class ModelJob:
+    """The callable a Slurm array task runs; requeued on timeout/preemption, resuming from existing shards."""
+
+    def __init__(self, run_dir: str):
+        self.run_dir = str(run_dir)
+
+    def __call__(self, model_name: str) -> int:
+        return run_model(self.run_dir, model_name, progress=False)
+
+    def checkpoint(self, model_name: str):
+        import submitit
+
+        # nothing to save: finished cells are already on disk as shards; the requeued job runs what is missing
+        return submitit.helpers.DelayedSubmission(ModelJob(self.run_dir), model_name)
+
+
+def gpus_for(sweep: SweepConfig, m: ModelSpec) -> int:
+    if sweep.executor.gpus_per_node is not None:
+        return sweep.executor.gpus_per_node
+    return sweep.engine_for(m).tensor_parallel_size
+
+
+def slurm_parameters(sweep: SweepConfig, m: ModelSpec) -> dict:
+    """submitit SlurmExecutor parameters for one model (GPUs per node = its tensor parallel size)."""
+    ex = sweep.executor
+    params = {"time": ex.time_min, "cpus_per_task": ex.cpus_per_task, "mem": f"{ex.mem_gb}GB", "nodes": 1,
+              "ntasks_per_node": 1, "array_parallelism": ex.array_parallelism, "job_name": f"probe-{sweep.name}",
+              "signal_delay_s": 120}
+    gpus = gpus_for(sweep, m)
+    if gpus:
+        params["gpus_per_node"] = gpus
+    for key in ("partition", "account", "qos"):
+        if getattr(ex, key):
+            params[key] = getattr(ex, key)
+    if ex.setup:
+        params["setup"] = list(ex.setup)
+    return params
+
+
+def sbatch_script(sweep: SweepConfig, m: ModelSpec, folder: str) -> str:
+    """The sbatch file submitit would write for this model (golden-tested)."""
+    from submitit.slurm.slurm import _make_sbatch_string
+
+    command = f"{sys.executable} -u -m submitit.core._submit {folder}"
+    return _make_sbatch_string(command=command, folder=folder, **slurm_parameters(sweep, m))
+
+
+def launch(store: Store, sweep: SweepConfig, executor: str, wait: bool = True, progress: bool = True) -> dict:
+    """Run or submit every model that has pending cells; returns {model: outcome}."""
+    todo = [m for m in sweep.models if store.pending(sweep, m)]
+    if not todo:
+        return {}
+    if executor == "debug":
+        return {m.name: ("ok" if run_model(store.root, m.name, progress=progress) == 0 else "failed") for m in todo}
+    if executor == "local":
+        out = {}
+        for m in todo:
+            rc = subprocess.run([sys.executable, "-m", "probe.sweep", str(store.root), m.name]).returncode
+            out[m.name] = "ok" if rc == 0 else f"failed (exit {rc})"
+        return out
+    if executor == "slurm":
+        return _slurm(store, sweep, todo, wait)
+    raise ProbeError(f"--executor: {executor!r} is not one of debug, local, slurm")
+
+
+def _slurm(store: Store, sweep: SweepConfig, todo: list[ModelSpec], wait: bool) -> dict:
+    import shutil
+
+    import submitit
+
+    if not shutil.which("sbatch"):
+        raise ProbeError("--executor slurm: sbatch not found (no Slurm on this machine); use --executor local")
+    groups: dict[tuple, list[ModelSpec]] = defaultdict(list)
+    for m in todo:
+        groups[tuple(sorted(slurm_parameters(sweep, m).items(), key=lambda kv: kv[0]))].append(m)
+    jobs = []
+    for params, models in groups.items():
+        executor = submitit.SlurmExecutor(folder=str(store.root / "slurm" / "%j"))
+        executor.update_parameters(**dict(params))
+        submitted = executor.map_array(ModelJob(str(store.root)), [m.name for m in models])
+        jobs += list(zip(models, submitted))
+    (store.root / "slurm").mkdir(parents=True, exist_ok=True)
+    with open(store.root / "slurm" / "jobs.txt", "a") as f:
+        for m, j in jobs:
+            f.write(f"{j.job_id}\t{m.name}\n")
+    if not wait:
+        return {m.name: f"submitted {j.job_id}" for m, j in jobs}
+    out = {}
+    for m, j in jobs:
+        try:
+            rc = j.result()
+            out[m.name] = "ok" if rc == 0 else f"failed ({rc} cells)"
+        except Exception as e:  # the job's own traceback is in its log folder
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            out[m.name] = f"failed: {first} (logs: {Path(j.paths.stderr)})"
+    return out
