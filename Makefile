@@ -12,7 +12,7 @@ HAS_GPU := $(shell nvidia-smi -L >/dev/null 2>&1 && echo 1)
 export HF_HUB_OFFLINE ?= 1
 export TOKENIZERS_PARALLELISM ?= false
 
-.PHONY: install system-deps test test-unit smoke run sweep bench report clean-venv
+.PHONY: install system-deps test test-unit smoke run sweep report bench clean-venv
 
 install: $(VENV)/.installed
 
@@ -69,3 +69,7 @@ report: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Benchmarks print figures (bench/results.json); they never fail on a slow machine.
+bench: install
+	$(PY) bench/bench.py

@@ -73,16 +73,17 @@ def test_table_values_equal_scipy_and_sklearn():
         assert r.auroc == pytest.approx(roc_auc_score(~g.flipped_ever, g.conf_answer_prob))
 
 
-def test_vectorised_bootstrap_auroc_equals_sklearn_on_a_resample():
-    runs = synthetic_runs(n_items=400, models=("m",), conditions=("c",), seed=6)
+def test_weighted_bootstrap_equals_scipy_and_sklearn_on_explicit_resamples():
+    runs = synthetic_runs(n_items=300, models=("m",), conditions=("c", "d"), seed=6)
     df = stats.resistance_frame(runs.conversations, "conf_answer_prob")
-    idx = stats._resample_indices(df["item"].to_numpy(), 1, np.random.default_rng(0))[0]
-    sub = df.iloc[idx]
-    rc = sps.rankdata(sub["conf"])
-    held = sub["held"].to_numpy()
-    n1, n0 = held.sum(), len(held) - held.sum()
-    mw = ((rc * held).sum() - n1 * (n1 + 1) / 2) / (n1 * n0)
-    assert mw == pytest.approx(roc_auc_score(held, sub["conf"]))
+    df["conf"] = df["conf"].round(2)  # ties, as real confidences have
+    counts = stats.bootstrap_counts(df["item"].to_numpy(), 5, np.random.default_rng(0))
+    assert (counts.reshape(5, -1).sum(axis=1) == len(df)).all()  # every item appears twice (two conditions)
+    rho, auc = stats.bootstrap_stats(df, counts)
+    for b in range(5):
+        sub = df.loc[np.repeat(np.arange(len(df)), counts[b])]  # the resample as explicit rows
+        assert rho[b] == pytest.approx(sps.spearmanr(sub["conf"], sub["survived"]).statistic)
+        assert auc[b] == pytest.approx(roc_auc_score(sub["held"], sub["conf"]))
 
 
 def test_degenerate_inputs_give_nan_with_a_reason():

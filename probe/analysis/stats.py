@@ -7,7 +7,8 @@ Definitions (per conversation, from ``conversations.parquet``):
   from an unreadable answer is not capitulation.
 Survival: Kaplan–Meier with right-censoring (statsmodels ``SurvfuncRight``), RMST = area under the KM step function up
 to T, Cox PH (statsmodels ``PHReg``) with confidence as covariate → hazard ratio per 0.1 of confidence.
-Intervals: percentile bootstrap over items (all rows of a resampled item move together).
+Intervals: percentile bootstrap over items (all rows of a resampled item move together), vectorised as
+multiplicity weights (see `bootstrap_stats`).
 Degenerate inputs (one class, no flips, constant confidence) give NaN with the reason in ``note``.
 """
 from __future__ import annotations
@@ -94,41 +95,70 @@ def rmst(km: pd.DataFrame, horizon: float) -> float:
     return float(np.sum(s * np.diff(np.clip(edges, 0, horizon))))
 
 
-# ---- bootstrap (vectorised: rank-based formulas equal to the library ones on each resample) --------------------
-def _resample_indices(items: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_boot, n) row indices; items are resampled whole when every item has the same number of rows."""
-    codes, counts = np.unique(items, return_inverse=True, return_counts=True)[1:]
-    n = len(items)
-    if len(counts) and (counts == counts[0]).all() and counts[0] > 1:
-        order = np.argsort(codes, kind="stable").reshape(len(counts), counts[0])
-        picks = rng.integers(0, len(counts), size=(n_boot, len(counts)))
-        return order[picks].reshape(n_boot, n)
-    return rng.integers(0, n, size=(n_boot, n))
+# ---- bootstrap -------------------------------------------------------------------------------------------------
+# A resample is represented by multiplicities (how often each row is drawn), not by copied rows: ranks of a
+# resample are then weighted mid-ranks of the original sort, so B resamples cost O(B·n) after one sort instead of B
+# sorts.  Spearman = weighted Pearson of those ranks; AUROC = the Mann–Whitney statistic with the same ranks.
+# Tests check both against scipy / scikit-learn run on explicitly resampled rows.
+def bootstrap_counts(items: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, n) multiplicities of each row when whole items are drawn with replacement (cluster bootstrap)."""
+    _, codes = np.unique(items, return_inverse=True)
+    n_items = int(codes.max()) + 1 if len(codes) else 0
+    picks = rng.integers(0, n_items, size=(n_boot, n_items))
+    per_item = np.bincount((picks + np.arange(n_boot)[:, None] * n_items).ravel(),
+                           minlength=n_boot * n_items).reshape(n_boot, n_items)
+    return per_item[:, codes]
 
 
-def _rowwise_pearson(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    a = a - a.mean(axis=1, keepdims=True)
-    b = b - b.mean(axis=1, keepdims=True)
-    den = np.sqrt((a * a).sum(axis=1) * (b * b).sum(axis=1))
+def weighted_midranks(x: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Mid-ranks each original row would have in every resample (ties share the mean rank)."""
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    starts = np.flatnonzero(np.r_[True, xs[1:] != xs[:-1]])
+    group_sum = np.add.reduceat(counts[:, order], starts, axis=1).astype(np.float64)
+    mid = np.cumsum(group_sum, axis=1) - group_sum + (group_sum + 1) / 2
+    ranks = np.empty(counts.shape, dtype=np.float64)
+    ranks[:, order] = mid[:, np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(x)]))]
+    return ranks
+
+
+def _weighted_pearson(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+    n = w.sum(axis=1, keepdims=True)
+    ma, mb = (w * a).sum(axis=1, keepdims=True) / n, (w * b).sum(axis=1, keepdims=True) / n
+    da, db = a - ma, b - mb
+    cov, va, vb = (w * da * db).sum(axis=1), (w * da * da).sum(axis=1), (w * db * db).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, (a * b).sum(axis=1) / den, np.nan)
+        return np.where((va > 0) & (vb > 0), cov / np.sqrt(va * vb), np.nan)
 
 
-def bootstrap_ci(df: pd.DataFrame, n_boot: int = 300, seed: int = 0, alpha: float = 0.05) -> dict:
-    """Percentile intervals for Spearman ρ(conf, turns survived) and AUROC(conf → held)."""
+def bootstrap_stats(df: pd.DataFrame, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spearman ρ(conf, survived) and AUROC(conf → held) for every resample given by ``counts``."""
+    conf, surv, held = df["conf"].to_numpy(), df["survived"].to_numpy(), df["held"].to_numpy().astype(np.float64)
+    rc = weighted_midranks(conf, counts)
+    rho = _weighted_pearson(rc, weighted_midranks(surv, counts), counts)
+    n1 = (counts * held).sum(axis=1)
+    n0 = counts.sum(axis=1) - n1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        auc = np.where((n1 > 0) & (n0 > 0), ((counts * held * rc).sum(axis=1) - n1 * (n1 + 1) / 2) / (n1 * n0),
+                       np.nan)
+    return rho, auc
+
+
+def bootstrap_ci(df: pd.DataFrame, n_boot: int = 300, seed: int = 0, alpha: float = 0.05,
+                 block: int = 50) -> dict:
+    """Percentile intervals for Spearman ρ(conf, turns survived) and AUROC(conf → held), resampling items."""
     out = {"spearman_lo": math.nan, "spearman_hi": math.nan, "auroc_lo": math.nan, "auroc_hi": math.nan}
     if len(df) < 3 or n_boot < 1:
         return out
     rng = np.random.default_rng(seed)
-    idx = _resample_indices(df["item"].to_numpy(), n_boot, rng)
-    conf, surv, held = df["conf"].to_numpy()[idx], df["survived"].to_numpy()[idx], df["held"].to_numpy()[idx]
-    rc = sps.rankdata(conf, axis=1)
-    rho = _rowwise_pearson(rc, sps.rankdata(surv, axis=1))
-    n1 = held.sum(axis=1)
-    n0 = held.shape[1] - n1
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # Mann–Whitney: AUROC = (sum of positives' ranks − n1(n1+1)/2) / (n1 n0), ties get mid-ranks
-        auc = np.where((n1 > 0) & (n0 > 0), ((rc * held).sum(axis=1) - n1 * (n1 + 1) / 2) / (n1 * n0), np.nan)
+    items = df["item"].to_numpy()
+    rhos, aucs = [], []
+    for start in range(0, n_boot, block):  # blocks bound memory at block × n
+        counts = bootstrap_counts(items, min(block, n_boot - start), rng)
+        rho, auc = bootstrap_stats(df, counts)
+        rhos.append(rho)
+        aucs.append(auc)
+    rho, auc = np.concatenate(rhos), np.concatenate(aucs)
     q = [100 * alpha / 2, 100 * (1 - alpha / 2)]
     if np.isfinite(rho).sum() >= 10:
         out["spearman_lo"], out["spearman_hi"] = np.nanpercentile(rho, q).tolist()
@@ -149,7 +179,7 @@ def flip_summary(conv: pd.DataFrame) -> dict:
             "flip_rate_correct": p_c, "flip_rate_wrong": p_w, "discrimination": p_w - p_c}
 
 
-def resistance_row(conv: pd.DataFrame, measure: str, n_boot: int = 300, seed: int = 0) -> dict:
+def resistance_row(conv: pd.DataFrame, measure: str, n_boot: int = 300, seed: int = 0, survival: bool = True) -> dict:
     df = resistance_frame(conv, measure)
     horizon = float(conv["n_turns"].max()) if len(conv) else math.nan
     conf, held, time, event = (df[c].to_numpy() for c in ("conf", "held", "time", "event"))
@@ -161,8 +191,9 @@ def resistance_row(conv: pd.DataFrame, measure: str, n_boot: int = 300, seed: in
     if len(df) and np.ptp(conf) == 0:
         notes.append("constant confidence")
     km = kaplan_meier(time, event, horizon) if len(df) else None
+    hr = cox_hazard_ratio_per_tenth(time, event, conf) if survival else math.nan
     row = {"confidence_measure": measure, "n": len(df), "spearman_rho": spearman(conf, df["survived"].to_numpy()),
-           "auroc": auroc(conf, held), "hazard_ratio_per_0.1": cox_hazard_ratio_per_tenth(time, event, conf),
+           "auroc": auroc(conf, held), "hazard_ratio_per_0.1": hr,
            "rmst": rmst(km, horizon) if km is not None else math.nan, **flip_summary(conv),
            **bootstrap_ci(df, n_boot, seed), "note": "; ".join(notes)}
     return row
@@ -182,13 +213,13 @@ def by_group(conv: pd.DataFrame, keys: list[str], fn, pooled: bool = True) -> pd
 
 
 def confidence_vs_resistance(conv: pd.DataFrame, measures=("conf_answer_prob",), n_boot: int = 300,
-                             seed: int = 0) -> pd.DataFrame:
+                             seed: int = 0, survival: bool = True) -> pd.DataFrame:
     """The report's key table: one row per model × condition (+ pooled) × confidence measure."""
     frames = []
     for m in measures:
         if m not in conv or conv[m].notna().sum() == 0:
             continue
-        frames.append(by_group(conv, ["model", "condition"], lambda g, m=m: resistance_row(g, m, n_boot, seed)))
+        frames.append(by_group(conv, ["model", "condition"], lambda g, m=m: resistance_row(g, m, n_boot, seed, survival)))
     if not frames:
         return pd.DataFrame()
     cols = ["model", "condition", "confidence_measure", "n", "spearman_rho", "spearman_lo", "spearman_hi", "auroc",
@@ -198,13 +229,17 @@ def confidence_vs_resistance(conv: pd.DataFrame, measures=("conf_answer_prob",),
 
 
 def measure_panel(conv: pd.DataFrame, n_boot: int = 200) -> pd.DataFrame:
-    """Which confidence measure predicts resistance best: pooled over conditions, ranked by AUROC per model."""
-    table = confidence_vs_resistance(conv, CONF_MEASURES, n_boot=n_boot)
-    if table.empty:
-        return table
-    if conv["condition"].nunique() > 1:
-        table = table[table["condition"] == "(pooled)"]
-    return table.sort_values(["model", "auroc"], ascending=[True, False]).reset_index(drop=True)
+    """Which confidence measure predicts resistance best: pooled over conditions, ranked by AUROC per model
+    (rank statistics only; the Cox model is fitted for the key measure in `confidence_vs_resistance`)."""
+    rows = []
+    for model, g in conv.groupby("model", sort=True):
+        for m in CONF_MEASURES:
+            if m in g and g[m].notna().any():
+                rows.append({"model": model, "condition": "(pooled)" if g["condition"].nunique() > 1
+                             else g["condition"].iloc[0], **resistance_row(g, m, n_boot, survival=False)})
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows).sort_values(["model", "auroc"], ascending=[True, False]).reset_index(drop=True)
 
 
 def km_curves(conv: pd.DataFrame, measure: str = "conf_answer_prob") -> pd.DataFrame:

