@@ -35,8 +35,9 @@ class ConditionSpec:
 
 
 @dataclass(frozen=True)
-class RunConfig:
-    model: str = "smollm2-135m-instruct"
+class ProtocolConfig:
+    """What a run and a sweep share: the engine defaults, the data, the pressure and the sampling."""
+
     backend: str = "vllm"
     engine: EngineSpec = field(default_factory=EngineSpec)
     datasets: tuple[DatasetSpec, ...] = (DatasetSpec("builtin"),)
@@ -46,8 +47,13 @@ class RunConfig:
     sampling: SamplingSpec = field(default_factory=SamplingSpec)
     belief_probe: bool = True
     system_prompt: str = ""
-    params_b: float | None = None
     name: str = ""
+
+
+@dataclass(frozen=True)
+class RunConfig(ProtocolConfig):
+    model: str = "smollm2-135m-instruct"
+    params_b: float | None = None
 
 
 def parse_condition(raw, where: str) -> ConditionSpec:
@@ -147,7 +153,8 @@ def _from_dict(cls, raw: dict, where: str):
         raise ProbeError(f"{where + '.' if where else ''}{e}") from None
 
 
-def load_config(path: str | Path, overrides: dict | None = None) -> RunConfig:
+def read_yaml(path: str | Path) -> dict:
+    """A YAML mapping, or a one-line error naming the file (and the line of a syntax error)."""
     path = Path(path)
     if not path.is_file():
         raise ProbeError(f"config not found: {path}")
@@ -159,6 +166,29 @@ def load_config(path: str | Path, overrides: dict | None = None) -> RunConfig:
         raise ProbeError(f"{path}{at}: invalid YAML: {getattr(e, 'problem', e)}") from None
     if not isinstance(raw, dict):
         raise ProbeError(f"{path}: expected a mapping at the top level")
+    return raw
+
+
+def normalise_lists(raw: dict) -> tuple[dict, list]:
+    """Pop the condition list (parsed separately) and expand dataset shorthands (``- builtin``)."""
+    raw = dict(raw)
+    conditions = raw.pop("conditions", list(DEFAULT_CONDITIONS))
+    if not isinstance(conditions, list) or not conditions:
+        raise ProbeError("conditions: expected a non-empty list")
+    if isinstance(raw.get("datasets"), list):
+        raw["datasets"] = [{"format": d} if isinstance(d, str) else d for d in raw["datasets"]]
+    return raw, conditions
+
+
+def parse_conditions(conditions: list) -> tuple[ConditionSpec, ...]:
+    conds = tuple(parse_condition(c, f"conditions[{i}]") for i, c in enumerate(conditions))
+    if len({c.name for c in conds}) != len(conds):
+        raise ProbeError("conditions: duplicate condition names")
+    return conds
+
+
+def load_config(path: str | Path, overrides: dict | None = None) -> RunConfig:
+    raw = read_yaml(path)
     raw = {**raw, **{k: v for k, v in (overrides or {}).items() if v is not None}}
     try:
         return config_from_dict(raw)
@@ -167,17 +197,8 @@ def load_config(path: str | Path, overrides: dict | None = None) -> RunConfig:
 
 
 def config_from_dict(raw: dict) -> RunConfig:
-    raw = dict(raw)
-    conditions = raw.pop("conditions", list(DEFAULT_CONDITIONS))
-    if not isinstance(conditions, list) or not conditions:
-        raise ProbeError("conditions: expected a non-empty list")
-    if "datasets" in raw and isinstance(raw["datasets"], list):
-        raw["datasets"] = [{"format": d} if isinstance(d, str) else d for d in raw["datasets"]]
-    cfg = _from_dict(RunConfig, raw, "")
-    conds = tuple(parse_condition(c, f"conditions[{i}]") for i, c in enumerate(conditions))
-    if len({c.name for c in conds}) != len(conds):
-        raise ProbeError("conditions: duplicate condition names")
-    cfg = dataclasses.replace(cfg, conditions=conds)
+    raw, conditions = normalise_lists(raw)
+    cfg = dataclasses.replace(_from_dict(RunConfig, raw, ""), conditions=parse_conditions(conditions))
     validate(cfg)
     return cfg
 

@@ -22,12 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from ..backends.base import SamplingSpec
-from ..backends.spec import EngineSpec
-from ..config import ConditionSpec, RunConfig, _from_dict, parse_condition, validate, DEFAULT_CONDITIONS
-from ..datasets import DatasetSpec
+from ..config import ProtocolConfig, RunConfig, _from_dict, normalise_lists, parse_conditions, read_yaml, validate
 from ..errors import ProbeError
 from ..records import versions
 
@@ -66,18 +61,8 @@ EXECUTORS = ("debug", "local", "slurm")
 
 
 @dataclass(frozen=True)
-class SweepConfig:
-    name: str = "sweep"
+class SweepConfig(ProtocolConfig):
     models: tuple[ModelSpec, ...] = ()
-    backend: str = "vllm"
-    engine: EngineSpec = field(default_factory=EngineSpec)
-    datasets: tuple[DatasetSpec, ...] = (DatasetSpec("builtin"),)
-    conditions: tuple[ConditionSpec, ...] = ()
-    variants: tuple[str, ...] = ("original",)
-    turns: int = 5
-    sampling: SamplingSpec = field(default_factory=SamplingSpec)
-    belief_probe: bool = True
-    system_prompt: str = ""
     executor: ExecutorSpec = field(default_factory=ExecutorSpec)
 
     def model(self, name: str) -> ModelSpec:
@@ -131,21 +116,15 @@ def cells(sweep: SweepConfig, model: ModelSpec | None = None) -> list[Cell]:
 
 
 def sweep_from_dict(raw: dict) -> SweepConfig:
-    raw = dict(raw)
+    raw, conditions = normalise_lists(raw)
+    raw.setdefault("name", "sweep")
     if "model" in raw and "models" not in raw:
         raw["models"] = [raw.pop("model")]
     models = raw.pop("models", None)
     if not isinstance(models, list) or not models:
         raise ProbeError("models: expected a non-empty list of models")
     raw["models"] = [{"name": m} if isinstance(m, str) else m for m in models]
-    conditions = raw.pop("conditions", list(DEFAULT_CONDITIONS))
-    if not isinstance(conditions, list) or not conditions:
-        raise ProbeError("conditions: expected a non-empty list")
-    if isinstance(raw.get("datasets"), list):
-        raw["datasets"] = [{"format": d} if isinstance(d, str) else d for d in raw["datasets"]]
-    sweep = _from_dict(SweepConfig, raw, "")
-    conds = tuple(parse_condition(c, f"conditions[{i}]") for i, c in enumerate(conditions))
-    sweep = dataclasses.replace(sweep, conditions=conds)
+    sweep = dataclasses.replace(_from_dict(SweepConfig, raw, ""), conditions=parse_conditions(conditions))
     names = [m.name for m in sweep.models]
     if len(set(names)) != len(names):
         raise ProbeError("models: duplicate model names")
@@ -160,17 +139,7 @@ def sweep_from_dict(raw: dict) -> SweepConfig:
 
 
 def load_sweep(path: str | Path) -> SweepConfig:
-    path = Path(path)
-    if not path.is_file():
-        raise ProbeError(f"sweep config not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ProbeError(f"{path}{f':{mark.line + 1}' if mark else ''}: invalid YAML: {getattr(e, 'problem', e)}") \
-            from None
-    if not isinstance(raw, dict):
-        raise ProbeError(f"{path}: expected a mapping at the top level")
+    raw = read_yaml(path)
     try:
         return sweep_from_dict(raw)
     except ProbeError as e:
