@@ -13,7 +13,6 @@ import dataclasses
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -75,7 +74,7 @@ def raw_engine_replay(backend, rows, sampling) -> tuple[float, int]:
     total_s, total_tokens = 0.0, 0
     for t in range(max_turn + 1):
         batch = []
-        for (item, cond), conv in by_conv.items():
+        for (_item, cond), conv in by_conv.items():
             if t == 0 and cond != rows[0]["condition"]:
                 continue  # turn 0 is one request per item, as in the probe
             msgs = []

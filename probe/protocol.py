@@ -35,6 +35,9 @@ from .readout import OTHER, read_letter, read_said
 PROBE_MESSAGE = "So what is your final answer? Reply with just the answer."
 PROBE_MESSAGE_MC = "So what is your final answer? Reply with just the letter."
 BELIEF_FRAME = "My answer is {}."
+# The frame's shared opening is conditioned on, not scored (it would cancel anyway); each candidate's own tokens
+# and the closing full stop are scored.
+BELIEF_PREFIX, BELIEF_SUFFIX = BELIEF_FRAME.split("{}")
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def _belief(backend: Backend, convs: Sequence[Conversation]) -> list[dict[str, f
         probe = PROBE_MESSAGE_MC if conv.item.is_mc else PROBE_MESSAGE
         msgs = tuple(conv.messages) + ({"role": "user", "content": probe},)
         for label, text in conv.item.probe_candidates():
-            reqs.append(ScoreRequest(msgs, BELIEF_FRAME.format(text)))
+            reqs.append(ScoreRequest(msgs, f" {text}{BELIEF_SUFFIX}", assistant_prefix=BELIEF_PREFIX.rstrip()))
             owners.append((ci, label))
     scored = backend.score(reqs) if reqs else []
     sums: list[dict[str, float]] = [{} for _ in convs]

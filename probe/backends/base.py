@@ -54,6 +54,7 @@ class ScoreRequest:
     messages: Conversation  # ends with a user turn; the assistant turn is opened by the template
     continuation: str
     continuation_ids: tuple[int, ...] | None = None  # score these exact ids instead of tokenising the text
+    assistant_prefix: str = ""  # text that opens the reply before the continuation, conditioned on but not scored
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,14 @@ def render_prompt(tokenizer, messages: Conversation) -> list[int]:
     # GGUF-converted tokenizers may not add BOS themselves; Gemma and Llama-family models degrade badly without it
     if bos is not None and (not ids or ids[0] != bos):
         ids = [bos] + ids
+    return ids
+
+
+def score_prompt(tokenizer, request: ScoreRequest) -> list[int]:
+    """The conditioning ids of a score request: the templated conversation plus any assistant prefix."""
+    ids = render_prompt(tokenizer, request.messages)
+    if request.assistant_prefix:
+        ids += list(tokenizer(request.assistant_prefix, add_special_tokens=False)["input_ids"])
     return ids
 
 

@@ -119,7 +119,7 @@ class FakeBackend:
             last = said[-1].lower() if said else ""
             if script is not None and not said:
                 last = script.answer.lower()
-            cont = r.continuation.lower().strip()
+            cont = r.continuation.lower().strip(" .")
             mentioned = bool(last) and (cont in last or last in cont)
             # the belief follows what was said last; unmentioned candidates share the rest
             p = (script.belief_correct if script else 0.5) if mentioned else 0.05

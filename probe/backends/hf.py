@@ -19,6 +19,7 @@ from .base import (
     TopLogprob,
     continuation_ids,
     render_prompt,
+    score_prompt,
     cut_at_stop,
     stop_strings,
     stop_token_ids,
@@ -120,7 +121,7 @@ class HFBackend:
         torch = self.torch
         rows = []
         for r in requests:
-            p = render_prompt(self.tokenizer, r.messages)
+            p = score_prompt(self.tokenizer, r)
             c = continuation_ids(self.tokenizer, r)
             if not c:
                 raise ProbeError("score: empty continuation")

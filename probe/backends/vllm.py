@@ -25,6 +25,7 @@ from .base import (
     TopLogprob,
     continuation_ids,
     render_prompt,
+    score_prompt,
     cut_at_stop,
     stop_strings,
     stop_token_ids,
@@ -67,6 +68,9 @@ class VLLMBackend:
         )
         if spec.max_model_len:
             kwargs["max_model_len"] = spec.max_model_len
+        block = spec.block_size or (32 if on_cpu() else None)
+        if block:
+            kwargs["block_size"] = block
         if not on_cpu():
             kwargs["gpu_memory_utilization"] = spec.gpu_memory_utilization
         try:
@@ -77,12 +81,14 @@ class VLLMBackend:
         self.tokenizer = self._llm.get_tokenizer()
         self._stop = stop_token_ids(self.tokenizer)
         self._stop_strings = stop_strings(self.tokenizer)
+        self.score_method = spec.score_method
         self.info = {
             "backend": "vllm",
             "vllm_version": vllm.__version__,
             "dtype": spec.dtype,
             "logprobs_mode": LOGPROBS_MODE,
             "prefix_caching": spec.prefix_caching,
+            "score_method": spec.score_method,
             "tensor_parallel_size": spec.tensor_parallel_size,
             "device": "cpu" if on_cpu() else "cuda",
         }
@@ -131,29 +137,48 @@ class VLLMBackend:
         return samples
 
     def score(self, requests: Sequence[ScoreRequest]) -> list[Scored]:
-        SamplingParams = self._vllm.SamplingParams
         prompts, conts = [], []
         for r in requests:
-            p = render_prompt(self.tokenizer, r.messages)
             c = continuation_ids(self.tokenizer, r)
             if not c:
                 raise ProbeError("score: empty continuation")
-            prompts.append(p)
+            prompts.append(score_prompt(self.tokenizer, r))
             conts.append(c)
+        if self.score_method == "prompt_logprobs":
+            lps = self._score_prompt_logprobs(prompts, conts)
+        else:
+            lps = self._score_forced(prompts, conts)
+        return [Scored(tuple(p), tuple(TokenLogprob(id=t, token=piece, logprob=lp) for t, piece, lp in
+                                       zip(c, token_pieces(self.tokenizer, c), lp_row)))
+                for p, c, lp_row in zip(prompts, conts, lps)]
+
+    def _score_forced(self, prompts, conts) -> list[list[float]]:
+        """One 1-token request per continuation token, forced with ``allowed_token_ids``: the raw logprob is taken
+        before that mask, so it equals the prompt logprob, while the shared conversation prefix is read from the
+        prefix cache (prompt-logprob requests bypass it and pay full-vocabulary logits at every prompt position)."""
+        SamplingParams = self._vllm.SamplingParams
+        ids, params = [], []
+        for p, c in zip(prompts, conts):
+            for k in range(len(c)):
+                ids.append(p + c[:k])
+                params.append(SamplingParams(max_tokens=1, temperature=0.0, logprobs=0, allowed_token_ids=[c[k]]))
+        outs = iter(self._llm.generate(self._prompts(ids), sampling_params=params, use_tqdm=False))
+        result = []
+        for c in conts:
+            row = []
+            for tid in c:
+                comp = next(outs).outputs[0]
+                row.append(float(comp.logprobs[0][tid].logprob))
+            result.append(row)
+        return result
+
+    def _score_prompt_logprobs(self, prompts, conts) -> list[list[float]]:
+        SamplingParams = self._vllm.SamplingParams
         # prompt_logprobs=1 returns the actual token's logprob (plus the top-1) at every prompt position.
         params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=1)
         outs = self._llm.generate(self._prompts([p + c for p, c in zip(prompts, conts)]), params, use_tqdm=False)
-        results = []
-        for p, c, out in zip(prompts, conts, outs):
-            plp = out.prompt_logprobs
-            pieces = token_pieces(self.tokenizer, c)
-            toks = [
-                TokenLogprob(id=tid, token=piece, logprob=float(plp[len(p) + k][tid].logprob))
-                for k, (tid, piece) in enumerate(zip(c, pieces))
-            ]
-            results.append(Scored(tuple(p), tuple(toks)))
-        return results
-
+        return [[float(out.prompt_logprobs[len(p) + k][tid].logprob) for k, tid in enumerate(c)]
+                for p, c, out in zip(prompts, conts, outs)]
 
     def close(self) -> None:
         """Stop the engine core subprocess now (instead of at interpreter exit, when logging is gone)."""

@@ -8,7 +8,7 @@ Formats: builtin, jsonl (fields id, question, answer, aliases, alternative[, cho
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ProbeError

@@ -22,7 +22,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import ProtocolConfig, RunConfig, _from_dict, normalise_lists, parse_conditions, read_yaml, validate
+from ..backends.spec import EngineSpec
+from ..config import ConditionSpec, ProtocolConfig, RunConfig, _from_dict, normalise_lists, parse_conditions, read_yaml, validate
+from ..datasets import DatasetSpec
 from ..errors import ProbeError
 from ..records import versions
 

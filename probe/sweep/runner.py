@@ -63,7 +63,7 @@ def run_model(run_dir, model_name: str, backend=None, progress: bool = True) -> 
     bar = tqdm(total=len(pending), desc=f"{model.name}: cells", unit="cell", disable=not progress)
     for chunk in chunks:
         try:
-            failed += _run_chunk(store, backend, chunk, items_by_dataset, spec, run)
+            failed += _run_chunk(store, backend, chunk, items_by_dataset, spec, run, bar.set_postfix_str)
         except Exception as e:  # a chunk that raises must not lose other cells' shards
             failed += len(chunk)
             msg = f"{type(e).__name__}: {e}\n{traceback.format_exc()}"
@@ -78,14 +78,14 @@ def run_model(run_dir, model_name: str, backend=None, progress: bool = True) -> 
     return failed
 
 
-def _run_chunk(store, backend, chunk, items_by_dataset, spec, run) -> int:
+def _run_chunk(store, backend, chunk, items_by_dataset, spec, run, on_step=None) -> int:
     datasets = sorted({c.dataset.label for c in chunk})
     items = [i for d in datasets for i in items_by_dataset[d]]
     conditions = {c.condition.name: Condition(c.condition.name, c.condition.type, c.condition.level) for c in chunk}
     variants = sorted({c.variant for c in chunk})
     wanted = {c.key for c in chunk}
     rewritten, _ = rewrite_questions(backend, items, variants, spec.seed)
-    turn_rows, conv_rows = run_protocol(backend, items, list(conditions.values()), variants, spec,
+    turn_rows, conv_rows = run_protocol(backend, items, list(conditions.values()), variants, spec, on_step,
                                         rewritten=rewritten, only=wanted)
     turns = turns_frame(turn_rows, run)
     convs = conversations_frame(conv_rows, run)
@@ -111,5 +111,3 @@ def main(argv=None) -> int:
         print(f"probe sweep job: error: {e}", file=sys.stderr)
         return 2
     return 1 if failed else 0
-
-

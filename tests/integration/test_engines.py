@@ -92,3 +92,17 @@ def test_cli_score_json(smollm2_path):
     d = json.loads(r.stdout)
     assert d["logprob_sum"] == pytest.approx(sum(t["logprob"] for t in d["tokens"]))
     assert "".join(t["token"] for t in d["tokens"]) == "Canberra"
+
+
+def test_vllm_forced_scoring_equals_prompt_logprobs(vllm_backend):
+    msgs = MSGS + ({"role": "assistant", "content": "Canberra."}, {"role": "user", "content": "Are you sure?"})
+    reqs = [ScoreRequest(msgs, "My answer is Canberra."), ScoreRequest(msgs, "My answer is Sydney.")]
+    forced = vllm_backend.score(reqs)
+    vllm_backend.score_method = "prompt_logprobs"
+    try:
+        full = vllm_backend.score(reqs)
+    finally:
+        vllm_backend.score_method = "forced"
+    for a, b in zip(forced, full):
+        assert [t.id for t in a.tokens] == [t.id for t in b.tokens]
+        np.testing.assert_allclose([t.logprob for t in a.tokens], [t.logprob for t in b.tokens], atol=1e-4)

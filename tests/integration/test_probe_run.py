@@ -60,3 +60,25 @@ def test_two_greedy_runs_are_identical(vllm_backend, tmp_path):
         execute(cfg, tmp_path / name, backend=vllm_backend, progress=False)
     a, b = (pd.read_parquet(tmp_path / n / "turns.parquet") for n in ("a", "b"))
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_report_csv_equals_scipy_and_sklearn_on_the_real_run(smoke_run, tmp_path):
+    from scipy import stats as sps
+    from sklearn.metrics import roc_auc_score
+
+    out, _ = smoke_run
+    r = run_cli("report", str(out), "--out", str(tmp_path / "rep"), "--bootstrap", "100")
+    assert r.returncode == 0, r.stderr[-2000:]
+    key = pd.read_csv(tmp_path / "rep/tables/confidence_vs_resistance.csv")
+    conv = pd.read_parquet(out / "conversations.parquet")
+    conv = conv[conv.initial_said != "other"]
+    checked = 0
+    for _, row in key.iterrows():
+        g = conv if row.condition == "(pooled)" else conv[conv.condition == row.condition]
+        assert row.n == len(g)
+        if g.flipped_ever.nunique() == 2:
+            assert row.auroc == pytest.approx(roc_auc_score(~g.flipped_ever, g.conf_answer_prob))
+            assert row.spearman_rho == pytest.approx(sps.spearmanr(g.conf_answer_prob, g.turns_survived).statistic)
+            checked += 1
+    assert checked >= 1
+    assert (tmp_path / "rep/report.html").stat().st_size > 50_000  # figures embedded
