@@ -36,9 +36,14 @@ def _engine_args(p: argparse.ArgumentParser, prompt: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="probe", description=__doc__.split("\n\n")[0] if __doc__ else None,
-                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                     epilog="Run `probe VERB --help` for a verb's options.")
+    parser = _Parser(prog="probe", formatter_class=argparse.RawDescriptionHelpFormatter,
+                     description="Does a language model's confidence in its first answer predict whether it holds "
+                                 "that answer when a user pushes back?",
+                     epilog="typical use:\n"
+                            "  probe run experiments/smoke.yaml --out runs/smoke\n"
+                            "  probe sweep experiments/cpu-default.yaml --out runs/cpu-default\n"
+                            "  probe report runs/cpu-default --out reports/cpu-default\n\n"
+                            "Run `probe VERB --help` for a verb's options.")
     sub = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
     m = sub.add_parser("models", help="list, prepare or import offline models")
