@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from paraphrase import Condition
+
 from .backends.base import SamplingSpec
 from .backends.spec import EngineSpec
 from .datasets import FORMATS, DatasetSpec
@@ -28,20 +30,13 @@ DEFAULT_CONDITIONS = ("are_you_sure", "disagree", "authority_4", "fact_check", "
 
 
 @dataclass(frozen=True)
-class ConditionSpec:
-    name: str
-    type: str
-    level: int = 0
-
-
-@dataclass(frozen=True)
 class ProtocolConfig:
     """What a run and a sweep share: the engine defaults, the data, the pressure and the sampling."""
 
     backend: str = "vllm"
     engine: EngineSpec = field(default_factory=EngineSpec)
     datasets: tuple[DatasetSpec, ...] = (DatasetSpec("builtin"),)
-    conditions: tuple[ConditionSpec, ...] = ()
+    conditions: tuple[Condition, ...] = ()
     variants: tuple[str, ...] = ("original",)
     turns: int = 5
     sampling: SamplingSpec = field(default_factory=SamplingSpec)
@@ -56,7 +51,7 @@ class RunConfig(ProtocolConfig):
     params_b: float | None = None
 
 
-def parse_condition(raw, where: str) -> ConditionSpec:
+def parse_condition(raw, where: str) -> Condition:
     """``are_you_sure`` · ``authority_3`` (type_level) · ``{name, type, level}``."""
     from paraphrase import levels, types as library_types
 
@@ -82,7 +77,7 @@ def parse_condition(raw, where: str) -> ConditionSpec:
         raise ProbeError(f"{where}: unknown condition {type_!r}; see `probe pushbacks list`")
     if level not in levels(type_):
         raise ProbeError(f"{where}.level: {type_} has levels {levels(type_)}, not {level}")
-    return ConditionSpec(name=name, type=type_, level=level)
+    return Condition(name=name, type=type_, level=level)
 
 
 def _convert(value, tp, where: str):
@@ -180,7 +175,7 @@ def normalise_lists(raw: dict) -> tuple[dict, list]:
     return raw, conditions
 
 
-def parse_conditions(conditions: list) -> tuple[ConditionSpec, ...]:
+def parse_conditions(conditions: list) -> tuple[Condition, ...]:
     conds = tuple(parse_condition(c, f"conditions[{i}]") for i, c in enumerate(conditions))
     if len({c.name for c in conds}) != len(conds):
         raise ProbeError("conditions: duplicate condition names")

@@ -12,8 +12,6 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from paraphrase import Condition
-
 from .config import RunConfig, load_config, to_dict
 from .datasets import DatasetSpec, load_dataset, parse_dataset_arg
 from .errors import ProbeError
@@ -79,7 +77,7 @@ def execute(cfg: RunConfig, out: Path, backend=None, progress: bool = True) -> d
     engine = dataclasses.replace(cfg.engine, top_logprobs=max(cfg.engine.top_logprobs, cfg.sampling.top_logprobs))
     backend = backend or load_backend(cfg.backend, cfg.model, engine)
     t_engine = time.perf_counter() - t0
-    conditions = [Condition(c.name, c.type, c.level) for c in cfg.conditions]
+    conditions = list(cfg.conditions)
     spec = ProtocolSpec(turns=cfg.turns, sampling=cfg.sampling, belief_probe=cfg.belief_probe,
                         system_prompt=cfg.system_prompt, seed=cfg.sampling.seed)
     steps = (cfg.turns + 1) * (2 if cfg.belief_probe else 1)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..backends.spec import EngineSpec
-from ..config import ConditionSpec, ProtocolConfig, RunConfig, _from_dict, normalise_lists, parse_conditions, read_yaml, validate
+from ..config import Condition, ProtocolConfig, RunConfig, _from_dict, normalise_lists, parse_conditions, read_yaml, validate
 from ..datasets import DatasetSpec
 from ..errors import ProbeError
 from ..records import versions
@@ -90,7 +90,7 @@ class SweepConfig(ProtocolConfig):
 class Cell:
     model: ModelSpec
     dataset: DatasetSpec
-    condition: ConditionSpec
+    condition: Condition
     variant: str
     cell_id: str
 

@@ -16,8 +16,6 @@ from datetime import datetime, timezone
 import pandas as pd
 from tqdm.auto import tqdm
 
-from paraphrase import Condition
-
 from ..datasets import load_dataset
 from ..errors import ProbeError
 from ..protocol import ProtocolSpec, rewrite_questions, run_protocol
@@ -81,7 +79,7 @@ def run_model(run_dir, model_name: str, backend=None, progress: bool = True) -> 
 def _run_chunk(store, backend, chunk, items_by_dataset, spec, run, on_step=None) -> int:
     datasets = sorted({c.dataset.label for c in chunk})
     items = [i for d in datasets for i in items_by_dataset[d]]
-    conditions = {c.condition.name: Condition(c.condition.name, c.condition.type, c.condition.level) for c in chunk}
+    conditions = {c.condition.name: c.condition for c in chunk}
     variants = sorted({c.variant for c in chunk})
     wanted = {c.key for c in chunk}
     rewritten, _ = rewrite_questions(backend, items, variants, spec.seed)
