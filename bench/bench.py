@@ -37,6 +37,7 @@ def engine_benchmarks(n_items: int, turns: int) -> dict:
         runs = {}
         for belief in ((False, True) if caching else (True,)):
             spec = ProtocolSpec(turns=turns, sampling=sampling, belief_probe=belief)
+            backend._llm.reset_prefix_cache()  # every phase starts cold: no phase inherits another's cache
             t = time.perf_counter()
             turn_rows, _ = run_protocol(backend, items, conds, ["original"], spec)
             runs[belief] = (time.perf_counter() - t, turn_rows)
@@ -71,6 +72,7 @@ def raw_engine_replay(backend, rows, sampling) -> tuple[float, int]:
     for r in sorted(rows, key=lambda r: r["turn"]):
         by_conv.setdefault((r["item_id"], r["condition"]), []).append(r)
     max_turn = max(r["turn"] for r in rows)
+    llm.reset_prefix_cache()  # the probe just ran these conversations: start the raw loop cold as well
     total_s, total_tokens = 0.0, 0
     for t in range(max_turn + 1):
         batch = []

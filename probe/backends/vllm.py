@@ -106,7 +106,8 @@ class VLLMBackend:
                 max_tokens=sampling.max_tokens,
                 temperature=sampling.temperature,
                 top_p=sampling.top_p,
-                seed=r.seed if r.seed is not None else sampling.seed,
+                # greedy needs no seed, and a seeded request takes vLLM's slower per-request sampling path
+                seed=(r.seed if r.seed is not None else sampling.seed) if sampling.temperature > 0 else None,
                 logprobs=sampling.top_logprobs,
                 stop_token_ids=self._stop,
                 stop=self._stop_strings or None,
@@ -130,7 +131,10 @@ class VLLMBackend:
                         id=tid,
                         token=piece,
                         logprob=float(lp[tid].logprob),
-                        top=tuple(TopLogprob(int(i), _tok(self.tokenizer, i), float(v.logprob)) for i, v in top),
+                        # vLLM has already detokenised the alternatives; decoding 20 per token again here was the
+                        # largest share of the toolkit's overhead over a raw LLM.chat loop (bench/bench.py)
+                        top=tuple(TopLogprob(int(i), v.decoded_token if v.decoded_token is not None
+                                             else _tok(self.tokenizer, i), float(v.logprob)) for i, v in top),
                     )
                 )
             samples.append(Sample("".join(pieces), tuple(ids), tuple(tokens), str(comp.finish_reason or "")))
