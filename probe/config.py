@@ -50,6 +50,23 @@ class RunConfig(ProtocolConfig):
     model: str = "smollm2-135m-instruct"
     params_b: float | None = None
 
+    def engine_spec(self) -> EngineSpec:
+        """The engine settings, allowing as many top logprobs as the sampling asks for."""
+        return dataclasses.replace(self.engine, top_logprobs=max(self.engine.top_logprobs, self.sampling.top_logprobs))
+
+    def protocol_spec(self):
+        from .protocol import ProtocolSpec
+
+        return ProtocolSpec(turns=self.turns, sampling=self.sampling, belief_probe=self.belief_probe,
+                            system_prompt=self.system_prompt, seed=self.sampling.seed)
+
+    def record_columns(self, backend, run_id: str, model_name: str) -> dict:
+        """Run-level columns stamped on every record row (how it was measured)."""
+        return {"run_id": run_id, "model": model_name, "backend": backend.name,
+                "dtype": backend.info.get("dtype", self.engine.dtype),
+                "logprobs_mode": backend.info.get("logprobs_mode", ""),
+                "params_b": self.params_b if self.params_b is not None else backend.info.get("params_b")}
+
 
 def parse_condition(raw, where: str) -> Condition:
     """``are_you_sure`` · ``authority_3`` (type_level) · ``{name, type, level}``."""

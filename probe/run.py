@@ -15,7 +15,7 @@ from pathlib import Path
 from .config import RunConfig, load_config, to_dict
 from .datasets import DatasetSpec, load_dataset, parse_dataset_arg
 from .errors import ProbeError
-from .protocol import (BELIEF_FRAME, PROBE_MESSAGE, PROBE_MESSAGE_MC, ProtocolSpec, belief_agreement,
+from .protocol import (BELIEF_FRAME, PROBE_MESSAGE, PROBE_MESSAGE_MC, belief_agreement,
                        rewrite_questions, run_protocol)
 from .records import conversations_frame, turns_frame, versions, write_run
 
@@ -73,13 +73,10 @@ def execute(cfg: RunConfig, out: Path, backend=None, progress: bool = True) -> d
         raise ProbeError("datasets: no items to run")
     started = datetime.now(timezone.utc).isoformat()
     t0 = time.perf_counter()
-    # the engine must allow as many top logprobs as the sampling asks for
-    engine = dataclasses.replace(cfg.engine, top_logprobs=max(cfg.engine.top_logprobs, cfg.sampling.top_logprobs))
-    backend = backend or load_backend(cfg.backend, cfg.model, engine)
+    backend = backend or load_backend(cfg.backend, cfg.model, cfg.engine_spec())
     t_engine = time.perf_counter() - t0
     conditions = list(cfg.conditions)
-    spec = ProtocolSpec(turns=cfg.turns, sampling=cfg.sampling, belief_probe=cfg.belief_probe,
-                        system_prompt=cfg.system_prompt, seed=cfg.sampling.seed)
+    spec = cfg.protocol_spec()
     steps = (cfg.turns + 1) * (2 if cfg.belief_probe else 1)
     bar = tqdm(total=steps, desc=f"{backend.model_name}: {len(items)} items × {len(conditions)} conditions",
                unit="call", disable=not progress)
@@ -99,14 +96,7 @@ def execute(cfg: RunConfig, out: Path, backend=None, progress: bool = True) -> d
     turn_rows, conv_rows = run_protocol(backend, items, conditions, cfg.variants, spec, on_step, rewritten)
     bar.close()
     elapsed = time.perf_counter() - t1
-    run = {
-        "run_id": run_id_for(cfg),
-        "model": backend.model_name,
-        "backend": backend.name,
-        "dtype": backend.info.get("dtype", cfg.engine.dtype),
-        "logprobs_mode": backend.info.get("logprobs_mode", ""),
-        "params_b": cfg.params_b if cfg.params_b is not None else backend.info.get("params_b"),
-    }
+    run = cfg.record_columns(backend, run_id_for(cfg), backend.model_name)
     turns = turns_frame(turn_rows, run)
     conversations = conversations_frame(conv_rows, run)
     agreement, n_agree = belief_agreement(turn_rows)

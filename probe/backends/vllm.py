@@ -131,8 +131,7 @@ class VLLMBackend:
                         id=tid,
                         token=piece,
                         logprob=float(lp[tid].logprob),
-                        # vLLM has already detokenised the alternatives; decoding 20 per token again here was the
-                        # largest share of the toolkit's overhead over a raw LLM.chat loop (bench/bench.py)
+                        # vLLM has already detokenised the alternatives: no need to decode 20 per token again
                         top=tuple(TopLogprob(int(i), v.decoded_token if v.decoded_token is not None
                                              else _tok(self.tokenizer, i), float(v.logprob)) for i, v in top),
                     )

@@ -76,8 +76,7 @@ class SweepConfig(ProtocolConfig):
     def engine_for(self, m: ModelSpec) -> EngineSpec:
         over = {k: getattr(m, k) for k in ("dtype", "tensor_parallel_size", "max_model_len", "gpu_memory_utilization")
                 if getattr(m, k) is not None}
-        return dataclasses.replace(self.engine, top_logprobs=max(self.engine.top_logprobs, self.sampling.top_logprobs),
-                                   **over)
+        return dataclasses.replace(self.engine, **over)
 
     def run_config(self, m: ModelSpec) -> RunConfig:
         return RunConfig(model=m.name, backend=m.backend or self.backend, engine=self.engine_for(m),
@@ -107,7 +106,7 @@ def cells(sweep: SweepConfig, model: ModelSpec | None = None) -> list[Cell]:
         for d in sweep.datasets:
             for c in sweep.conditions:
                 for v in sweep.variants:
-                    spec = {"model": dataclasses.asdict(m), "engine": dataclasses.asdict(cfg.engine),
+                    spec = {"model": dataclasses.asdict(m), "engine": dataclasses.asdict(cfg.engine_spec()),
                             "backend": cfg.backend, "dataset": dataclasses.asdict(d),
                             "condition": dataclasses.asdict(c), "variant": v, "turns": sweep.turns,
                             "sampling": dataclasses.asdict(sweep.sampling), "belief_probe": sweep.belief_probe,

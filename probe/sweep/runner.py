@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from ..datasets import load_dataset
 from ..errors import ProbeError
-from ..protocol import ProtocolSpec, rewrite_questions, run_protocol
+from ..protocol import rewrite_questions, run_protocol
 from ..records import conversations_frame, turns_frame, versions
 from .store import Store
 
@@ -48,14 +48,11 @@ def run_model(run_dir, model_name: str, backend=None, progress: bool = True) -> 
     cfg = sweep.run_config(model)
     started = datetime.now(timezone.utc).isoformat()
     t0 = time.perf_counter()
-    backend = backend or load_backend(cfg.backend, cfg.model, cfg.engine)
+    backend = backend or load_backend(cfg.backend, cfg.model, cfg.engine_spec())
     engine_s = time.perf_counter() - t0
     items_by_dataset = {d.label: load_dataset(d)[0] for d in {c.dataset for c in pending}}
-    spec = ProtocolSpec(turns=cfg.turns, sampling=cfg.sampling, belief_probe=cfg.belief_probe,
-                        system_prompt=cfg.system_prompt, seed=cfg.sampling.seed)
-    run = {"run_id": sweep_id(store), "model": model.name, "backend": backend.name,
-           "dtype": backend.info.get("dtype", cfg.engine.dtype), "logprobs_mode": backend.info.get("logprobs_mode", ""),
-           "params_b": model.params_b if model.params_b is not None else backend.info.get("params_b")}
+    spec = cfg.protocol_spec()
+    run = cfg.record_columns(backend, sweep_id(store), model.name)
     failed = 0
     chunks = _chunks(pending, sweep.executor.chunk_cells)
     bar = tqdm(total=len(pending), desc=f"{model.name}: cells", unit="cell", disable=not progress)
