@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..errors import ProbeError
 from ..records import versions, write_json, write_parquet
-from .grid import EXECUTORS, load_sweep, sweep_to_dict
+from ..config import check_datasets, load_config, to_dict
+from ..specs import EXECUTORS
 from .launch import launch
 from .store import Store
 
@@ -19,7 +20,7 @@ def add_args(sub) -> None:
     s.add_argument("--executor", choices=EXECUTORS, default=None, help="default: the config's executor.name")
     s.add_argument("--out", default=None, help="sweep folder (default runs/<name>)")
     s.add_argument("--no-wait", action="store_true", help="slurm: submit and return")
-    s.add_argument("--no-report", action="store_true", help="do not collect and write the report at the end")
+    s.add_argument("--no-report", action="store_true", help="collect the records but write no report")
     st = sub.add_parser("status", help="pending cells per model of a sweep folder")
     st.add_argument("run", metavar="RUN")
     st.add_argument("--cells", action="store_true", help="list every missing cell")
@@ -30,11 +31,12 @@ def add_args(sub) -> None:
 
 
 def cmd_sweep(args) -> int:
-    sweep = load_sweep(args.config)
+    sweep = load_config(args.config)
+    check_datasets(sweep)
     executor = args.executor or sweep.executor.name
     sweep = dataclasses.replace(sweep, executor=dataclasses.replace(sweep.executor, name=executor))
     store = Store(args.out or Path("runs") / sweep.name)
-    store.save_sweep(sweep)
+    store.save_config(sweep)
     print(status_text(store))
     outcomes = launch(store, sweep, executor, wait=not args.no_wait)
     for model, outcome in outcomes.items():
@@ -46,13 +48,12 @@ def cmd_sweep(args) -> int:
     if missing:
         print(f"{missing} cells still missing; rerun the same command to finish them")
         return 1
-    if not args.no_report:
-        collect(store, report=True)
+    collect(store, report=not args.no_report)
     return 0
 
 
 def status_text(store: Store, list_cells: bool = False) -> str:
-    sweep = store.load_sweep()
+    sweep = store.load_config()
     lines = [f"sweep {sweep.name} in {store.root}"]
     total = 0
     for m in sweep.models:
@@ -74,22 +75,29 @@ def cmd_status(args) -> int:
     return 0
 
 
-def collect(store: Store, report: bool = True, n_boot: int = 300) -> Path:
+def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = False) -> Path:
+    """Merge the done cells into RUN/turns.parquet and RUN/conversations.parquet, write RUN/manifest.json (one shape
+    for runs and sweeps) and, unless ``report`` is false, the report."""
     import json
 
-    sweep = store.load_sweep()
-    turns, convs, missing = store.collect(sweep)
+    cfg = store.load_config()
+    turns, convs, missing = store.collect(cfg)
     if turns.empty:
         raise ProbeError(f"{store.root}: no finished cells to collect")
     write_parquet(turns, store.root / "turns.parquet")
     write_parquet(convs, store.root / "conversations.parquet")
     manifests = {p.stem: json.loads(p.read_text()) for p in sorted((store.root / "manifests").glob("*.json"))}
-    write_json({"sweep": sweep_to_dict(sweep), "toolkit": versions().get("probe-sycophancy"), "versions": versions(),
-                "models": manifests, "collected": datetime.now(timezone.utc).isoformat(),
+    from ..protocol import belief_agreement
+
+    agreement, n_agree = belief_agreement(turns[turns["turn"] == 0].to_dict("records"))
+    write_json({"run_id": store.run_id(), "belief_said_agreement_turn0": agreement,
+                "belief_said_agreement_n": n_agree, "config": to_dict(cfg), "toolkit": versions().get("probe-sycophancy"),
+                "versions": versions(), "models": manifests, "collected": datetime.now(timezone.utc).isoformat(),
                 "n_turn_rows": len(turns), "n_conversations": len(convs), "missing_cells": len(missing)},
                store.root / "manifest.json")
-    print(f"collected {len(convs)} conversations, {len(turns)} turn rows"
-          + (f"; {len(missing)} cells still missing" if missing else ""))
+    if not quiet:
+        print(f"collected {len(convs)} conversations, {len(turns)} turn rows"
+              + (f"; {len(missing)} cells still missing" if missing else ""))
     if report:
         from ..analysis.report import load_runs, write_report
 

@@ -13,7 +13,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..errors import ProbeError
-from .grid import ModelSpec, SweepConfig
+from ..config import Config
+from ..specs import ModelSpec
 from .runner import run_model
 from .store import Store
 
@@ -34,13 +35,13 @@ class ModelJob:
         return submitit.helpers.DelayedSubmission(ModelJob(self.run_dir), model_name)
 
 
-def gpus_for(sweep: SweepConfig, m: ModelSpec) -> int:
+def gpus_for(sweep: Config, m: ModelSpec) -> int:
     if sweep.executor.gpus_per_node is not None:
         return sweep.executor.gpus_per_node
     return sweep.engine_for(m).tensor_parallel_size
 
 
-def slurm_parameters(sweep: SweepConfig, m: ModelSpec) -> dict:
+def slurm_parameters(sweep: Config, m: ModelSpec) -> dict:
     """submitit SlurmExecutor parameters for one model (GPUs per node = its tensor parallel size)."""
     ex = sweep.executor
     params = {"time": ex.time_min, "cpus_per_task": ex.cpus_per_task, "mem": f"{ex.mem_gb}GB", "nodes": 1,
@@ -57,7 +58,7 @@ def slurm_parameters(sweep: SweepConfig, m: ModelSpec) -> dict:
     return params
 
 
-def sbatch_script(sweep: SweepConfig, m: ModelSpec, folder: str) -> str:
+def sbatch_script(sweep: Config, m: ModelSpec, folder: str) -> str:
     """The sbatch file submitit would write for this model (golden-tested)."""
     from submitit.slurm.slurm import _make_sbatch_string
 
@@ -65,7 +66,7 @@ def sbatch_script(sweep: SweepConfig, m: ModelSpec, folder: str) -> str:
     return _make_sbatch_string(command=command, folder=folder, **slurm_parameters(sweep, m))
 
 
-def launch(store: Store, sweep: SweepConfig, executor: str, wait: bool = True, progress: bool = True) -> dict:
+def launch(store: Store, sweep: Config, executor: str, wait: bool = True, progress: bool = True) -> dict:
     """Run or submit every model that has pending cells; returns {model: outcome}."""
     todo = [m for m in sweep.models if store.pending(sweep, m)]
     if not todo:
@@ -83,7 +84,7 @@ def launch(store: Store, sweep: SweepConfig, executor: str, wait: bool = True, p
     raise ProbeError(f"--executor: {executor!r} is not one of debug, local, slurm")
 
 
-def _slurm(store: Store, sweep: SweepConfig, todo: list[ModelSpec], wait: bool) -> dict:
+def _slurm(store: Store, sweep: Config, todo: list[ModelSpec], wait: bool) -> dict:
     import shutil
 
     import submitit

@@ -1,6 +1,7 @@
-"""The sweep's folder: one atomic Parquet shard pair per cell; "done" means the cell's turns shard exists.
+"""A run folder: one atomic Parquet shard pair per cell; "done" means the cell's turns shard exists.  `probe run`
+and `probe sweep` write the same layout (a run is a sweep of one model).
 
-    RUN/sweep.json                                   the resolved sweep (what every job reads)
+    RUN/sweep.json                                   the resolved config (what every job reads)
     RUN/shards/<model>/<cell_id>.conversations.parquet
     RUN/shards/<model>/<cell_id>.turns.parquet       written last: its presence marks the cell done
     RUN/manifests/<model>.json                       versions and engine settings of the model's last job
@@ -15,7 +16,8 @@ import pandas as pd
 
 from ..errors import ProbeError
 from ..records import CONVERSATION_KEY, TURN_KEY, write_json, write_parquet
-from .grid import Cell, SweepConfig, cells, sweep_from_dict, sweep_to_dict
+from ..config import Config, config_from_resolved, to_dict
+from ..specs import Cell
 
 
 class Store:
@@ -23,9 +25,9 @@ class Store:
         self.root = Path(root)
 
     # -- the sweep itself ---------------------------------------------------------------------------------------
-    def save_sweep(self, sweep: SweepConfig) -> None:
+    def save_config(self, cfg: Config) -> None:
         path = self.root / "sweep.json"
-        new = sweep_to_dict(sweep)
+        new = to_dict(cfg)
         if path.is_file():
             old = json.loads(path.read_text())
             # a changed config makes new cells (new ids); keep the folder's record of what was asked last
@@ -33,11 +35,17 @@ class Store:
                 write_json(old, self.root / "sweep.previous.json")
         write_json(new, path)
 
-    def load_sweep(self) -> SweepConfig:
+    def load_config(self) -> Config:
         path = self.root / "sweep.json"
         if not path.is_file():
-            raise ProbeError(f"{self.root}: not a sweep folder (no sweep.json)")
-        return sweep_from_dict(json.loads(path.read_text()))
+            raise ProbeError(f"{self.root}: not a run folder (no sweep.json)")
+        return config_from_resolved(json.loads(path.read_text()))
+
+    def run_id(self) -> str:
+        """The run's id: a hash of its resolved config."""
+        import hashlib
+
+        return hashlib.sha256((self.root / "sweep.json").read_bytes()).hexdigest()[:12]
 
     # -- shards -------------------------------------------------------------------------------------------------
     def shard(self, cell: Cell, table: str) -> Path:
@@ -46,8 +54,8 @@ class Store:
     def is_done(self, cell: Cell) -> bool:
         return self.shard(cell, "turns").is_file()
 
-    def pending(self, sweep: SweepConfig, model=None) -> list[Cell]:
-        return [c for c in cells(sweep, model) if not self.is_done(c)]
+    def pending(self, cfg: Config, model=None) -> list[Cell]:
+        return [c for c in cfg.cells(model) if not self.is_done(c)]
 
     def write_cell(self, cell: Cell, turns: pd.DataFrame, conversations: pd.DataFrame) -> None:
         write_parquet(conversations, self.shard(cell, "conversations"))
@@ -69,10 +77,10 @@ class Store:
         write_json(manifest, self.root / "manifests" / f"{model_slug}.json")
 
     # -- collect ------------------------------------------------------------------------------------------------
-    def collect(self, sweep: SweepConfig) -> tuple[pd.DataFrame, pd.DataFrame, list[Cell]]:
-        """Every done cell of the current sweep, concatenated and sorted; also the cells still missing."""
-        done = [c for c in cells(sweep) if self.is_done(c)]
-        missing = [c for c in cells(sweep) if not self.is_done(c)]
+    def collect(self, cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, list[Cell]]:
+        """Every done cell of the current config, concatenated and sorted; also the cells still missing."""
+        done = [c for c in cfg.cells() if self.is_done(c)]
+        missing = [c for c in cfg.cells() if not self.is_done(c)]
         turns = [pd.read_parquet(self.shard(c, "turns")) for c in done]
         convs = [pd.read_parquet(self.shard(c, "conversations")) for c in done]
         t = pd.concat(turns, ignore_index=True) if turns else pd.DataFrame()
