@@ -1,7 +1,8 @@
 """Loaders for the public formats in ``shared/data`` and a generic JSONL.
 
-Each loader yields ``(line_number, Item)``; a malformed row raises `RowError` naming its field, which `load`
-turns into ``file:line: field: problem`` (exit 2) or, with ``on_bad_row: skip``, a counted skip.
+Each loader yields ``(line_number, Item)``, or ``(line_number, LineError)`` for a malformed row (a `RowError` naming
+its field, caught inside the loader so one bad row does not end the file); `probe.datasets.load_dataset` turns it
+into ``file:line: field: problem`` (exit 2) or, with ``on_bad_row: skip``, a counted skip.
 """
 from __future__ import annotations
 
