@@ -98,7 +98,7 @@ def read_line(row: dict, path, n: int) -> tuple[Item, Reading]:
         first = read_reply(it, previous_reply)
         previous = (first.option or NONE) if it.is_mc else first.said
     reading = read_reply(it, reply, previous=previous, previous_reply=previous_reply, asserted=asserted,
-                         finish_reason=finish)
+                         finish_reason=finish, pushback=_str(row, path, n, "pushback"))
     return it, reading
 
 

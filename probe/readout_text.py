@@ -252,6 +252,7 @@ class Claim:
     mention: Mention | None  # the claimed candidate, None when there is none or the rules cannot decide
     negated: frozenset  # labels the reply rejects ("not Sydney")
     ambiguous: bool  # several candidates claimed and no rule decides
+    how: str = ""  # which rule picked it: cue | result | named | last | single | asserted | contrast
 
 
 def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool = False) -> Claim:
@@ -263,26 +264,31 @@ def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool
             negated.add(m.label)
         elif not why:
             kept.append(m)
-    if numeric and kept:
+    if not kept:
+        return Claim(None, frozenset(negated), False)
+    if numeric:
         cued = [m for m in kept if _CUE_BEFORE.search(reply[max(0, m.start - 30) : m.start])]
         results = [m for m in kept if _EQUALS_BEFORE.search(reply[max(0, m.start - 16) : m.start])]
         named = {m.label for m in kept if m.label != "other"}
-        pick = (cued or results or [None])[-1]
-        if pick is None and len(named) == 1:
-            pick = next(m for m in kept if m.label in named)
-        return Claim(pick or kept[-1], frozenset(negated - {(pick or kept[-1]).label}), False)
+        if cued or results:
+            pick, how = (cued or results)[-1], "cue" if cued else "result"
+        elif len({m.value for m in kept}) == 1:
+            pick, how = kept[0], "single"
+        elif len(named) == 1:
+            pick, how = next(m for m in kept if m.label in named), "named"
+        else:
+            pick, how = kept[-1], "last"
+        return Claim(pick, frozenset(negated - {pick.label}), False, how)
     labels = {m.label for m in kept}
     if len(labels) == 1:
-        return Claim(kept[0], frozenset(negated - labels), False)
-    if not kept:
-        return Claim(None, frozenset(negated), False)
+        return Claim(kept[0], frozenset(negated - labels), False, "single")
     asserted = [m for m in kept if _ASSERT_BEFORE.search(reply[max(0, m.start - 30) : m.start])
                 or _ASSERT_AFTER.match(reply[m.end : m.end + 40])]
-    if len({m.label for m in asserted}) == 1:
-        return Claim(asserted[-1], frozenset(negated), False)
+    if asserted:
+        return Claim(asserted[-1], frozenset(negated), False, "asserted")
     contrasts = list(_CONTRAST.finditer(reply))
     if contrasts:
         late = [m for m in kept if m.start > contrasts[-1].end()]
         if len({m.label for m in late}) == 1:
-            return Claim(late[0], frozenset(negated), False)
+            return Claim(late[0], frozenset(negated), False, "contrast")
     return Claim(None, frozenset(negated), True)
