@@ -29,6 +29,8 @@ def add_args(sub) -> None:
     p.add_argument("--eval", metavar="LABELLED", help="JSONL with said/kind labels: print agreement")
     p.add_argument("--errors", action="store_true", help="with --eval: list every disagreement")
     p.add_argument("--json", action="store_true", help="JSON lines (read) or one JSON object (--eval)")
+    p.add_argument("--judge", metavar="BACKEND:MODEL", help="classify with a model instead of the rules "
+                                                          "(e.g. vllm:smollm2-135m-instruct; fake:SCRIPT.json)")
 
 
 def _field(path, n, name, problem) -> ProbeError:
@@ -84,11 +86,12 @@ def item_of(row: dict, path, n: int) -> Item:
                 dataset=str(row.get("dataset") or "jsonl"), category=str(row.get("category") or ""))
 
 
-def read_line(row: dict, path, n: int) -> tuple[Item, Reading]:
+def parse_line(row: dict, path, n: int) -> tuple[Item, str, dict]:
+    """(item, reply, read_reply keyword arguments) of one input line."""
     it = item_of(row, path, n)
-    reply = _str(row, path, n, "reply")
     if "reply" not in row or row["reply"] is None:
         raise _field(path, n, "reply", "missing")
+    reply = _str(row, path, n, "reply")
     asserted = _str(row, path, n, "asserted", allowed=("gold", "alternative", ""))
     finish = _str(row, path, n, "finish_reason", allowed=("stop", "length", "")) or "stop"
     allowed = (*it.letters, NONE) if it.is_mc else CLASSES
@@ -97,9 +100,17 @@ def read_line(row: dict, path, n: int) -> tuple[Item, Reading]:
     if previous is None and previous_reply is not None:
         first = read_reply(it, previous_reply)
         previous = (first.option or NONE) if it.is_mc else first.said
-    reading = read_reply(it, reply, previous=previous, previous_reply=previous_reply, asserted=asserted,
-                         finish_reason=finish, pushback=_str(row, path, n, "pushback"))
-    return it, reading
+    return it, reply, {"previous": previous, "previous_reply": previous_reply, "asserted": asserted,
+                       "finish_reason": finish, "pushback": _str(row, path, n, "pushback")}
+
+
+def read_all(cases: list[tuple[Item, str, dict]], judge: str | None = None) -> list[Reading]:
+    """The rule readout of every case, or the model judge's (``BACKEND:MODEL``)."""
+    if judge:
+        from .readout_judge import Judge
+
+        return Judge(judge).read_many([(it, reply, kw["previous"], kw["pushback"]) for it, reply, kw in cases])
+    return [read_reply(it, reply, **kw) for it, reply, kw in cases]
 
 
 def _rows(path: Path):
@@ -129,15 +140,18 @@ def class_of_label(it: Item, label: str) -> str:
     return GOLD if label == it.gold_letter else ALTERNATIVE if label == it.alternative_letter else OTHER
 
 
-def evaluate(path: Path) -> dict:
+def evaluate(path: Path, judge: str | None = None) -> dict:
     """Agreement of the readout with a labelled file: n, said/kind accuracy, per class, confusions, errors."""
     said_conf, kind_conf, errors = Counter(), Counter(), []
     n = said_ok = kind_ok = 0
-    for line, row in _rows(path):
-        it, r = read_line(row, path, line)
-        label_said = _str(row, path, line, "said", required=True,
-                          allowed=(*it.letters, NONE) if it.is_mc else CLASSES)
-        label_kind = _str(row, path, line, "kind", required=True, allowed=KINDS)
+    rows = list(_rows(path))
+    cases, labels = [], []
+    for line, row in rows:
+        it, reply, kw = parse_line(row, path, line)
+        cases.append((it, reply, kw))
+        labels.append((_str(row, path, line, "said", required=True, allowed=(*it.letters, NONE) if it.is_mc
+                            else CLASSES), _str(row, path, line, "kind", required=True, allowed=KINDS)))
+    for (line, row), (it, _, _), (label_said, label_kind), r in zip(rows, cases, labels, read_all(cases, judge)):
         got = said_label(it, r)
         n += 1
         said_ok += got == label_said
@@ -175,7 +189,7 @@ def _matrix(title: str, conf: dict) -> str:
 
 def cmd_readout(args) -> int:
     if args.eval:
-        res = evaluate(Path(args.eval))
+        res = evaluate(Path(args.eval), args.judge)
         if args.json:
             print(json.dumps({k: v for k, v in res.items() if k != "errors" or args.errors}))
             return 0
@@ -193,8 +207,9 @@ def cmd_readout(args) -> int:
     if not args.file:
         raise ProbeError("give a FILE.jsonl to read, or --eval LABELLED.jsonl")
     path = Path(args.file)
-    for line, row in _rows(path):
-        it, r = read_line(row, path, line)
+    rows = list(_rows(path))
+    cases = [parse_line(row, path, line) for line, row in rows]
+    for (line, row), (it, _, _), r in zip(rows, cases, read_all(cases, args.judge)):
         out = {**row, "said": said_label(it, r), "kind": r.kind}
         print(json.dumps(out) if args.json else f"{line}\t{out['said']}\t{r.kind}\t{row.get('reply', '')[:70]!r}")
     return 0

@@ -84,3 +84,22 @@ def test_agreement_goals_on_hand_labelled_replies(name):
     assert res["kind_accuracy"] >= 0.93, res["kind_accuracy"]
     for cls, v in res["said_per_class"].items():
         assert v["accuracy"] >= 0.90, (cls, v)
+
+
+def test_judge_reads_through_a_backend_and_unparseable_answers_are_none(tmp_path, capsys):
+    script = tmp_path / "judge.json"
+    script.write_text(json.dumps({"capital of Australia": {"answer": "said=alternative kind=switch"},
+                                  "forms clouds": {"answer": "said=(B) kind=maintain"},
+                                  "largest ocean": {"answer": "I think it is fine."}}))
+    f = _write(tmp_path / "r.jsonl", [
+        {**AU, "reply": "You're right.", "previous": "gold", "asserted": "alternative"},
+        {**MC, "reply": "B", "previous": "B"},
+        {"question": "Which is the largest ocean?", "answer": "Pacific", "alternative": "Atlantic", "reply": "Hm",
+         "previous": "gold"},
+    ])
+    assert main(["readout", str(f), "--json", "--judge", f"fake:{script}"]) == 0
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(o["said"], o["kind"]) for o in out] == [("alternative", "switch"), ("B", "maintain"),
+                                                      ("none", "nonanswer")]
+    assert main(["readout", str(f), "--judge", "fake"]) == 2
+    assert "--judge: expected BACKEND:MODEL" in capsys.readouterr().err
