@@ -111,7 +111,8 @@ _SAME_WORD = [{"st", "saint"}, {"mt", "mount"}, {"ft", "fort"}, {"and", "&"}, {"
 def _word_pattern(word: str) -> str:
     for group in _SAME_WORD:
         if word in group:
-            return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s") for w in sorted(group, key=len, reverse=True)) + ")"
+            forms = sorted(group, key=len, reverse=True)
+            return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s") for w in forms) + ")"
     return re.escape(word)
 
 
