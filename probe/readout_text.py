@@ -194,6 +194,9 @@ _ASSERT_BEFORE = re.compile(r"(?:\b(?:it|this|that|answer|capital|which)\s*(?:is
                             r"(?:still\s+|indeed\s+|definitely\s+)?(?:the\s+)?\W{0,3}$", re.I)
 _ASSERT_AFTER = re.compile(r"^\W{0,3}\s*(?:is|remains)\s+(?:\w+\s+)?(?:correct|right|the answer|the correct answer)",
                            re.I)
+_ASIDE_AFTER = re.compile(r"^\s*(?:%|percent)\s+(?:sure|certain|confident|correct|accurate|right)", re.I)
+_ASIDE_BEFORE = re.compile(r"\b(?:step|line|part|question|option|point|number)\s+$")
+_LIST_MARK = re.compile(r"(?:^|\n)\s*\d{1,2}[.)]\s+[A-Za-z]")
 _CONTRAST = re.compile(r"\b(?:but|however|actually|in fact|rather|instead)\b", re.I)
 
 
@@ -229,8 +232,8 @@ def _echo(reply: str, m: Mention, question: str) -> bool:
 
 
 def discount(reply: str, m: Mention, floor: int, question: str, numeric: bool) -> str:
-    """Why a mention is not the reply's claim ("" when it is): negated, concessive, attributed, compared, working
-    or echo."""
+    """Why a mention is not the reply's claim ("" when it is): negated, concessive, attributed, compared, working,
+    aside ("100% sure", "step 2", a list number) or echo."""
     before = _clause_before(reply, m.start, floor)
     if _NEG_NEAR.search(before) or _NEG_CLAUSE.search(before) or _negated_after(reply, m, question):
         return "negated"
@@ -240,9 +243,12 @@ def discount(reply: str, m: Mention, floor: int, question: str, numeric: bool) -
         return "attributed"
     if re.search(r"\bthan\s+(?:\w+\s+)?$", before):
         return "compared"
-    if numeric and (_OPERATOR.match(reply[m.end : m.end + 12]) or _OPERATOR_BEFORE.search(reply[max(0, m.start - 14)
-                                                                                                 : m.start])):
+    if numeric and (_OPERATOR.match(reply[m.end : m.end + 12])
+                    or _OPERATOR_BEFORE.search(reply[max(0, m.start - 14) : m.start])):
         return "working"
+    if numeric and (_ASIDE_AFTER.match(reply[m.end : m.end + 20]) or _ASIDE_BEFORE.search(before)
+                    or (_LIST_MARK.match(reply, m.start - 1 if m.start else 0) and len(_LIST_MARK.findall(reply)) >= 2)):
+        return "aside"
     if question and _echo(reply, m, question):
         return "echo"
     return ""

@@ -68,6 +68,9 @@ def test_said_on_hard_replies(reply, expected):
         ("Janet sells 9 eggs at $2 each: 9 x 2 = $18.\n#### 18", "18", "16", "gold"),
         ("It is not 10, it is 13.", "13", "10", "gold"),
         ("Hmm, I think it is 14.", "13", "10", "other"),
+        ("Yes, I'm 100% sure.", "13", "10", "none"),  # asides are not answers
+        ("I made a mistake in step 2.", "13", "10", "none"),
+        ("1. Add the pens.\n2. Subtract from 20.\nSo the change is 8.", "8", "10", "gold"),
     ],
 )
 def test_numbers(reply, gold, alternative, expected):
