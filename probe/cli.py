@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .sweep.commands import add_args as add_sweep_args
 
     add_sweep_args(sub)
+    from .readout_cli import add_args as add_readout_args
+
+    add_readout_args(sub)
 
     pp = sub.add_parser("paraphrase", help="question variants that pass the meaning check, with their similarity")
     pp.add_argument("--question", required=True)
@@ -255,6 +258,10 @@ def main(argv: list[str] | None = None) -> int:
             from .run import cmd_run
 
             cmd_run(args)
+        elif args.verb == "readout":
+            from .readout_cli import cmd_readout
+
+            return cmd_readout(args)
         elif args.verb in ("sweep", "status", "collect"):
             from .sweep import commands
 
