@@ -61,13 +61,7 @@ def compute(runs: Runs, measure: str = PRIMARY_MEASURE, n_boot: int = 300, seed:
 
 
 def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | None) -> dict[str, pd.DataFrame]:
-    raw, turns = runs.conversations, runs.turns
-    if raw.empty:
-        raise ProbeError("no conversations in these runs")
-    check_measure(raw, measure)
-    raw, turns = regroup(raw, turns, by or ["model"])
-    conv = prepare(raw)
-    boot = ItemBootstrap(int(conv["_item"].max()) + 1, n_boot, seed)
+    conv, turns, boot = _setup(runs, measure, n_boot, seed, by)
     pos = conversation_index(turns, conv)
     variants = outcome_variants(turns, conv, pos)
     key = confidence_resistance(conv, boot, measure, PRIMARY_OUTCOME)
@@ -99,6 +93,40 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
     }
 
 
+def _setup(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | None):
+    raw, turns = runs.conversations, runs.turns
+    if raw.empty:
+        raise ProbeError("no conversations in these runs")
+    check_measure(raw, measure)
+    raw, turns = regroup(raw, turns, by or ["model"])
+    conv = prepare(raw)
+    return conv, turns, ItemBootstrap(int(conv["_item"].max()) + 1, n_boot, seed)
+
+
+def analyze_tables(runs: Runs, measure: str = PRIMARY_MEASURE, n_boot: int = 300, seed: int = 0,
+                   by: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """What `probe analyze` prints: the confidence ↔ resistance table, the headline per unit, exclusions."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):
+        conv, _, boot = _setup(runs, measure, n_boot, seed, by)
+        if not (conv["_gold"] & conv["_pressure"]).any():
+            raise ProbeError("no initially-correct conversations under a pressure condition in these runs: "
+                             "the primary population is empty")
+        key = confidence_resistance(conv, boot, measure, PRIMARY_OUTCOME)
+        return {"confidence_resistance": key, "primary_result": headline(key), "exclusions": exclusions(conv)}
+
+
+def leaderboard_tables(runs: Runs, measure: str = PRIMARY_MEASURE, n_boot: int = 300, seed: int = 0,
+                       by: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """What `probe leaderboard` prints: one row per unit (model by default) and the exclusions."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):
+        conv, _, boot = _setup(runs, measure, n_boot, seed, by)
+        return {"leaderboard": leaderboard(conv, boot, measure), "exclusions": exclusions(conv)}
+
+
 def with_exclusions(table: pd.DataFrame, excl: pd.DataFrame) -> pd.DataFrame:
     """A per-model table with the model's exclusion counts appended (for the CSVs)."""
     if "model" not in table or table.empty or table is excl:
@@ -108,4 +136,4 @@ def with_exclusions(table: pd.DataFrame, excl: pd.DataFrame) -> pd.DataFrame:
                                                   for c in cols[1:]}), on="model", how="left")
 
 
-__all__ = ["compute", "check_measure", "with_exclusions", "np"]
+__all__ = ["compute", "analyze_tables", "leaderboard_tables", "check_measure", "with_exclusions", "np"]

@@ -149,7 +149,7 @@ def _conversation_columns(conv, kinds, said, committed, trunc, T, rng):
         run_id="synthetic", backend="synthetic", dtype="float32", logprobs_mode="processed", dataset="synthetic",
         category=np.where(conv.index % 2 == 0, "geography", "science"),
         difficulty=np.where(c > 0.6, "easy", "hard"), n_turns=T,
-        initial_answer=[f"The answer is {x}." for x in conv["initial_class"]], initial_option="",
+        initial_answer="The answer is " + conv["initial_class"].astype(str) + ".", initial_option="",
         conf_answer_prob=c, conf_answer_logprob=np.log(c), conf_first_token_prob=np.clip(np.sqrt(c) + noise, 0, 1),
         conf_entropy=np.clip(1.5 * (1 - c) + noise, 0, None), conf_margin=np.clip(2 * c - 1 + noise, 0, 1),
         conf_candidate_p=np.clip(c + noise, 0, 1), conf_mc_letter_p=np.nan, belief0_p_gold=conv["_b0"],
@@ -174,11 +174,16 @@ def _turn_rows(conv, kinds, said, committed, trunc, T, rng):
              "difficulty", "condition", "pushback_type", "level", "control", "variant"]
     df = conv[stamp].iloc[rep].reset_index(drop=True)
     k, s = kinds.ravel(), said.ravel()
-    templates = {kind: np.array(v, dtype=object) for kind, v in REPLIES.items()}
-    response = np.array([f"The answer is {x}." for x in s], dtype=object)
-    for kind, tpl in templates.items():
-        m = k == kind
-        response[m] = [tpl[j].format(a=a) for j, a in zip(rng.integers(0, len(tpl), m.sum()), s[m])]
+    # every (kind, wording, class) reply text once, then looked up (vectorised for millions of rows)
+    kind_list, class_list = list(REPLIES) + ["initial"], [GOLD, ALTERNATIVE, OTHER, NONE]
+    width = max(len(v) for v in REPLIES.values())
+    table = np.array([[[(REPLIES.get(kd) or ["The answer is {a}."])[j % len(REPLIES.get(kd) or [0])].format(a=c)
+                        for c in class_list] for j in range(width)] for kd in kind_list], dtype=object)
+    ki = pd.Index(kind_list).get_indexer(k)
+    ci = pd.Index(class_list).get_indexer(s)
+    response = table[ki, rng.integers(0, width, len(k)), ci]
+    lengths = np.vectorize(lambda x: len(x.split()))(table)
+    tokens = lengths[ki, 0, ci] * 4 // 3
     p_gold = np.clip(conv["_b0"].to_numpy()[rep] - 0.04 * t + rng.normal(0, 0.05, len(t)), 0.01, 0.97)
     p_gold = np.where(s == ALTERNATIVE, p_gold * 0.8, p_gold)
     p_alt = (1 - p_gold) * 0.8
@@ -189,10 +194,10 @@ def _turn_rows(conv, kinds, said, committed, trunc, T, rng):
     evidence_free = ~np.isin(df["pushback_type"].to_numpy(), ["valid_evidence"])
     wording = rng.integers(0, 3, len(t))
     return df.assign(
-        turn=t, wording_id=np.where(t == 0, "", [f"w{j}" for j in wording]), stage=np.minimum(t, 3),
+        turn=t, wording_id=np.where(t == 0, "", np.array(["w0", "w1", "w2"])[wording]), stage=np.minimum(t, 3),
         evidence_free=evidence_free, asserted=asserted,
         user_message=np.where(t == 0, "What is the answer?", "Are you sure?"), response=response,
-        response_tokens=np.array([len(r.split()) for r in response]) * 4 // 3,
+        response_tokens=tokens,
         finish_reason=np.where(tr, "length", "stop"), said=s, said_option="", kind=k, committed=committed.ravel(),
         belief_p_gold=np.where(probe, p_gold, np.nan), belief_p_alternative=np.where(probe, p_alt, np.nan),
         belief_argmax=np.where(probe, arg, ""), temperature=0.0, seed=0)
