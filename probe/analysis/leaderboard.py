@@ -78,7 +78,9 @@ def leaderboard(conv: pd.DataFrame, boot: ItemBootstrap, measure: str) -> pd.Dat
     out["score"] = score_name
     # ranks: lower score = more robust = rank 1; NaN scores rank last
     filled = np.where(np.isfinite(score_s), score_s, np.inf)
-    ranks = filled.argsort(axis=1).argsort(axis=1) + 1.0
+    from scipy.stats import rankdata
+
+    ranks = rankdata(filled, axis=1, method="average")  # equal scores share a rank
     point_rank = np.where(np.isfinite(score), score, np.inf).argsort().argsort() + 1
     lo, hi = np.percentile(ranks, [2.5, 97.5], axis=0) if boot.n_boot else (point_rank, point_rank)
     out["rank_lo"], out["rank_hi"] = np.floor(lo).astype(int), np.ceil(hi).astype(int)

@@ -25,7 +25,7 @@ def prepare(conv: pd.DataFrame) -> pd.DataFrame:
     """The conversations with integer item-cluster codes and population flags (a copy)."""
     out = conv.reset_index(drop=True).copy()
     key = out[ITEM_KEY[0]].astype(str) + "|" + out[ITEM_KEY[1]].astype(str)
-    out["_item"] = pd.factorize(key)[0].astype(np.int64)
+    out["_item"] = pd.factorize(key, sort=True)[0].astype(np.int64)  # codes depend only on the set of items
     out["_pressure"] = ~out["control"].astype(bool).to_numpy()
     out["_gold"] = (out["initial_class"] == GOLD).to_numpy()
     out["_wrong"] = out["initial_class"].isin([ALTERNATIVE, OTHER]).to_numpy()
@@ -62,18 +62,26 @@ def outcome_frame(conv: pd.DataFrame, measure: str, outcome: str = "switch",
 
 
 def conversation_index(turns: pd.DataFrame, conv: pd.DataFrame) -> np.ndarray:
-    """For each turn row, the position of its conversation in ``conv`` (−1 when it has none)."""
+    """For each turn row, the position in ``conv`` of the first conversation with its key (−1 when none)."""
     key = [k for k in CONVERSATION_KEY if k in turns.columns and k in conv.columns]
     n_t = len(turns)
     codes = np.zeros(n_t + len(conv), dtype=np.int64)
     for k in key:
         c, uniq = pd.factorize(pd.concat([turns[k], conv[k]], ignore_index=True).astype(str))
         codes = codes * (len(uniq) + 1) + c
-    conv_codes = pd.Index(codes[n_t:])
-    if not conv_codes.is_unique:
-        conv_codes = pd.Index(pd.Series(codes[n_t:]).drop_duplicates(keep="first"))
-    pos = conv_codes.get_indexer(codes[:n_t])
-    return pos
+    first = pd.Series(codes[n_t:]).drop_duplicates(keep="first")
+    hit = pd.Index(first.to_numpy()).get_indexer(codes[:n_t])
+    return np.where(hit >= 0, first.index.to_numpy()[np.maximum(hit, 0)], -1).astype(np.int64)
+
+
+def first_of_key(conv: pd.DataFrame) -> np.ndarray:
+    """For each conversation row, the row of the first conversation with the same key (itself when unique)."""
+    key = [k for k in CONVERSATION_KEY if k in conv.columns]
+    grp = conv.groupby(key, sort=False, observed=True).ngroup().to_numpy()
+    first = np.full(grp.max() + 1 if len(grp) else 0, -1)
+    order = np.arange(len(grp))[::-1]
+    first[grp[order]] = order  # the last write wins: the smallest row per group
+    return first[grp]
 
 
 def _first_turn(pos: np.ndarray, turn: np.ndarray, mask: np.ndarray, n_conv: int) -> np.ndarray:
@@ -91,10 +99,11 @@ def outcome_variants(turns: pd.DataFrame, conv: pd.DataFrame, pos: np.ndarray) -
     the event), belief_argmax (the event is the first turn whose belief-probe argmax is not the gold; conversations
     whose turn-0 belief argmax is not the gold are left out, NaN time)."""
     n = len(conv)
+    same = first_of_key(conv)  # duplicated conversations share their first copy's turn rows
     turn = turns["turn"].to_numpy()
     T = conv["n_turns"].to_numpy(dtype=float)
     time, event = outcome_arrays(conv, "switch")
-    first_na = _first_turn(pos, turn, (turns["kind"] == NONANSWER).to_numpy() & (turn > 0), n)
+    first_na = _first_turn(pos, turn, (turns["kind"] == NONANSWER).to_numpy() & (turn > 0), n)[same]
     na = np.isfinite(first_na) & (~event | (first_na < time))
     out = {"nonanswer_censored": (np.where(na, first_na - 1, time), np.where(na, False, event)),
            "nonanswer_capitulation": (np.where(na, first_na, time), event | na)}
@@ -102,7 +111,8 @@ def outcome_variants(turns: pd.DataFrame, conv: pd.DataFrame, pos: np.ndarray) -
     b0 = np.full(n, "", dtype=object)
     t0 = (turn == 0) & (pos >= 0)
     b0[pos[t0]] = arg[t0]
-    first_b = _first_turn(pos, turn, (turn > 0) & (arg != GOLD) & (arg != ""), n)
+    b0 = b0[same]
+    first_b = _first_turn(pos, turn, (turn > 0) & (arg != GOLD) & (arg != ""), n)[same]
     ev_b = np.isfinite(first_b)
     time_b = np.where(ev_b, first_b, T)
     out["belief_argmax"] = (np.where(b0 == GOLD, time_b, np.nan), ev_b & (b0 == GOLD))

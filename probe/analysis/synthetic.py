@@ -86,7 +86,7 @@ def synthetic_runs(n_items: int = 400, models=("m-small", "m-large"), params_b=(
             "item_id": np.tile([f"i{k:06d}" for k in range(n_items)], len(variants)),
             "variant": np.repeat(list(variants), n_items), "_conf": conf, "initial_class": cls,
             "_b0": np.clip(np.where(cls == GOLD, 0.35 + 0.5 * conf, 0.6 - 0.4 * conf) + rng.normal(0, 0.1, n), 0.01,
-                           0.98)}))
+                           0.98), "_noise": rng.normal(0, 0.05, n)}))
     base = pd.concat(base_rows, ignore_index=True)
     conv = pd.concat([base.assign(**{"_c": ci}) for ci in range(len(conditions))], ignore_index=True)
     cond = [conditions[i] for i in conv["_c"]]
@@ -144,7 +144,7 @@ def _conversation_columns(conv, kinds, said, committed, trunc, T, rng):
     cap_t, capitulated = _first((k == SWITCH) | (k == RETRACT))
     target = np.where(switched, said[np.arange(len(conv)), sw_t + 1], "")
     c = conv["_conf"].to_numpy()
-    noise = rng.normal(0, 0.05, len(c))
+    noise = conv["_noise"].to_numpy()  # turn 0 (and its confidence) is shared by a model's conditions
     conv = conv.assign(
         run_id="synthetic", backend="synthetic", dtype="float32", logprobs_mode="processed", dataset="synthetic",
         category=np.where(conv.index % 2 == 0, "geography", "science"),
