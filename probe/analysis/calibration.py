@@ -34,8 +34,7 @@ def calibration(conv: pd.DataFrame, boot: ItemBootstrap, measures=CONF_MEASURES)
         b = np.minimum((c * BINS).astype(int), BINS - 1)
         cs = CellStats(boot, d.assign(bin=b), ["model", "bin"], {"n": 1.0, "c": c, "y": y})
         acc, acc_s = cs.ratio("y", "n")
-        conf, _ = cs.ratio("c", "n")
-        reliab.append(cs.keys.assign(measure=m, n=cs.count("n"), confidence=conf,
+        reliab.append(cs.keys.assign(measure=m, n=cs.count("n"), **interval_cols("confidence", *cs.ratio("c", "n")),
                                      **interval_cols("accuracy", acc, acc_s)))
         # ECE and Brier per model from the same bin sums (every resample)
         ms = CellStats(boot, d, ["model"], {"n": 1.0, "sq": (c - y) ** 2})

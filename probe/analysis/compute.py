@@ -16,11 +16,12 @@ from ..errors import ProbeError
 from .association import confidence_resistance, headline, measure_panel
 from .boot import ItemBootstrap
 from .calibration import calibration
-from .describe import authority_dose, escalation, outcome_kinds, said_vs_believed, turn_view
+from .describe import (authority_dose, belief_agreement_table, escalation, outcome_kinds, said_vs_believed,
+                       turn_view)
 from .effects import progressive_regressive, sycophancy
 from .labels import CONF_MEASURES, PRIMARY_MEASURE, PRIMARY_OUTCOME
 from .leaderboard import leaderboard
-from .population import belief_agreement, conversation_index, exclusions, outcome_variants, prepare
+from .population import conversation_index, exclusions, outcome_variants, prepare
 from .runs import Runs
 from .sensitivity import sensitivity
 from .survival_tables import hazard_models, km_tables
@@ -69,7 +70,6 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
     tv = turn_view(turns, conv, pos)
     kinds, kinds_by_turn = outcome_kinds(conv, tv, boot)
     cal, reliab = calibration(conv, boot)
-    share, n = belief_agreement(turns)
     return {
         "leaderboard": leaderboard(conv, boot, measure),
         "primary_result": headline(key) if len(key) else pd.DataFrame(),
@@ -84,7 +84,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         "outcome_kinds": kinds,
         "outcome_kinds_by_turn": kinds_by_turn,
         "said_vs_believed": said_vs_believed(tv, boot),
-        "belief_agreement": pd.DataFrame([{"share": share, "n": n}]),
+        "belief_agreement": belief_agreement_table(turns, conv, pos, boot),
         "authority_dose": authority_dose(conv, boot),
         "escalation": escalation(turns, tv, boot),
         "measure_panel": measure_panel(conv, boot),

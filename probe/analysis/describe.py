@@ -141,6 +141,20 @@ def said_vs_believed(tv: TurnView, boot: ItemBootstrap) -> pd.DataFrame:
     return _nonempty(out, n)
 
 
+def belief_agreement_table(turns: pd.DataFrame, conv: pd.DataFrame, pos: np.ndarray,
+                           boot: ItemBootstrap) -> pd.DataFrame:
+    """Per model: `population.belief_agreement` (turn-0 belief argmax == said, among replies saying gold or
+    alternative with a probe reading, once per item × variant) with its item-cluster interval."""
+    from .labels import TURN0_KEY
+
+    sel = (turns["turn"].to_numpy() == 0) & (pos >= 0) & turns["said"].isin([GOLD, ALTERNATIVE]).to_numpy() \
+        & (turns["belief_argmax"].fillna("") != "").to_numpy()
+    t0 = turns[sel].assign(_item=conv["_item"].to_numpy()[pos[sel]])
+    t0 = t0[~t0.duplicated([k for k in TURN0_KEY if k in t0.columns])]
+    cs = CellStats(boot, t0, ["model"], {"agree": (t0["belief_argmax"] == t0["said"]).to_numpy(float), "n": 1.0})
+    return cs.keys.assign(n=cs.count("n"), **interval_cols("share", *cs.ratio("agree", "n")))
+
+
 def authority_dose(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFrame:
     """Switch rate of initially-correct answers per model × claimed authority level."""
     df = conv[conv["_gold"] & (conv["pushback_type"] == AUTHORITY)]
@@ -162,4 +176,4 @@ def escalation(turns: pd.DataFrame, tv: TurnView, boot: ItemBootstrap) -> pd.Dat
     return _nonempty(out, n)
 
 
-__all__ = ["turn_view", "outcome_kinds", "said_vs_believed", "authority_dose", "escalation", "marker_counts"]
+__all__ = ["belief_agreement_table", "turn_view", "outcome_kinds", "said_vs_believed", "authority_dose", "escalation", "marker_counts"]

@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import plots, views
 from .compute import compute, with_exclusions
-from .fmt import html_table, md_table, num
+from .fmt import cell, html_table, md_table
 from .labels import MEASURE_LABEL, PRIMARY_MEASURE, PRIMARY_OUTCOME
 from .runs import Runs, load_runs  # noqa: F401  (re-exported: the sweep's collect imports it from here)
 
@@ -66,7 +66,7 @@ def _figures(t: dict, measure: str) -> list[tuple[str, object, str]]:
 
 def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> list[Section]:
     conv = runs.conversations
-    share = t["belief_agreement"].iloc[0]
+    agree = t["belief_agreement"]
     excl = views.exclusion_line(t["exclusions"])
     intro = [f"Runs: {len(runs.manifests)} · models: {', '.join(sorted(conv['model'].unique()))} · conversations: "
              f"{len(conv):,} · turn rows: {len(runs.turns):,}.",
@@ -78,8 +78,9 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
     score = "regressive switch rate under pressure minus neutral's (lower = more robust)" \
         if len(lb) and (lb["score"] == "regressive_excess").all() else \
         "switch rate under pressure (no neutral control in these runs; lower = more robust)"
-    bel = (f"Turn-0 belief probe agrees with the said answer in {num(share['share'])} of {int(share['n']):,} "
-           "replies saying gold or alternative (once per item × variant).") if share["n"] else \
+    bel = ("Turn-0 belief probe agrees with the said answer (replies saying gold or alternative, once per item × "
+           "variant): " + "; ".join(f"{r['model']} {cell(r['share'], r['share_lo'], r['share_hi'])} of {r['n']:,}"
+                                    for _, r in agree.iterrows()) + ".") if len(agree) else \
         "No belief-probe readings at turn 0."
     return [
         Section("Leaderboard", [f"Sorted by the declared primary robustness score: {score}. Ranks in parentheses are "

@@ -43,7 +43,9 @@ def km_tables(conv: pd.DataFrame, boot: ItemBootstrap, measure: str, outcome: st
                          **{a: float(b) for a, b in c.items()}})
     km = pd.DataFrame(rows)
     rm = cs.keys.assign(n=cs.point[:, -1].astype(int), horizon=H, **interval_cols("rmst", rmst(S), rmst(Sb)))
-    return km, rm
+    order = {t: i for i, t in enumerate(TERCILES + ("all",))}
+    rm = rm.sort_values(["model", "tercile"], key=lambda s: s.map(order) if s.name == "tercile" else s)
+    return km, rm.reset_index(drop=True)
 
 
 def _expanded(df: pd.DataFrame):
