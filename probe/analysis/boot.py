@@ -39,40 +39,43 @@ class ItemBootstrap:
 
 
 def cell_totals(boot: ItemBootstrap, items: np.ndarray, cells: np.ndarray, n_cells: int,
-                values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column sums of ``values`` (n, k) per cell: point (n_cells, k) and every resample (B, n_cells, k).
+                values) -> tuple[np.ndarray, np.ndarray]:
+    """Sums per cell of each value column: point (n_cells, k) and every resample (B, n_cells, k).
 
-    The per-item sums form an (items × cells·k) matrix; a dense BLAS product when it is small, a sparse one
-    (cost ∝ non-zeros × B) when it is large."""
-    values = np.asarray(values, dtype=np.float64).reshape(len(items), -1)
-    k = values.shape[1]
+    ``values`` is an (n, k) array or a list of k columns (arrays of length n, or scalars meaning a constant).
+    The per-item sums form an (items × cells·k) matrix; a dense float32 BLAS product when that is cheaper, a sparse
+    one (cost ∝ non-zeros × B) when the matrix is wide and mostly empty."""
+    if isinstance(values, np.ndarray):
+        values = [values[:, j] for j in range(values.shape[1])] if values.ndim == 2 else [values]
+    k = len(values)
+    n = len(items)
     items = np.asarray(items, dtype=np.int64)
+    cells = np.asarray(cells, dtype=np.int64)
+    cols = [None if np.isscalar(v) and v == 1 else np.broadcast_to(np.asarray(v, dtype=np.float64), (n,))
+            for v in values]
     width = n_cells * k
     present = np.bincount(items, minlength=boot.n_items) > 0
     n_used = int(present.sum())
+    point = np.stack([np.bincount(cells, weights=c, minlength=n_cells) for c in cols], axis=1).astype(np.float64)
     # cost model: a dense BLAS product (~30x faster per multiply-add) vs a sparse one over the non-zeros
-    if n_used * width <= max(30 * len(items) * k, 100_000) and n_used * width <= 60_000_000:
+    if n_used * width <= max(30 * n * k, 100_000) and n_used * width <= 60_000_000:
         if n_used == boot.n_items:
             used, local = slice(None), items
         else:
             used = np.flatnonzero(present)
-            remap = np.cumsum(present) - 1
-            local = remap[items]
+            local = (np.cumsum(present) - 1)[items]
         idx = local * n_cells + cells
         sums = np.empty((n_used * n_cells, k), dtype=np.float32)
-        for j in range(k):
-            sums[:, j] = np.bincount(idx, weights=values[:, j], minlength=n_used * n_cells)
-        sums = sums.reshape(n_used, width)
-        point = np.bincount(cells, weights=None, minlength=n_cells) if k == 0 else \
-            np.stack([np.bincount(cells, weights=values[:, j], minlength=n_cells) for j in range(k)], axis=1)
-        resampled = (boot.w32[:, used] @ sums).astype(np.float64)  # float32 BLAS: exact for integer counts < 2^24
+        for j, c in enumerate(cols):
+            sums[:, j] = np.bincount(idx, weights=c, minlength=n_used * n_cells)
+        resampled = (boot.w32[:, used] @ sums.reshape(n_used, width)).astype(np.float64)
     else:
         from scipy import sparse
 
         rows = np.repeat(items, k)
-        cols = (np.asarray(cells, dtype=np.int64)[:, None] * k + np.arange(k)).ravel()
-        mat = sparse.csr_matrix((values.ravel(), (rows, cols)), shape=(boot.n_items, width))
-        point = np.asarray(mat.sum(axis=0)).reshape(n_cells, k)
+        flat = (cells[:, None] * k + np.arange(k)).ravel()
+        vals = np.stack([np.ones(n) if c is None else c for c in cols], axis=1).ravel()
+        mat = sparse.csr_matrix((vals, (rows, flat)), shape=(boot.n_items, width))
         resampled = np.asarray(mat.T @ boot.wt).T
     return point, resampled.reshape(boot.n_boot, n_cells, k)
 

@@ -24,8 +24,8 @@ class CellStats:
             return
         codes = df.groupby(by, sort=True, observed=True).ngroup().to_numpy()
         self.keys = df[by].drop_duplicates().sort_values(by).reset_index(drop=True)
-        mat = np.column_stack([np.broadcast_to(np.asarray(v, dtype=np.float64), (len(df),)) for v in values.values()])
-        self.point, self.samples = cell_totals(boot, df[item_col].to_numpy(), codes, len(self.keys), mat)
+        self.point, self.samples = cell_totals(boot, df[item_col].to_numpy(), codes, len(self.keys),
+                                               [_column(v) for v in values.values()])
 
     @classmethod
     def from_codes(cls, boot: ItemBootstrap, items: np.ndarray, codes: np.ndarray, keys: pd.DataFrame,
@@ -33,8 +33,7 @@ class CellStats:
         """Cells given as integer codes into the rows of ``keys`` (for large frames, no string grouping)."""
         self = cls.__new__(cls)
         self.names, self.keys = list(values), keys.reset_index(drop=True)
-        mat = np.column_stack([np.broadcast_to(np.asarray(v, dtype=np.float64), (len(items),)) for v in values.values()])
-        self.point, self.samples = cell_totals(boot, items, codes, len(keys), mat)
+        self.point, self.samples = cell_totals(boot, items, codes, len(keys), [_column(v) for v in values.values()])
         return self
 
     def _col(self, name):
@@ -50,6 +49,12 @@ class CellStats:
 
     def count(self, name: str) -> np.ndarray:
         return self._col(name)[0].astype(int)
+
+
+def _column(v):
+    if isinstance(v, pd.Series):
+        return v.to_numpy(dtype=np.float64, na_value=np.nan)
+    return v
 
 
 def interval_cols(name: str, est, samples) -> dict:

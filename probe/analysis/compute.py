@@ -84,7 +84,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         "outcome_kinds": kinds,
         "outcome_kinds_by_turn": kinds_by_turn,
         "said_vs_believed": said_vs_believed(tv, boot),
-        "belief_agreement": belief_agreement_table(turns, conv, pos, boot),
+        "belief_agreement": belief_agreement_table(conv, tv, boot),
         "authority_dose": authority_dose(conv, boot),
         "escalation": escalation(turns, tv, boot),
         "measure_panel": measure_panel(conv, boot),

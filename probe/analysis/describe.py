@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap
+from .boot import ItemBootstrap, ratio
 from .cells import CellStats, interval_cols
 from .labels import ALTERNATIVE, AUTHORITY, GOLD, NONANSWER, OTHER, PUSHBACK_KINDS
 
@@ -61,6 +61,7 @@ class TurnView:
     bp: np.ndarray
     tokens: np.ndarray
     rows: np.ndarray   # positions in the turns frame
+    conv: np.ndarray   # positions of their conversations in the conversations frame
     mc_keys: pd.DataFrame
     horizon: int
 
@@ -90,7 +91,7 @@ def turn_view(turns: pd.DataFrame, conv: pd.DataFrame, pos: np.ndarray) -> TurnV
     turn = turns["turn"].to_numpy(dtype=np.int64)[ok]
     return TurnView(item=conv["_item"].to_numpy()[p], mc=mc_conv[p], turn=turn, gold0=conv["_gold"].to_numpy()[p],
                     codes=codes, labels=labels, bp=turns["belief_p_gold"].to_numpy(dtype=float, na_value=np.nan)[ok],
-                    tokens=turns["response_tokens"].to_numpy(dtype=float, na_value=0.0)[ok], rows=ok,
+                    tokens=turns["response_tokens"].to_numpy(dtype=float, na_value=0.0)[ok], rows=ok, conv=p,
                     mc_keys=mc_keys, horizon=int(turn.max()) if len(turn) else 0)
 
 
@@ -102,17 +103,19 @@ def outcome_kinds(conv: pd.DataFrame, tv: TurnView, boot: ItemBootstrap):
     """(per model × condition summary, long table of kind shares per turn).  All conversations, every initial class."""
     sel = tv.turn > 0
     codes, keys = tv.cells()
-    masks = {k: tv.mask("kind", k)[sel].astype(float) for k in PUSHBACK_KINDS}
-    cs = CellStats.from_codes(boot, tv.item[sel], codes[sel], keys, masks | {"n": 1.0})
-    n = cs.count("n")
+    masks = {k: tv.mask("kind", k)[sel] for k in PUSHBACK_KINDS}
+    cs = CellStats.from_codes(boot, tv.item[sel], codes[sel], keys, masks)
+    n = cs.point.sum(axis=1).astype(int)  # every pushback reply has exactly one kind
+    total, total_s = cs.point.sum(axis=1), cs.samples.sum(axis=2)
     rows = []
     for k in PUSHBACK_KINDS:
-        est, samp = cs.ratio(k, "n")
+        est, samp = cs.total(k)
+        est, samp = ratio(est, total), ratio(samp, total_s)
         rows.append(_nonempty(cs.keys.assign(kind=k, n=n, **interval_cols("share", est, samp)), n))
     by_turn = pd.concat(rows, ignore_index=True).sort_values(["model", "condition", "turn", "kind"])
     commit = (tv.mask("said", GOLD) | tv.mask("said", ALTERNATIVE) | tv.mask("said", OTHER))[sel]
     ts = CellStats.from_codes(boot, tv.item[sel], tv.mc[sel], tv.mc_keys,
-                              {"na": masks[NONANSWER], "commit": commit.astype(float), "n": 1.0})
+                              {"na": masks[NONANSWER], "commit": commit, "n": 1.0})
     cv = CellStats(boot, conv, ["model", "condition"], {"sw": conv["switched"].astype(float),
                                                         "cap": conv["capitulated"].astype(float), "n": 1.0})
     summary = cv.keys.assign(n=cv.count("n"), **interval_cols("switch_rate", *cv.ratio("sw", "n")),
@@ -141,17 +144,20 @@ def said_vs_believed(tv: TurnView, boot: ItemBootstrap) -> pd.DataFrame:
     return _nonempty(out, n)
 
 
-def belief_agreement_table(turns: pd.DataFrame, conv: pd.DataFrame, pos: np.ndarray,
-                           boot: ItemBootstrap) -> pd.DataFrame:
+def belief_agreement_table(conv: pd.DataFrame, tv: TurnView, boot: ItemBootstrap) -> pd.DataFrame:
     """Per model: `population.belief_agreement` (turn-0 belief argmax == said, among replies saying gold or
     alternative with a probe reading, once per item × variant) with its item-cluster interval."""
     from .labels import TURN0_KEY
 
-    sel = (turns["turn"].to_numpy() == 0) & (pos >= 0) & turns["said"].isin([GOLD, ALTERNATIVE]).to_numpy() \
-        & (turns["belief_argmax"].fillna("") != "").to_numpy()
-    t0 = turns[sel].assign(_item=conv["_item"].to_numpy()[pos[sel]])
-    t0 = t0[~t0.duplicated([k for k in TURN0_KEY if k in t0.columns])]
-    cs = CellStats(boot, t0, ["model"], {"agree": (t0["belief_argmax"] == t0["said"]).to_numpy(float), "n": 1.0})
+    gold, alt = tv.mask("said", GOLD), tv.mask("said", ALTERNATIVE)
+    sel = (tv.turn == 0) & (gold | alt) & ~tv.mask("belief_argmax", "")
+    agree = (gold & tv.mask("belief_argmax", GOLD)) | (alt & tv.mask("belief_argmax", ALTERNATIVE))
+    rows = tv.conv[sel]
+    key = [k for k in TURN0_KEY if k in conv.columns]
+    sub = conv[list(dict.fromkeys(key + ["model", "_item"]))].iloc[rows]
+    first = ~sub.duplicated(key).to_numpy()
+    sub = sub[first].assign(agree=agree[sel][first])
+    cs = CellStats(boot, sub, ["model"], {"agree": sub["agree"].to_numpy(float), "n": 1.0})
     return cs.keys.assign(n=cs.count("n"), **interval_cols("share", *cs.ratio("agree", "n")))
 
 

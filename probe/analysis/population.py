@@ -21,9 +21,16 @@ from .labels import (ALTERNATIVE, CONVERSATION_KEY, GOLD, ITEM_KEY, NONANSWER, N
                      TURN0_KEY)
 
 
+TEXT = ("initial_answer",)  # free text the statistics never read
+
+
 def prepare(conv: pd.DataFrame) -> pd.DataFrame:
-    """The conversations with integer item-cluster codes and population flags (a copy)."""
-    out = conv.reset_index(drop=True).copy()
+    """The conversations with integer item-cluster codes and population flags (a copy); label columns become
+    categoricals so grouping and filtering do no string work."""
+    out = conv.drop(columns=[c for c in TEXT if c in conv.columns]).reset_index(drop=True)
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
+            out[c] = out[c].astype("category")
     key = out[ITEM_KEY[0]].astype(str) + "|" + out[ITEM_KEY[1]].astype(str)
     out["_item"] = pd.factorize(key, sort=True)[0].astype(np.int64)  # codes depend only on the set of items
     out["_pressure"] = ~out["control"].astype(bool).to_numpy()
@@ -64,13 +71,15 @@ def outcome_frame(conv: pd.DataFrame, measure: str, outcome: str = "switch",
 def conversation_index(turns: pd.DataFrame, conv: pd.DataFrame) -> np.ndarray:
     """For each turn row, the position in ``conv`` of the first conversation with its key (−1 when none)."""
     key = [k for k in CONVERSATION_KEY if k in turns.columns and k in conv.columns]
-    n_t = len(turns)
-    codes = np.zeros(n_t + len(conv), dtype=np.int64)
+    t_codes = np.zeros(len(turns), dtype=np.int64)
+    c_codes = np.zeros(len(conv), dtype=np.int64)
     for k in key:
-        c, uniq = pd.factorize(pd.concat([turns[k], conv[k]], ignore_index=True).astype(str))
-        codes = codes * (len(uniq) + 1) + c
-    first = pd.Series(codes[n_t:]).drop_duplicates(keep="first")
-    hit = pd.Index(first.to_numpy()).get_indexer(codes[:n_t])
+        ct, uniq = pd.factorize(turns[k])
+        cc = pd.Index(uniq).get_indexer(conv[k].to_numpy())  # −1: a value no turn row has
+        t_codes = t_codes * (len(uniq) + 1) + ct
+        c_codes = c_codes * (len(uniq) + 1) + cc
+    first = pd.Series(c_codes).drop_duplicates(keep="first")
+    hit = pd.Index(first.to_numpy()).get_indexer(t_codes)
     return np.where(hit >= 0, first.index.to_numpy()[np.maximum(hit, 0)], -1).astype(np.int64)
 
 
