@@ -299,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
         import os
 
         os.environ["PROBE_LOG"] = "info"
+    from .logs import quiet_engine_logs
+
+    quiet_engine_logs()
     handlers = {"models": _cmd_models, "sample": _cmd_sample, "score": _cmd_score, "analyze": _cmd_analyze,
                 "report": _cmd_report, "leaderboard": _cmd_leaderboard, "pushbacks": _cmd_pushbacks,
                 "paraphrase": _cmd_paraphrase}

@@ -137,6 +137,9 @@ def main(argv=None) -> int:
     if len(argv) != 2:
         print("usage: python -m probe.sweep RUN_DIR MODEL", file=sys.stderr)
         return 2
+    from ..logs import quiet_engine_logs
+
+    quiet_engine_logs()
     try:
         failed = run_model(argv[0], argv[1])
     except ProbeError as e:
