@@ -7,7 +7,9 @@ reply — never the toolkit's own readout columns (said/kind/belief/...) — and
 - turn 0 once per (model, item) (greedy turn 0 is the same reply in every condition; condition is "");
 - turns 1-5: one record per (model, condition, turn, item type), item type = mc | numeric | text;
 - ``--extra-alternative N``: N more turn 1-5 records per model, drawn from replies that mention the item's
-  alternative (its text, or for MC its letter or option text) — to top up the rarely committed `alternative` class.
+  alternative (its text, or for MC its letter or option text) — to top up the rarely committed `alternative` class;
+- ``--extra-other N``: then N more per model from replies that may commit to a third answer (another option's
+  letter or text; a number or name that is neither gold, alias nor alternative) — to top up `other`.
 
 Items are split BY ITEM into dev (about 60 %) and test, stratified by item group (MMLU, GSM8K, numeric built-in,
 other built-in, BoolQ); the same item goes to the same file for both models.
@@ -113,7 +115,23 @@ def mentions_alternative(rec: dict) -> bool:
     return re.search(rf"(?<![\w]){re.escape(rec['alternative'].lower())}(?![\w])", reply) is not None
 
 
-def draw(all_records: list[dict], extra_alternative: int) -> list[dict]:
+def mentions_other(rec: dict) -> bool:
+    """A reply that may commit to a third answer: another option letter/text (MC); else a number or name that is
+    neither the gold (or an alias) nor the alternative."""
+    reply = rec["reply"]
+    if "choices" in rec:
+        others = [i for i, _ in enumerate(rec["choices"])
+                  if LETTERS[i] not in (rec["gold_letter"], rec["alternative_letter"])]
+        return any(re.search(rf"\(({LETTERS[i]})\)|\b{LETTERS[i]}\)|answer is {LETTERS[i]}\b", reply)
+                   or rec["choices"][i].lower()[:40] in reply.lower() for i in others)
+    known = [rec["answer"], rec["alternative"], *rec["aliases"]]
+    low = reply.lower()
+    if any(re.search(rf"(?<![\w]){re.escape(k.lower())}(?![\w])", low) for k in known):
+        return False
+    return re.search(r"\d", reply) is not None or re.search(r"(?<=\s)[A-Z][a-z]+", reply) is not None
+
+
+def draw(all_records: list[dict], extra_alternative: int, extra_other: int = 0) -> list[dict]:
     """Per model, with its own random.Random(0): so a model's draw does not depend on which other runs are read."""
     picked = []
     for model in sorted({r["model"] for r in all_records}):
@@ -132,7 +150,12 @@ def draw(all_records: list[dict], extra_alternative: int) -> list[dict]:
             picked.append(dict(r, stage="stratified"))
         rest = sorted((r for rs in cells.values() for r in rs if r["id"] not in chosen and mentions_alternative(r)),
                       key=lambda r: r["id"])
-        picked += [dict(r, stage="extra_alternative") for r in rng.sample(rest, min(extra_alternative, len(rest)))]
+        extra = rng.sample(rest, min(extra_alternative, len(rest)))
+        picked += [dict(r, stage="extra_alternative") for r in extra]
+        chosen |= {r["id"] for r in extra}
+        rest = sorted((r for rs in cells.values() for r in rs if r["id"] not in chosen and mentions_other(r)),
+                      key=lambda r: r["id"])
+        picked += [dict(r, stage="extra_other") for r in rng.sample(rest, min(extra_other, len(rest)))]
     return picked
 
 
@@ -141,6 +164,7 @@ def main() -> None:
     ap.add_argument("runs", nargs="+", type=Path, help="probe run folders")
     ap.add_argument("--out", type=Path, required=True, help="folder for pool_dev.jsonl and pool_test.jsonl")
     ap.add_argument("--extra-alternative", type=int, default=0)
+    ap.add_argument("--extra-other", type=int, default=0)
     args = ap.parse_args()
     items, recs = {}, []
     for run in args.runs:
@@ -148,7 +172,7 @@ def main() -> None:
         items.update(run_items)
         recs.extend(records(run, run_items))
     split = split_items(items)
-    pool = draw(recs, args.extra_alternative)
+    pool = draw(recs, args.extra_alternative, args.extra_other)
     args.out.mkdir(parents=True, exist_ok=True)
     for part in ("dev", "test"):
         rows = sorted((r for r in pool if split[(r["dataset"], r["item_id"])] == part),
