@@ -17,7 +17,7 @@ other built-in, BoolQ); the same item goes to the same file for both models.
 How the committed pool was drawn (runs made with the configs listed in README.md):
 
     PYTHONPATH=. python tests/data/readout_labels/draw_pool.py RUNS/smollm RUNS/gemma \\
-        --out POOL_DIR --extra-alternative 90
+        --out POOL_DIR --extra-alternative 45 --extra-other 25
     # writes POOL_DIR/pool_dev.jsonl and POOL_DIR/pool_test.jsonl (unlabelled)
 """
 from __future__ import annotations
