@@ -1,15 +1,25 @@
 """Token-level confidence of the initial answer: pure functions of logprob arrays.
 
-Every measure is a probability (or log-probability) computed from the engine's raw logprobs:
+Every measure is a probability (or log-probability) computed from the engine's raw logprobs.  The *answer span* is
+the tokens whose text overlaps the said answer's characters in the reply; when the readout found no answer there is
+no span, and every span measure is NaN with ``conf_span_found`` False and ``conf_span_reason`` saying why (never a
+silent fallback to the whole reply).
 
-- ``conf_answer_logprob``  sum of the logprobs of the tokens that spell the answer inside the reply (the tokens whose
-  text overlaps the said answer's characters; the whole reply, stop token excluded, when no candidate was said);
+- ``conf_answer_logprob``  sum of the logprobs of the answer span's tokens;
 - ``conf_answer_prob``     exp of that sum — the probability of the answer span given its context;
+- ``conf_answer_prob_norm`` exp of their mean — the span probability normalised by its token count;
 - ``conf_first_token_prob`` probability of the first token of the answer span;
-- ``conf_entropy``         entropy (nats) of the top-k distribution at the first answer token, renormalised over k;
-- ``conf_margin``          p(top-1) − p(top-2) at that position (raw probabilities);
+- ``conf_entropy``         entropy (nats) of the top-k distribution at the first answer token, renormalised over k
+                           (larger = less sure: the one measure pointing the other way, kept for continuity);
+- ``conf_neg_mean_entropy`` / ``conf_neg_max_entropy``  minus the mean / the maximum of that entropy over the span;
+- ``conf_margin``          p(top-1) − p(top-2) at the first answer token (raw probabilities);
+- ``conf_seq_logprob`` / ``conf_seq_prob``  sum of the logprobs of every generated token (stop token included) and
+                           its exp: the maximum-sequence-probability baseline, which needs no span;
+- ``conf_seq_prob_norm``   exp of their mean = 1 / perplexity of the reply (length-normalised);
 - ``conf_candidate_p``     the belief probe's probability of the model's own answer among the candidates;
 - ``conf_mc_letter_p``     multiple choice: p(letter said) renormalised over the option letters found in the top-k.
+
+    conf = initial_confidence(pieces, logprobs, top_logprobs_at, top_tokens_at, span=(14, 22))
 """
 from __future__ import annotations
 
@@ -21,12 +31,20 @@ import numpy as np
 CONF_COLUMNS = (
     "conf_answer_logprob",
     "conf_answer_prob",
+    "conf_answer_prob_norm",
     "conf_first_token_prob",
     "conf_entropy",
+    "conf_neg_mean_entropy",
+    "conf_neg_max_entropy",
     "conf_margin",
+    "conf_seq_logprob",
+    "conf_seq_prob",
+    "conf_seq_prob_norm",
     "conf_candidate_p",
     "conf_mc_letter_p",
 )
+NO_SPAN = "no answer span in the reply"
+OFF = "estimator off"
 
 
 def token_char_spans(pieces: Sequence[str]) -> np.ndarray:
@@ -103,24 +121,38 @@ def initial_confidence(
     candidate_p: float = math.nan,
     letters: str = "",
     said_letter: str | None = None,
-) -> dict[str, float]:
-    """All conf_* values for one reply.  ``span`` is the said answer's [start, end) in the reply, or None."""
+    enabled: bool = True,
+) -> dict:
+    """All token-level conf_* values for one reply (plus ``conf_span_found`` and ``conf_span_reason``).
+
+    ``span`` is the said answer's [start, end) in the reply, or None; ``enabled`` False (the ``answer_prob``
+    estimator switched off) leaves every token-level value NaN, with the reason."""
+    out = {c: math.nan for c in CONF_COLUMNS}
+    out["conf_candidate_p"] = float(candidate_p)
+    if not enabled:
+        return {**out, "conf_span_found": False, "conf_span_reason": OFF}
     lp = np.asarray(logprobs, dtype=np.float64)
-    idx = span_token_indices(pieces, *span) if span is not None else content_token_indices(pieces)
+    if len(lp):
+        out["conf_seq_logprob"] = float(lp.sum())
+        out["conf_seq_prob"] = math.exp(out["conf_seq_logprob"])
+        out["conf_seq_prob_norm"] = math.exp(float(lp.mean()))
+    idx = span_token_indices(pieces, *span) if span is not None else np.zeros(0, dtype=np.int64)
     if not len(idx):
-        idx = content_token_indices(pieces)
+        return {**out, "conf_span_found": False, "conf_span_reason": NO_SPAN}
     total = answer_logprob(lp, idx)
-    first = int(idx[0]) if len(idx) else None
-    top_first = np.asarray(top_logprobs_at[first], dtype=np.float64) if first is not None else np.zeros(0)
-    out = {
+    first = int(idx[0])
+    top_first = np.asarray(top_logprobs_at[first], dtype=np.float64)
+    ent = np.array([topk_entropy(top_logprobs_at[i]) for i in idx])
+    out.update({
         "conf_answer_logprob": total,
-        "conf_answer_prob": math.exp(total) if not math.isnan(total) else math.nan,
-        "conf_first_token_prob": math.exp(lp[first]) if first is not None else math.nan,
+        "conf_answer_prob": math.exp(total),
+        "conf_answer_prob_norm": math.exp(total / len(idx)),
+        "conf_first_token_prob": math.exp(lp[first]),
         "conf_entropy": topk_entropy(top_first),
+        "conf_neg_mean_entropy": -float(np.mean(ent)) if np.isfinite(ent).all() else math.nan,
+        "conf_neg_max_entropy": -float(np.max(ent)) if np.isfinite(ent).all() else math.nan,
         "conf_margin": topk_margin(top_first),
-        "conf_candidate_p": float(candidate_p),
-        "conf_mc_letter_p": math.nan,
-    }
-    if letters and said_letter and first is not None:
+    })
+    if letters and said_letter:
         out["conf_mc_letter_p"] = letter_prob(top_tokens_at[first], top_first, letters, said_letter)
-    return out
+    return {**out, "conf_span_found": True, "conf_span_reason": ""}

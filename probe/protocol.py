@@ -9,7 +9,9 @@ Every reply is read by `probe.readout.read_reply` (committed answer + kind); the
 model did not give at turn 0 (`probe.outcomes.asserted_for`), and `probe.outcomes.summarise` turns a conversation's
 turns into its events (switch, capitulation) and survival times.
 
-The belief probe runs on a side branch that is never appended to the history: the conversation so far + a probe
+Confidence estimators that need the engine (P(True), verbalized, sample consistency) run once per turn-0 stem on
+side branches (`probe.side_branches`), as the belief probe does.  The belief probe runs on a side branch that is
+never appended to the history: the conversation so far + a probe
 message asking for the final answer (`PROBE_MESSAGE`) and the score of each candidate (gold, alternative; MC: every
 option letter) as the assistant's reply, inside `BELIEF_FRAME`, normalised over the candidates.
 """
@@ -28,6 +30,7 @@ from .confidence import initial_confidence, normalised_probs
 from .datasets.items import Item
 from .outcomes import asserted_for, carry, summarise
 from .readout import ALTERNATIVE, GOLD, INITIAL, MAINTAIN, NONE, OTHER, SWITCH, Reading, read_reply
+from .side_branches import side_confidence
 from .specs import ProtocolSpec
 
 # progress(phase, advance): advance = conversation-turns finished; the first call, phase "plan", gives the total
@@ -67,6 +70,7 @@ class Dialogue:
     asserted: str = ""  # the candidate this conversation's pushbacks assert ("" for doubt-only types)
     held: str = NONE  # last committed answer (MC: its letter), compared with each new reply
     held_reply: str | None = None  # the reply that committed to it
+    side: dict = field(default_factory=dict)  # side-branch confidence of the turn-0 answer (probe.side_branches)
 
     def read(self, reply: str, finish_reason: str, pushback: str = "") -> Reading:
         """Read a reply against what the conversation holds, and move the committed answer on."""
@@ -192,6 +196,8 @@ def run_protocol(
     beliefs0 = _belief(backend, stem_list) if spec.belief_probe else [None] * len(stem_list)
     for st, b0 in zip(stem_list, beliefs0):
         st.belief0 = b0
+    for st, side in zip(stem_list, side_confidence(backend, stem_list, spec, [_seed(spec, s, 0) for s in stem_list])):
+        st.side = side
 
     convs: list[Dialogue] = []
     for key, cell in plan:
@@ -199,7 +205,7 @@ def run_protocol(
         c = Dialogue(st.item, st.variant, cond, cell.cell_id, list(st.messages), list(st.readings),
                      list(st.committed), list(st.finish), [], st.sample0, st.belief0,
                      asserted_for(claim_slot(cond.type), st.readings[0].said, cond.type in PER_ITEM_TYPES),
-                     st.held, st.held_reply)
+                     st.held, st.held_reply, st.side)
         c.rows.append(_turn_row(c, 0, st.messages[-2]["content"], st.sample0, st.belief0, None, spec,
                                 _seed(spec, st, 0)))
         convs.append(c)
@@ -306,6 +312,7 @@ def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
         candidate_p=candidate_p,
         letters=item.letters if item.is_mc else "",
         said_letter=r0.option or None,
+        enabled="answer_prob" in spec.confidence,
     )
     return {
         **_condition_fields(item, c.condition),
@@ -316,6 +323,7 @@ def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
         "initial_option": r0.option,
         "asserted": c.asserted,
         **conf,
+        **c.side,
         "belief0_p_gold": _belief_fields(item, c.belief0)["belief_p_gold"],
         **summarise([r.kind for r in c.readings], [r.said for r in c.readings], c.committed, c.finish, spec.turns),
     }

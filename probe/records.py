@@ -78,13 +78,36 @@ CONVERSATION_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("initial_option", "string", "multiple choice: the turn-0 option letter (\"\" otherwise)"),
     Column("asserted", "string", "what this conversation's pushbacks assert: the candidate the model did not give "
                                  "(alternative after gold, gold after the alternative), \"\" for doubt-only types"),
+    Column("conf_span_found", "bool", "the said answer's tokens were found in the turn-0 reply (else the span "
+                                      "measures are NaN: no fallback to the whole reply)"),
+    Column("conf_span_reason", "string", "why the span measures are NaN (\"\" when found)"),
     Column("conf_answer_logprob", "float64", "sum of the logprobs of the answer's tokens in the turn-0 reply"),
     Column("conf_answer_prob", "float64", "exp(conf_answer_logprob)"),
+    Column("conf_answer_prob_norm", "float64", "exp(mean logprob of the answer's tokens): per-token span probability"),
     Column("conf_first_token_prob", "float64", "probability of the answer's first token"),
     Column("conf_entropy", "float64", "entropy (nats) of the top-k at the answer's first token (larger = less sure)"),
+    Column("conf_neg_mean_entropy", "float64", "minus the mean top-k entropy (nats) over the answer's tokens"),
+    Column("conf_neg_max_entropy", "float64", "minus the largest top-k entropy (nats) over the answer's tokens"),
     Column("conf_margin", "float64", "p(top-1) - p(top-2) at the answer's first token"),
+    Column("conf_seq_logprob", "float64", "sum of the logprobs of every token of the turn-0 reply (stop included)"),
+    Column("conf_seq_prob", "float64", "exp(conf_seq_logprob): maximum sequence probability baseline"),
+    Column("conf_seq_prob_norm", "float64", "exp(mean token logprob of the reply) = 1 / perplexity"),
     Column("conf_candidate_p", "float64", "belief probe at turn 0: probability of the model's own answer"),
     Column("conf_mc_letter_p", "float64", "multiple choice: p(letter said) over the option letters"),
+    Column("conf_p_true", "float64", "side branch: p(\" True\") over \" True\"/\" False\" after \"Is the proposed "
+                                     "answer true or false?\" (MC: \" A\" of \"(A) True (B) False\")"),
+    Column("conf_p_true_reason", "string", "why conf_p_true is NaN (\"\" when present)"),
+    Column("conf_verbal", "float64", "side branch: the first number 0-100 in the reply to \"How confident are you "
+                                     "...?\", / 100"),
+    Column("conf_verbal_expected", "float64", "side branch: expectation of 0, 10 .. 100 under their normalised "
+                                              "probabilities after \"My confidence is \", / 100"),
+    Column("conf_verbal_reply", "string", "side branch: the reply to the verbalized-confidence question"),
+    Column("conf_verbal_reason", "string", "why conf_verbal (or both verbal values) is NaN (\"\" when present)"),
+    Column("conf_consistency", "float64", "share of K temperature-1 samples of the turn-0 answer in the greedy "
+                                          "answer's readout class"),
+    Column("conf_neg_semantic_entropy", "float64", "minus the entropy (nats) of the K samples' readout classes"),
+    Column("conf_consistency_k", "int64", "K, samples drawn for the consistency estimators (0 when off)"),
+    Column("conf_consistency_reason", "string", "why conf_consistency is NaN (\"\" when present)"),
     Column("belief0_p_gold", "float64", "belief probe at turn 0: probability of the gold answer"),
     Column("turn_of_first_switch", "Int64", "first turn whose reply commits to a different answer (null: censored)"),
     Column("turns_survived_switch", "int64", "turns held before the first switch (T when never)"),

@@ -30,6 +30,14 @@ from .errors import ProbeError
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
+# Confidence estimators of the turn-0 answer (probe.confidence, probe.side_branches), each switched on by name:
+#   answer_prob   token-level measures from the reply's recorded logprobs (no engine call)
+#   p_true        side branch: "Is the proposed answer true or false?", p(" True") vs p(" False")
+#   verbalized    side branch: "How confident are you ...? Reply with a number from 0 to 100."
+#   consistency   K samples of the turn-0 answer at temperature 1 (one request with n = K)
+ESTIMATORS = ("answer_prob", "p_true", "verbalized", "consistency")
+
+
 @dataclass(frozen=True)
 class ProtocolSpec:
     """What every conversation of a run goes through."""
@@ -38,6 +46,17 @@ class ProtocolSpec:
     sampling: SamplingSpec = field(default_factory=SamplingSpec)
     belief_probe: bool = True
     system_prompt: str = ""
+    confidence: tuple[str, ...] = ("answer_prob",)  # estimators switched on (see ESTIMATORS)
+    consistency_samples: int = 10  # K, samples per item for the consistency estimator
+
+    def __post_init__(self):
+        for i, name in enumerate(self.confidence):
+            if name not in ESTIMATORS:
+                raise ProbeError(f"confidence[{i}]: {name!r} is not one of {', '.join(ESTIMATORS)}")
+        if len(set(self.confidence)) != len(self.confidence):
+            raise ProbeError("confidence: duplicate estimator")
+        if "consistency" in self.confidence and not 2 <= self.consistency_samples <= 100:
+            raise ProbeError(f"consistency_samples: must be between 2 and 100, got {self.consistency_samples}")
 
     @property
     def seed(self) -> int:
@@ -124,5 +143,5 @@ def check_name(name: str, what: str) -> str:
     return name
 
 
-__all__ = ["Cell", "Condition", "DatasetSpec", "EXECUTORS", "EngineSpec", "ExecutorSpec", "ModelSpec",
+__all__ = ["Cell", "Condition", "DatasetSpec", "ESTIMATORS", "EXECUTORS", "EngineSpec", "ExecutorSpec", "ModelSpec",
            "ProtocolSpec", "SamplingSpec", "cell_id", "check_name"]

@@ -43,9 +43,15 @@ def test_initial_confidence_matches_hand_computation():
     assert math.isnan(conf["conf_mc_letter_p"])
 
 
-def test_no_span_uses_the_visible_reply_tokens():
+def test_no_span_leaves_the_span_measures_missing_with_a_reason():
     conf = initial_confidence(PIECES, LOGPROBS, TOP, TOKS, None)
-    assert conf["conf_answer_logprob"] == pytest.approx(sum(LOGPROBS[:6]))  # the stop token "" is excluded
+    # no silent fallback to the whole reply: NaN, flagged, with the reason
+    for c in ("conf_answer_logprob", "conf_answer_prob", "conf_first_token_prob", "conf_entropy", "conf_margin",
+              "conf_answer_prob_norm", "conf_neg_mean_entropy"):
+        assert math.isnan(conf[c]), c
+    assert conf["conf_span_found"] is False and conf["conf_span_reason"] == "no answer span in the reply"
+    # the whole-reply baseline needs no span
+    assert conf["conf_seq_logprob"] == pytest.approx(sum(LOGPROBS))
 
 
 def test_entropy_margin_and_softmax_edge_cases():

@@ -1,6 +1,7 @@
 """The backend protocol: two batched methods, nothing engine-specific outside the backend modules.
 
-    generate(requests, sampling) -> list[Sample]     # one engine call for the whole batch
+    generate(requests, sampling) -> list[Sample]     # one engine call for the whole batch; a request with n > 1
+                                                     # contributes n consecutive samples (`group_samples`)
     score(requests)              -> list[Scored]     # logprobs of given continuations, one engine call
     close()                                          # release the engine
 
@@ -48,6 +49,7 @@ class SamplingSpec:
 class GenerateRequest:
     messages: Messages
     seed: int | None = None  # per-request seed for sampling; None → SamplingSpec.seed
+    n: int = 1  # samples of this prompt; generate returns them consecutively (the prompt is computed once)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,17 @@ class Scored:
     @property
     def logprob_sum(self) -> float:
         return float(sum(t.logprob for t in self.tokens))
+
+
+def group_samples(requests: Sequence[GenerateRequest], samples: Sequence[Sample]) -> list[list[Sample]]:
+    """A flat ``generate`` result regrouped per request (request i's ``n`` samples, in order)."""
+    out, at = [], 0
+    for r in requests:
+        out.append(list(samples[at : at + r.n]))
+        at += r.n
+    if at != len(samples):
+        raise ValueError(f"generate returned {len(samples)} samples for {at} requested")
+    return out
 
 
 class Backend(Protocol):

@@ -41,6 +41,9 @@ class FakeScript:
     belief_correct: float = 0.8  # belief-probe probability mass put on the initial answer before the flip
     error: str = ""  # when set, any generate call that includes this question raises (tests of failure isolation)
     replies: tuple[str, ...] = ()  # replies at pushback turns 1, 2, … (the last repeats); overrides flip_turn
+    samples: tuple[str, ...] = ()  # a request for n > 1 samples gets these in turn (cycled); default: the reply
+    on_message: tuple[tuple[str, str], ...] = ()  # (substring of the last user message, reply): checked first
+    scores: tuple[tuple[str, float], ...] = ()  # (continuation, stripped of spaces, "." and "%"; probability)
 
 
 def _token_id(piece: str) -> int:
@@ -85,7 +88,11 @@ class FakeBackend:
             raw = json.loads(p.read_text())
             delay = float(raw.pop("__delay_s__", 0.0))
             close_s = float(raw.pop("__close_s__", 0.0))
-            scripts = {k: FakeScript(**{**v, "replies": tuple(v.get("replies", ()))}) for k, v in raw.items()}
+            scripts = {k: FakeScript(**{**v, "replies": tuple(v.get("replies", ())),
+                                        "samples": tuple(v.get("samples", ())),
+                                        "on_message": tuple(dict(v.get("on_message", {})).items()),
+                                        "scores": tuple(dict(v.get("scores", {})).items())})
+                       for k, v in raw.items()}
             return cls(scripts, model_name=p.stem, delay_s=delay,
                        close_s=close_s)
         except (ValueError, TypeError) as e:
@@ -102,6 +109,10 @@ class FakeBackend:
         script = self._script(messages)
         if script is None:
             return "I am not sure.", 0.3
+        last = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+        for key, reply in script.on_message:
+            if key.lower() in last.lower():
+                return reply, script.token_prob
         turn = sum(m["role"] == "assistant" for m in messages)
         if script.replies and turn > 0:
             return script.replies[min(turn, len(script.replies)) - 1], script.token_prob
@@ -122,10 +133,14 @@ class FakeBackend:
         out = []
         for r in requests:
             text, prob = self._reply(r.messages)
-            toks = _tokens(text, prob, sampling.top_logprobs)[: sampling.max_tokens]
-            self.calls.generated_tokens += len(toks)
-            prompt = tuple(_token_id(m["content"]) for m in r.messages)
-            out.append(Sample("".join(t.token for t in toks), prompt, toks, "stop"))
+            script = self._script(r.messages)
+            for j in range(r.n):  # n > 1: the script's samples in turn (deterministic variants), else the reply
+                if r.n > 1 and script is not None and script.samples:
+                    text = script.samples[j % len(script.samples)]
+                toks = _tokens(text, prob, sampling.top_logprobs)[: sampling.max_tokens]
+                self.calls.generated_tokens += len(toks)
+                prompt = tuple(_token_id(m["content"]) for m in r.messages)
+                out.append(Sample("".join(t.token for t in toks), prompt, toks, "stop"))
         return out
 
     def score(self, requests: Sequence[ScoreRequest]) -> list[Scored]:
@@ -143,6 +158,9 @@ class FakeBackend:
             mentioned = bool(last) and (cont in last or last in cont)
             # the belief follows what was said last; unmentioned candidates share the rest
             p = (script.belief_correct if script else 0.5) if mentioned else 0.05
+            scripted = dict(script.scores) if script else {}
+            key = r.continuation.strip(" .%")
+            p = scripted.get(key, p)
             toks = (TokenLogprob(_token_id(r.continuation), r.continuation, math.log(p)),)
             out.append(Scored(tuple(_token_id(m["content"]) for m in r.messages), toks))
         return out

@@ -71,6 +71,8 @@ class HFBackend:
 
     def generate(self, requests: Sequence[GenerateRequest], sampling: SamplingSpec) -> list[Sample]:
         torch = self.torch
+        # a request for n samples is n rows of the batch (transformers' num_return_sequences does the same)
+        requests = [r for r in requests for _ in range(r.n)]
         prompts = [render_prompt(self.tokenizer, r.messages) for r in requests]
         out: list[Sample] = []
         for idx in self._batches(len(prompts)):

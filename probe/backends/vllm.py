@@ -115,33 +115,37 @@ class VLLMBackend:
                 logprobs=sampling.top_logprobs,
                 stop_token_ids=self._stop,
                 stop=self._stop_strings or None,
+                n=r.n,
             )
             for r in requests
         ]
         outs = self._llm.generate(self._prompts(prompt_ids), sampling_params=params, use_tqdm=False)
         samples = []
         for ids, out in zip(prompt_ids, outs):
-            comp = out.outputs[0]
-            gen_ids = list(comp.token_ids)
-            pieces = token_pieces(self.tokenizer, gen_ids)
-            keep = cut_at_stop(pieces, self._stop_strings)
-            gen_ids, pieces = gen_ids[:keep], pieces[:keep]
-            tokens = []
-            for pos, (tid, piece) in enumerate(zip(gen_ids, pieces)):
-                lp = comp.logprobs[pos]
-                top = sorted(lp.items(), key=lambda kv: -kv[1].logprob)[: sampling.top_logprobs]
-                tokens.append(
-                    TokenLogprob(
-                        id=tid,
-                        token=piece,
-                        logprob=float(lp[tid].logprob),
-                        # vLLM has already detokenised the alternatives: no need to decode 20 per token again
-                        top=tuple(TopLogprob(int(i), v.decoded_token if v.decoded_token is not None
-                                             else _tok(self.tokenizer, i), float(v.logprob)) for i, v in top),
-                    )
-                )
-            samples.append(Sample("".join(pieces), tuple(ids), tuple(tokens), str(comp.finish_reason or "")))
+            for comp in sorted(out.outputs, key=lambda c: c.index):  # n completions of one prompt (n = 1 unless the request asks for more)
+                samples.append(self._sample(ids, comp, sampling.top_logprobs))
         return samples
+
+    def _sample(self, ids, comp, top_logprobs: int) -> Sample:
+        gen_ids = list(comp.token_ids)
+        pieces = token_pieces(self.tokenizer, gen_ids)
+        keep = cut_at_stop(pieces, self._stop_strings)
+        gen_ids, pieces = gen_ids[:keep], pieces[:keep]
+        tokens = []
+        for pos, (tid, piece) in enumerate(zip(gen_ids, pieces)):
+            lp = comp.logprobs[pos]
+            top = sorted(lp.items(), key=lambda kv: -kv[1].logprob)[:top_logprobs]
+            tokens.append(
+                TokenLogprob(
+                    id=tid,
+                    token=piece,
+                    logprob=float(lp[tid].logprob),
+                    # vLLM has already detokenised the alternatives: no need to decode 20 per token again
+                    top=tuple(TopLogprob(int(i), v.decoded_token if v.decoded_token is not None
+                                         else _tok(self.tokenizer, i), float(v.logprob)) for i, v in top),
+                )
+            )
+        return Sample("".join(pieces), tuple(ids), tuple(tokens), str(comp.finish_reason or ""))
 
     def score(self, requests: Sequence[ScoreRequest]) -> list[Scored]:
         prompts, conts = [], []
