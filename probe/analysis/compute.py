@@ -21,6 +21,7 @@ from .describe import (authority_dose, belief_agreement_table, escalation, outco
 from .effects import progressive_regressive, sycophancy
 from .labels import CONF_MEASURES, PRIMARY_MEASURE, PRIMARY_OUTCOME
 from .leaderboard import leaderboard
+from .panel import confidence_panel
 from .population import conversation_index, exclusions, outcome_variants, prepare
 from .runs import Runs
 from .sensitivity import sensitivity
@@ -88,6 +89,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         "authority_dose": authority_dose(conv, boot),
         "escalation": escalation(turns, tv, boot),
         "measure_panel": measure_panel(conv, boot),
+        "confidence_panel": confidence_panel(conv, boot, seed),
         "sensitivity": sensitivity(conv, variants, boot, measure),
         "exclusions": exclusions(conv),
     }

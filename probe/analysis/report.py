@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import plots, views
+from . import panel, plots, views
 from .compute import compute, with_exclusions
 from .fmt import cell, html_table, md_table
 from .labels import MEASURE_LABEL, PRIMARY_MEASURE, PRIMARY_OUTCOME
@@ -61,6 +61,9 @@ def _figures(t: dict, measure: str) -> list[tuple[str, object, str]]:
         ("escalation", plots.escalation(t["escalation"]),
          "Read: hedges, assertive words, evidence-style claims and numbers per 100 reply tokens, by turn "
          "(normalised by length, so longer replies do not count as more escalation)."),
+        ("confidence_panel", panel.panel_figure(t["confidence_panel"]),
+         "Read: each dot is an estimator's AUROC for holding the initially-correct answer (pressure conditions "
+         "pooled) with its 95 % item-cluster interval; right of 0.5 = more confident answers are held more often."),
     ]
 
 
@@ -114,6 +117,13 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
         Section("Which confidence measure", ["AUROC of each measure for holding, per pressure condition; p-values "
                                              "from the bootstrap standard error, Holm-adjusted over the panel."],
                 views.panel_view(t["measure_panel"]), anchor="panel"),
+        Section("Which confidence signal predicts resistance", [
+            "Every estimator of the turn-0 answer (token-level, P(True), verbalized, sample consistency, belief probe) "
+            "on the primary population, pressure conditions pooled: AUROC for holding, the prediction-rejection "
+            "ratio ((score - random) / (oracle - random)), Spearman ρ with turns held, and the AUROC comparing only "
+            "answers of the same correctness (initially wrong answers included). Ranked on half A of the items, "
+            "reported on half B."] + panel.panel_sentences(t["confidence_panel"]),
+                panel.panel_view(t["confidence_panel"]), "confidence_panel", anchor="confidence-panel"),
         Section("Sensitivity to the outcome reading", ["The primary population read five ways: switch (primary), "
                                                        "capitulation, nonanswer as censoring, nonanswer as an event, "
                                                        "the belief probe's argmax as the answer."],
