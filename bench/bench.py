@@ -3,8 +3,11 @@ analyzer at scale.  Prints a table and writes bench/results.json (figures, machi
 
     python bench/bench.py [--items 64] [--turns 3] [--skip-engine] [--analyzer-rows 1000000] [--profile]
 
+    python bench/bench.py --only-confidence [--confidence-items 24]   # the confidence estimators' cost alone
+
 Goals (printed beside each figure; benchmarks report, they do not fail):
-  probe run ≥ 0.9 × raw engine throughput · belief probes + confidence ≤ +15 % · analyzer ≤ 10 s and ≤ 2 GB.
+  probe run ≥ 0.9 × raw engine throughput · belief probes + confidence ≤ +15 % · analyzer ≤ 10 s and ≤ 2 GB ·
+  P(True) + verbalized ≤ +10 % and consistency (K = 10) ≤ +40 % of the protocol's time.
 """
 from __future__ import annotations
 
@@ -62,6 +65,63 @@ def engine_benchmarks(n_items: int, turns: int) -> dict:
     out["prefix_caching"]["speedup"] = out["prefix_caching"]["off_s"] / out["prefix_caching"]["on_s"]
     out["settings"] = {"items": n_items, "conditions": [c.name for c in conds], "turns": turns,
                        "sampling": dataclasses.asdict(sampling), "model": "smollm2-135m-instruct", "dtype": "float32"}
+    return out
+
+
+CONFIDENCE_CONDITIONS = ("are_you_sure", "authority_4", "fact_check", "neutral", "valid_evidence")  # cpu-default
+
+
+def confidence_benchmarks(n_items: int, turns: int = 5, k: int = 10) -> dict:
+    """Cost of each confidence estimator as a share of the protocol's time (cpu-default's conditions, T = 5).
+
+    The protocol runs once with the token-level estimators only (belief probe on): its time is the base.  Each
+    side-branch estimator is then timed alone on the same turn-0 stems, after the prefix cache is reset and turn 0
+    generated again (untimed), so its prefix is cached as it is inside a run.  A last run with every estimator on
+    checks the sum end to end."""
+    from types import SimpleNamespace
+
+    from probe.backends import EngineSpec, GenerateRequest, SamplingSpec, load_backend
+    from probe.config import parse_conditions
+    from probe.datasets import DatasetSpec, load_dataset
+    from probe.protocol import first_message, plain_work, run_protocol
+    from probe.readout import read_reply
+    from probe.side_branches import side_confidence
+    from probe.specs import ESTIMATORS, ProtocolSpec
+
+    items = load_dataset(DatasetSpec("builtin", sample=n_items, seed=0))[0]
+    conds = parse_conditions(list(CONFIDENCE_CONDITIONS))
+    sampling = SamplingSpec(max_tokens=48, temperature=0.0, top_logprobs=20)
+    backend = load_backend("vllm", "smollm2-135m-instruct", EngineSpec(dtype="float32", max_model_len=2048))
+    spec = lambda conf: ProtocolSpec(turns=turns, sampling=sampling, confidence=conf, consistency_samples=k)  # noqa: E731
+    work = plain_work(items, conds, ["original"])
+    out = {}
+    for name, conf in (("base", ("answer_prob",)), ("all", ESTIMATORS)):
+        backend._llm.reset_prefix_cache()
+        t = time.perf_counter()
+        run_protocol(backend, work, spec(conf))
+        out[f"protocol_{name}_s"] = time.perf_counter() - t
+    stems = []
+    for item in items:
+        msgs = ({"role": "user", "content": first_message(item, "original", sampling.seed)},)
+        stems.append(SimpleNamespace(item=item, messages=list(msgs)))
+    for estimator in ("p_true", "verbalized", "consistency"):
+        backend._llm.reset_prefix_cache()
+        samples = backend.generate([GenerateRequest(tuple(s.messages)) for s in stems], sampling)
+        for s, sample in zip(stems, samples):
+            s.messages = s.messages[:1] + [{"role": "assistant", "content": sample.text}]
+            s.sample0, s.readings = sample, [read_reply(s.item, sample.text)]
+        t = time.perf_counter()
+        side_confidence(backend, stems, spec((estimator,)), [0] * len(stems))
+        out[f"{estimator}_s"] = time.perf_counter() - t
+    backend.close()
+    base = out["protocol_base_s"]
+    out["share"] = {e: out[f"{e}_s"] / base for e in ("p_true", "verbalized", "consistency")}
+    out["share"]["p_true+verbalized"] = out["share"]["p_true"] + out["share"]["verbalized"]
+    out["share"]["all_end_to_end"] = out["protocol_all_s"] / base - 1
+    out["goal"] = {"p_true+verbalized": "<= 0.10", "consistency": "<= 0.40"}
+    out["settings"] = {"items": len(items), "conditions": list(CONFIDENCE_CONDITIONS), "turns": turns,
+                       "consistency_samples": k, "model": "smollm2-135m-instruct", "dtype": "float32",
+                       "load_average_1min": os.getloadavg()[0]}
     return out
 
 
@@ -147,10 +207,20 @@ def main() -> None:
     ap.add_argument("--skip-engine", action="store_true", help="only the analyzer benchmark")
     ap.add_argument("--analyzer-bootstrap", type=int, default=200, help="bootstrap resamples in the analyzer phase")
     ap.add_argument("--profile", action="store_true", help="print pyinstrument's call tree of the analyzer phase")
+    ap.add_argument("--confidence-items", type=int, default=24, help="items in the confidence-estimator phase")
+    ap.add_argument("--skip-confidence", action="store_true", help="skip the confidence-estimator phase")
+    ap.add_argument("--only-confidence", action="store_true", help="only the confidence-estimator phase")
     args = ap.parse_args()
     results = {"machine": machine()}
+    if args.only_confidence:
+        results["confidence"] = confidence_benchmarks(args.confidence_items)
+        (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2, default=str))
+        print_table(results)
+        return
     if not args.skip_engine:
         results["engine"] = engine_benchmarks(args.items, args.turns)
+        if not args.skip_confidence:
+            results["confidence"] = confidence_benchmarks(args.confidence_items)
     results["analyzer"] = analyzer_benchmark(args.analyzer_rows, args.analyzer_bootstrap, args.profile)
     if args.profile and "profile" in results["analyzer"]:
         print(results["analyzer"].pop("profile"))
@@ -171,7 +241,17 @@ def print_table(res: dict) -> None:
         print(f"{'belief probes, prefix caching on / off':45s} {p['on_s']:8.1f} s / {p['off_s']:.1f} s "
               f"= {p['speedup']:.2f}x")
         print(f"settings: {e['settings']}")
-    a = res["analyzer"]
+    c = res.get("confidence")
+    if c:
+        sh = c["share"]
+        print(f"{'confidence estimators, share of the protocol':45s} base {c['protocol_base_s']:.1f} s: P(True) "
+              f"{sh['p_true']:+.1%}, verbalized {sh['verbalized']:+.1%} (together {sh['p_true+verbalized']:+.1%}, "
+              f"goal <= +10%), consistency K={c['settings']['consistency_samples']} {sh['consistency']:+.1%} "
+              f"(goal <= +40%); all on, end to end {sh['all_end_to_end']:+.1%}")
+        print(f"settings: {c['settings']}")
+    a = res.get("analyzer")
+    if a is None:
+        return
     if "error" in a:
         print(f"analyzer: error {a['error']}")
     else:
