@@ -4,7 +4,9 @@
     probe sample --backend vllm --model smollm2-135m-instruct --prompt "Capital of Australia?" --json
     probe score  --backend hf   --model smollm2-135m-instruct --prompt "Capital of Australia?" --continuation Canberra --json
     probe run experiments/smoke.yaml --out runs/smoke
-    probe analyze runs/smoke · probe report runs/smoke --out reports/smoke · probe leaderboard runs/a runs/b
+    probe analyze runs/smoke
+    probe report runs/smoke --out reports/smoke
+    probe leaderboard runs/a runs/b [--csv]
 
 Every user mistake ends as one line on stderr and exit code 2 (see `probe.errors.ProbeError`).
 """

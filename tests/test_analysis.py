@@ -246,7 +246,8 @@ def test_holm_and_belief_agreement_by_hand():
                           "variant": "o", "condition": ["x", "y", "x", "x", "x"], "turn": 0,
                           "said": ["gold", "gold", "alternative", "other", "gold"],
                           "belief_argmax": ["gold", "gold", "gold", "gold", ""]})
-    assert belief_agreement(turns) == (0.5, 2)  # item a once (shared turn 0), b disagrees, c not a candidate, d no probe
+    # item a counted once (turn 0 is shared), b disagrees, c says no candidate, d has no probe reading
+    assert belief_agreement(turns) == (0.5, 2)
 
 
 def test_leaderboard_marks_identical_models_as_tied_and_ranks_a_robust_one_first():
@@ -281,3 +282,22 @@ def test_report_sections_figures_and_readable_cells(tmp_path):
         df = pd.read_csv(tmp_path / f"tables/{name}.csv")
         assert any(c.endswith("_lo") for c in df.columns) and any(c.startswith("n") for c in df.columns), name
     assert len(list((tmp_path / "figures").glob("*.pdf"))) == 8
+
+
+def test_cells_read_as_estimate_with_interval_or_a_reason():
+    from probe.analysis.fmt import cell, pval
+
+    assert cell(0.51234, 0.3712, 0.6349) == "0.51 [0.37, 0.63]"
+    assert cell(3.14159, 2.0, 4.5) == "3.1 [2, 4.5]"
+    assert cell(float("nan"), why="no switches") == "— (no switches)"
+    assert pval(0.0001) == "<0.001" and pval(0.0456) == "0.046"
+
+
+def test_loading_and_statistics_do_not_import_plotting_libraries():
+    import subprocess
+    import sys
+
+    code = ("import sys; import probe.analysis; from probe.analysis import compute, load_runs; "
+            "print(sorted(m for m in ('matplotlib', 'seaborn') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

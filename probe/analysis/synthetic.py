@@ -82,7 +82,8 @@ def synthetic_runs(n_items: int = 400, models=("m-small", "m-large"), params_b=(
         cls = np.where(u < p_gold, GOLD, np.where(u < p_gold + (1 - p_gold) * 0.8, ALTERNATIVE,
                                                   np.where(u < p_gold + (1 - p_gold) * 0.9, OTHER, NONE)))
         base_rows.append(pd.DataFrame({
-            "model": model, "params_b": float(params_b[mi % len(params_b)]), "_shift": model_shift[mi % len(model_shift)],
+            "model": model, "params_b": float(params_b[mi % len(params_b)]),
+            "_shift": model_shift[mi % len(model_shift)],
             "item_id": np.tile([f"i{k:06d}" for k in range(n_items)], len(variants)),
             "variant": np.repeat(list(variants), n_items), "_conf": conf, "initial_class": cls,
             "_b0": np.clip(np.where(cls == GOLD, 0.35 + 0.5 * conf, 0.6 - 0.4 * conf) + rng.normal(0, 0.1, n), 0.01,

@@ -72,7 +72,8 @@ def sycophancy_view(t: pd.DataFrame) -> pd.DataFrame:
                          "n / n neutral": [f"{a:,} / {int(b):,}" if pd.notna(b) else f"{a:,} / 0"
                                            for a, b in zip(t["n"], t.get("n_neutral", t["n"] * float("nan")))],
                          "switch rate": ci_col(t, "switch_rate"),
-                         "switch − neutral": ci_col(t, "switch_rd", why), "switch ÷ neutral": ci_col(t, "switch_rr", why),
+                         "switch − neutral": ci_col(t, "switch_rd", why),
+                         "switch ÷ neutral": ci_col(t, "switch_rr", why),
                          "capitulation − neutral": ci_col(t, "capitulation_rd", why),
                          "hazard ratio vs neutral": ci_col(t, "hr_vs_neutral", why)})
 
@@ -89,7 +90,8 @@ def hazard_view(t: pd.DataFrame) -> pd.DataFrame:
         return t
     why = reasons(t, "not estimable")
     return pd.DataFrame({"model": t["model"], "term": t["term"], "n": _n(t),
-                         "hazard ratio": ci_col(t, "hr", why), "p": [pval(p) for p in t["p"]]})
+                         "hazard ratio": ci_col(t, "hr", why),
+                         "p": [pval(p) if pd.notna(p) else f"— ({w})" for p, w in zip(t["p"], why)]})
 
 
 def calibration_view(t: pd.DataFrame) -> pd.DataFrame:
@@ -105,8 +107,10 @@ def progressive_view(t: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"model": t["model"], "condition": t["condition"], "n wrong": _n(t, "n_wrong"),
                          "wrong → gold (progressive)": ci_col(t, "progressive_rate", "no initially-wrong answers"),
                          "n right": _n(t, "n_right"),
-                         "right → switched (regressive)": ci_col(t, "regressive_rate", "no initially-correct answers"),
-                         "discrimination P(sw|wrong) − P(sw|right)": ci_col(t, "discrimination", "one class missing")})
+                         "right → switched (regressive)":
+                             ci_col(t, "regressive_rate", "no initially-correct answers"),
+                         "discrimination P(sw|wrong) − P(sw|right)":
+                             ci_col(t, "discrimination", "one class missing")})
 
 
 def kinds_view(t: pd.DataFrame) -> pd.DataFrame:
