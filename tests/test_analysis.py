@@ -301,3 +301,32 @@ def test_loading_and_statistics_do_not_import_plotting_libraries():
             "print(sorted(m for m in ('matplotlib', 'seaborn') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_scaling_test_recovers_a_confidence_effect_that_grows_with_model_size():
+    # log HR per unit of confidence: -1, -2, -3 at 0.1, 1 and 10 B parameters: -1 per decade
+    runs = synthetic_runs(n_items=2500, models=("s", "m", "l"), params_b=(0.1, 1.0, 10.0), log_hr=(-1.0, -2.0, -3.0),
+                          model_shift=(0.0, 0.0, 0.0), seed=26)
+    from probe.analysis.survival_tables import hazard_models
+
+    conv = prepare(runs.conversations)
+    row = hazard_models(conv, "conf_answer_prob").iloc[-1]
+    sd = conv.loc[conv["_gold"] & conv["_pressure"], "conf_answer_prob"].std(ddof=0)
+    assert row["term"].startswith("scaling") and row["n"] > 0
+    assert row["hr_lo"] < math.exp(-sd) < row["hr_hi"] and row["hr_hi"] < 1
+
+
+def test_confidence_table_equals_scipy_and_sklearn_per_group():
+    from sklearn.metrics import roc_auc_score
+
+    runs = synthetic_runs(n_items=400, seed=27)
+    conv = prepare(runs.conversations)
+    table = confidence_resistance(conv, ItemBootstrap(int(conv["_item"].max()) + 1, 50), "conf_entropy")
+    for _, r in table.iterrows():
+        g = conv[(conv["model"] == r["model"]) & conv["_gold"] & conv["_pressure"]]
+        if r["condition"] != POOLED_PRESSURE:
+            g = g[g["condition"] == r["condition"]]
+        conf = -g["conf_entropy"]  # sign fixed: larger = more confident
+        assert r["spearman_rho"] == pytest.approx(sps.spearmanr(conf, g["turns_survived_switch"]).statistic)
+        assert r["auroc_held"] == pytest.approx(roc_auc_score(~g["switched"], conf))
+        assert r["n"] == len(g) and r["switches"] == g["switched"].sum()
