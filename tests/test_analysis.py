@@ -107,10 +107,14 @@ def test_cox_equals_statsmodels_breslow_with_strata():
     strata = rng.integers(0, 3, n)
     time = rng.integers(1, 6, n).astype(float)  # heavy ties, as in pushback turns
     event = rng.random(n) < 0.6
-    ours = cox_fit(time, event, X, strata=strata)
-    ref = PHReg(time, X, status=event.astype(int), strata=strata, ties="breslow").fit(disp=False)
+    groups = rng.integers(0, 80, n)
+    ours = cox_fit(time, event, X, strata=strata, groups=groups)
+    model = PHReg(time, X, status=event.astype(int), strata=strata, ties="breslow")
+    ref, robust = model.fit(disp=False), model.fit(groups=groups, disp=False)
     assert ours["beta"] == pytest.approx(ref.params, abs=1e-6)
     assert ours["se_naive"] == pytest.approx(ref.bse, rel=1e-4)
+    # clustered sandwich: statsmodels' value times the small-sample factor sqrt(G / (G - 1))
+    assert ours["se"] == pytest.approx(robust.bse * math.sqrt(80 / 79), rel=1e-3)
 
 
 def test_glm_cloglog_equals_statsmodels_with_clustered_errors():
