@@ -197,7 +197,12 @@ def test_rank_bootstrap_on_bins_matches_the_exact_weighted_bootstrap():
                               boot.w[:, df["item"].to_numpy()])
     assert est["auroc_held"] == pytest.approx(float(spearman_auroc(df["conf"].to_numpy(), df["survived"].to_numpy(),
                                                                    df["held"].to_numpy(), np.ones((1, len(df))))[1][0]))
-    for name, exact in (("auroc_held", auc), ("spearman_rho", rho)):
+    from probe.analysis.boot import logistic_boot
+
+    conf = df["conf"].to_numpy()
+    z = (conf - conf.mean()) / conf.std()
+    slope = logistic_boot(z, df["event"].to_numpy(float), boot.w[:, df["item"].to_numpy()], steps=50, tol=1e-9)[1]
+    for name, exact in (("auroc_held", auc), ("spearman_rho", rho), ("logit_slope_per_sd", slope)):
         assert np.corrcoef(fast[name], exact)[0, 1] > 0.98
         assert np.array(percentile_ci(fast[name])) == pytest.approx(np.array(percentile_ci(exact)), abs=0.01)
 
