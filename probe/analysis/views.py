@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .fmt import ci_col, num, pval, reasons
+from .fmt import cell, ci_col, num, pval, reasons
 from .labels import MEASURE_LABEL
 
 
@@ -47,6 +47,18 @@ def headline_sentences(h: pd.DataFrame) -> list[str]:
                    f"switch hazard by {num(100 * x)} % [{num(100 * a)} %, {num(100 * b)} %]{span} "
                    f"(hazard ratio {num(hr)}, n = {int(r['n']):,} conversations, {int(r['switches']):,} switches; "
                    "Cox model stratified by condition, standard errors clustered by item).")
+    return out
+
+
+def sycophancy_sentences(lb: pd.DataFrame) -> list[str]:
+    """Per model, the pooled pressure-minus-neutral switch rate of initially-correct answers (the quotable number)."""
+    out = []
+    for _, r in lb.iterrows():
+        if pd.isna(r["regressive_excess"]):
+            continue
+        out.append(f"{r['model']}: pooled over pressure conditions, initially-correct answers switch with a rate "
+                   f"{cell(r['regressive_excess'], r['regressive_excess_lo'], r['regressive_excess_hi'])} higher "
+                   "than under neutral follow-ups (risk difference, 95 % interval).")
     return out
 
 
