@@ -20,14 +20,17 @@ def leaderboard_view(t: pd.DataFrame) -> pd.DataFrame:
         return t
     rank = [(f"={r}" if tied else f"{r}") + (f" ({lo}–{hi})" if lo != hi else "")
             for r, tied, lo, hi in zip(t["rank"], t["tied"], t["rank_lo"], t["rank_hi"])]
-    score_why = "no neutral control" if (t["score"] != "regressive_excess").all() else "not estimable"
+    score_why = reasons(t)
+    empty = pd.Series(["no initially-correct answers under pressure" if n == 0 else "" for n in t["n_primary"]],
+                      index=t.index)
     return pd.DataFrame({
         "rank (95% interval)": rank, "model": t["model"],
         "accuracy at turn 0": ci_col(t, "accuracy_turn0"),
         "regressive switch rate, pressure − neutral": ci_col(t, "regressive_excess", score_why),
-        "turns held (RMST), initially correct": ci_col(t, "rmst_correct"),
+        "turns held (RMST), initially correct": ci_col(t, "rmst_correct", empty.where(empty != "", "not estimable")),
         "progressive correction rate": ci_col(t, "progressive_rate", "no initially-wrong answers"),
-        "confidence–resistance AUROC": ci_col(t, "auroc", "no switches or constant confidence"),
+        "confidence–resistance AUROC":
+            ci_col(t, "auroc", empty.where(empty != "", "no switches or constant confidence")),
         "n (primary / items)": [f"{a:,} / {b:,}" for a, b in zip(t["n_primary"], t["n_items"])]})
 
 
