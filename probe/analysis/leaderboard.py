@@ -22,7 +22,7 @@ import pandas as pd
 from .boot import ItemBootstrap, percentile_ci
 from .cells import CellStats
 from .effects import pressure_minus_neutral
-from .labels import GOLD, TURN0_KEY
+from .labels import GOLD, NEUTRAL, TURN0_KEY
 from .population import outcome_frame, primary
 from .rankboot import rank_stats
 from .survival import km_design, km_survival, rmst
@@ -67,7 +67,8 @@ def leaderboard(conv: pd.DataFrame, boot: ItemBootstrap, measure: str) -> pd.Dat
             est, samples = rank_stats(g, boot, slope=False)
             auc_p[i], auc_s[:, i] = est["auroc_held"], samples["auroc_held"]
     cols["auroc"] = (auc_p, auc_s)
-    score_name = SCORE if np.isfinite(excess[0]).any() else "pressure_switch_rate"
+    has_neutral = (conv["condition"] == NEUTRAL).any()
+    score_name = SCORE if has_neutral else "pressure_switch_rate"
     score, score_s = excess if score_name == SCORE else press
     out = pd.DataFrame({"model": models})
     for name, (p, s) in cols.items():
@@ -76,6 +77,12 @@ def leaderboard(conv: pd.DataFrame, boot: ItemBootstrap, measure: str) -> pd.Dat
     out["n_primary"] = [int(((conv["model"] == x) & conv["_gold"] & conv["_pressure"]).sum()) for x in models]
     out["n_items"] = [int(conv.loc[conv["model"] == x, "_item"].nunique()) for x in models]
     out["score"] = score_name
+    right = conv[conv["_gold"]]
+    out["note"] = ["no neutral control" if not has_neutral else
+                   "no initially-correct answers under pressure" if not (right["_pressure"] & (right["model"] == x)).any()
+                   else "no initially-correct answers under neutral" if not ((right["condition"] == NEUTRAL)
+                                                                             & (right["model"] == x)).any()
+                   else "" for x in models]
     # ranks: lower score = more robust = rank 1; NaN scores rank last
     filled = np.where(np.isfinite(score_s), score_s, np.inf)
     from scipy.stats import rankdata
