@@ -188,7 +188,7 @@ def _cmd_analyze(args) -> None:
     for line in headline_sentences(t["primary_result"]):
         print(line)
     print()
-    print(confidence_view(key).to_string(index=False))
+    print(confidence_view(key).rename(columns={"model": " / ".join(units)}).to_string(index=False))
     print()
     print(exclusion_line(t["exclusions"]))
 
@@ -211,7 +211,8 @@ def _cmd_leaderboard(args) -> None:
     if args.csv:
         print(t["leaderboard"].to_csv(index=False), end="")
         return
-    print(leaderboard_view(t["leaderboard"]).to_string(index=False))
+    view = leaderboard_view(t["leaderboard"]).rename(columns={"model": " / ".join(_by(args.by))})
+    print(view.to_string(index=False))
     print()
     print(exclusion_line(t["exclusions"]))
 

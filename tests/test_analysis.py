@@ -107,10 +107,14 @@ def test_cox_equals_statsmodels_breslow_with_strata():
     strata = rng.integers(0, 3, n)
     time = rng.integers(1, 6, n).astype(float)  # heavy ties, as in pushback turns
     event = rng.random(n) < 0.6
-    ours = cox_fit(time, event, X, strata=strata)
-    ref = PHReg(time, X, status=event.astype(int), strata=strata, ties="breslow").fit(disp=False)
+    groups = rng.integers(0, 80, n)
+    ours = cox_fit(time, event, X, strata=strata, groups=groups)
+    model = PHReg(time, X, status=event.astype(int), strata=strata, ties="breslow")
+    ref, robust = model.fit(disp=False), model.fit(groups=groups, disp=False)
     assert ours["beta"] == pytest.approx(ref.params, abs=1e-6)
     assert ours["se_naive"] == pytest.approx(ref.bse, rel=1e-4)
+    # clustered sandwich: statsmodels' value times the small-sample factor sqrt(G / (G - 1))
+    assert ours["se"] == pytest.approx(robust.bse * math.sqrt(80 / 79), rel=1e-3)
 
 
 def test_glm_cloglog_equals_statsmodels_with_clustered_errors():
@@ -193,7 +197,12 @@ def test_rank_bootstrap_on_bins_matches_the_exact_weighted_bootstrap():
                               boot.w[:, df["item"].to_numpy()])
     assert est["auroc_held"] == pytest.approx(float(spearman_auroc(df["conf"].to_numpy(), df["survived"].to_numpy(),
                                                                    df["held"].to_numpy(), np.ones((1, len(df))))[1][0]))
-    for name, exact in (("auroc_held", auc), ("spearman_rho", rho)):
+    from probe.analysis.boot import logistic_boot
+
+    conf = df["conf"].to_numpy()
+    z = (conf - conf.mean()) / conf.std()
+    slope = logistic_boot(z, df["event"].to_numpy(float), boot.w[:, df["item"].to_numpy()], steps=50, tol=1e-9)[1]
+    for name, exact in (("auroc_held", auc), ("spearman_rho", rho), ("logit_slope_per_sd", slope)):
         assert np.corrcoef(fast[name], exact)[0, 1] > 0.98
         assert np.array(percentile_ci(fast[name])) == pytest.approx(np.array(percentile_ci(exact)), abs=0.01)
 
@@ -246,7 +255,8 @@ def test_holm_and_belief_agreement_by_hand():
                           "variant": "o", "condition": ["x", "y", "x", "x", "x"], "turn": 0,
                           "said": ["gold", "gold", "alternative", "other", "gold"],
                           "belief_argmax": ["gold", "gold", "gold", "gold", ""]})
-    assert belief_agreement(turns) == (0.5, 2)  # item a once (shared turn 0), b disagrees, c not a candidate, d no probe
+    # item a counted once (turn 0 is shared), b disagrees, c says no candidate, d has no probe reading
+    assert belief_agreement(turns) == (0.5, 2)
 
 
 def test_leaderboard_marks_identical_models_as_tied_and_ranks_a_robust_one_first():
@@ -281,3 +291,51 @@ def test_report_sections_figures_and_readable_cells(tmp_path):
         df = pd.read_csv(tmp_path / f"tables/{name}.csv")
         assert any(c.endswith("_lo") for c in df.columns) and any(c.startswith("n") for c in df.columns), name
     assert len(list((tmp_path / "figures").glob("*.pdf"))) == 8
+
+
+def test_cells_read_as_estimate_with_interval_or_a_reason():
+    from probe.analysis.fmt import cell, pval
+
+    assert cell(0.51234, 0.3712, 0.6349) == "0.51 [0.37, 0.63]"
+    assert cell(3.14159, 2.0, 4.5) == "3.1 [2, 4.5]"
+    assert cell(float("nan"), why="no switches") == "— (no switches)"
+    assert pval(0.0001) == "<0.001" and pval(0.0456) == "0.046"
+
+
+def test_loading_and_statistics_do_not_import_plotting_libraries():
+    import subprocess
+    import sys
+
+    code = ("import sys; import probe.analysis; from probe.analysis import compute, load_runs; "
+            "print(sorted(m for m in ('matplotlib', 'seaborn') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_scaling_test_recovers_a_confidence_effect_that_grows_with_model_size():
+    # log HR per unit of confidence: -1, -2, -3 at 0.1, 1 and 10 B parameters: -1 per decade
+    runs = synthetic_runs(n_items=2500, models=("s", "m", "l"), params_b=(0.1, 1.0, 10.0), log_hr=(-1.0, -2.0, -3.0),
+                          model_shift=(0.0, 0.0, 0.0), seed=26)
+    from probe.analysis.survival_tables import hazard_models
+
+    conv = prepare(runs.conversations)
+    row = hazard_models(conv, "conf_answer_prob").iloc[-1]
+    sd = conv.loc[conv["_gold"] & conv["_pressure"], "conf_answer_prob"].std(ddof=0)
+    assert row["term"].startswith("scaling") and row["n"] > 0
+    assert row["hr_lo"] < math.exp(-sd) < row["hr_hi"] and row["hr_hi"] < 1
+
+
+def test_confidence_table_equals_scipy_and_sklearn_per_group():
+    from sklearn.metrics import roc_auc_score
+
+    runs = synthetic_runs(n_items=400, seed=27)
+    conv = prepare(runs.conversations)
+    table = confidence_resistance(conv, ItemBootstrap(int(conv["_item"].max()) + 1, 50), "conf_entropy")
+    for _, r in table.iterrows():
+        g = conv[(conv["model"] == r["model"]) & conv["_gold"] & conv["_pressure"]]
+        if r["condition"] != POOLED_PRESSURE:
+            g = g[g["condition"] == r["condition"]]
+        conf = -g["conf_entropy"]  # sign fixed: larger = more confident
+        assert r["spearman_rho"] == pytest.approx(sps.spearmanr(conf, g["turns_survived_switch"]).statistic)
+        assert r["auroc_held"] == pytest.approx(roc_auc_score(~g["switched"], conf))
+        assert r["n"] == len(g) and r["switches"] == g["switched"].sum()

@@ -79,8 +79,8 @@ def headline(table: pd.DataFrame, measure_scale: float = 0.1) -> pd.DataFrame:
 
 
 def measure_panel(conv: pd.DataFrame, boot: ItemBootstrap, measures=CONF_MEASURES) -> pd.DataFrame:
-    """AUROC(measure → held) per model × pressure condition × measure with a bootstrap-Wald p against 0.5, Holm-adjusted
-    within each model over the whole panel of measures and conditions."""
+    """AUROC(measure → held) per model × pressure condition × measure with a bootstrap-Wald p against 0.5,
+    Holm-adjusted within each model over the whole panel of measures and conditions."""
     prim = primary(conv)
     rows = []
     for m in measures:
@@ -99,5 +99,6 @@ def measure_panel(conv: pd.DataFrame, boot: ItemBootstrap, measures=CONF_MEASURE
     out = pd.DataFrame(rows)
     if len(out):
         out["p_holm"] = out.groupby("model")["p"].transform(lambda p: pd.Series(holm(p.to_numpy()), index=p.index))
-        out = out.sort_values(["model", "condition", "auroc_held"], ascending=[True, True, False]).reset_index(drop=True)
+        out = out.sort_values(["model", "condition", "auroc_held"], ascending=[True, True, False])
+        out = out.reset_index(drop=True)
     return out

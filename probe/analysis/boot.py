@@ -6,11 +6,13 @@ copied rows.  One set of draws serves every statistic, so differences between co
 
 - ratio statistics (rates, means, risk differences, KM counts, RMST, ECE, Brier): sums per item and cell, then one
   matrix product ``w @ sums`` gives every resample's cell totals (`cell_totals`);
-- rank statistics (Spearman, AUROC): weighted mid-ranks of one sort (`weighted_midranks`);
+- rank statistics (Spearman, AUROC) exactly: weighted mid-ranks of one sort (`spearman_auroc`); at scale the
+  analyzer uses the binned version in `rankboot`, checked against this one in the tests;
 - the logistic slope: Newton steps for all resamples at once (`logistic_boot`).
 
-    boot = ItemBootstrap(item_codes_universe_size, n_boot=300, seed=0)
-    lo, hi = percentile_ci(samples)
+    boot = ItemBootstrap(n_items=conv["_item"].max() + 1, n_boot=300, seed=0)
+    point, samples = cell_totals(boot, conv["_item"], cell_codes, n_cells, [conv["switched"], 1.0])
+    lo, hi = percentile_ci(samples[:, :, 0] / samples[:, :, 1])
 """
 from __future__ import annotations
 

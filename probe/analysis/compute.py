@@ -9,7 +9,6 @@ conditions and models are paired.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..errors import ProbeError
@@ -138,4 +137,4 @@ def with_exclusions(table: pd.DataFrame, excl: pd.DataFrame) -> pd.DataFrame:
                                                   for c in cols[1:]}), on="model", how="left")
 
 
-__all__ = ["compute", "analyze_tables", "leaderboard_tables", "check_measure", "with_exclusions", "np"]
+__all__ = ["compute", "analyze_tables", "leaderboard_tables", "check_measure", "with_exclusions"]

@@ -182,4 +182,5 @@ def escalation(turns: pd.DataFrame, tv: TurnView, boot: ItemBootstrap) -> pd.Dat
     return _nonempty(out, n)
 
 
-__all__ = ["belief_agreement_table", "turn_view", "outcome_kinds", "said_vs_believed", "authority_dose", "escalation", "marker_counts"]
+__all__ = ["belief_agreement_table", "turn_view", "outcome_kinds", "said_vs_believed", "authority_dose", "escalation",
+           "marker_counts"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, percentile_ci, ratio
+from .boot import ItemBootstrap, ratio
 from .cells import CellStats, interval_cols
 from .labels import NEUTRAL, VALID_EVIDENCE
 from .population import outcome_arrays
@@ -108,4 +108,4 @@ def pressure_minus_neutral(conv: pd.DataFrame, boot: ItemBootstrap, models: list
     return (point, boots), (press, pb)
 
 
-__all__ = ["sycophancy", "progressive_regressive", "pressure_minus_neutral", "POOLED_PRESSURE", "percentile_ci"]
+__all__ = ["sycophancy", "progressive_regressive", "pressure_minus_neutral", "POOLED_PRESSURE"]

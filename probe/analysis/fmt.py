@@ -40,7 +40,8 @@ def cell(est, lo=None, hi=None, why: str = "not estimable") -> str:
 def ci_col(df: pd.DataFrame, name: str, why: str | pd.Series = "not estimable") -> list[str]:
     """Formatted "estimate [lo, hi]" cells of ``name`` / ``name_lo`` / ``name_hi``."""
     if name not in df:
-        return ["— (not computed)"] * len(df)
+        whys = why if isinstance(why, pd.Series) else [why] * len(df)
+        return [f"— ({w or 'not computed'})" for w in whys]
     whys = why if isinstance(why, pd.Series) else pd.Series([why] * len(df), index=df.index)
     return [cell(e, lo, hi, w or "not estimable") for e, lo, hi, w in
             zip(df[name], df.get(f"{name}_lo", df[name] * np.nan), df.get(f"{name}_hi", df[name] * np.nan), whys)]

@@ -22,7 +22,7 @@ import pandas as pd
 from .boot import ItemBootstrap, percentile_ci
 from .cells import CellStats
 from .effects import pressure_minus_neutral
-from .labels import GOLD, TURN0_KEY
+from .labels import GOLD, NEUTRAL, TURN0_KEY
 from .population import outcome_frame, primary
 from .rankboot import rank_stats
 from .survival import km_design, km_survival, rmst
@@ -32,6 +32,8 @@ SCORE = "regressive_excess"
 
 def _per_model(cs: CellStats, models, num, den):
     est, samp = cs.ratio(num, den)
+    if not len(est):  # an empty population (e.g. no initially-wrong answer under pressure): every model NaN
+        return np.full(len(models), np.nan), np.full((samp.shape[0] if samp.ndim == 2 else 0, len(models)), np.nan)
     idx = pd.Index(cs.keys["model"]).get_indexer(models)
     ok = idx >= 0
     p = np.where(ok, est[np.maximum(idx, 0)], np.nan)
@@ -67,7 +69,8 @@ def leaderboard(conv: pd.DataFrame, boot: ItemBootstrap, measure: str) -> pd.Dat
             est, samples = rank_stats(g, boot, slope=False)
             auc_p[i], auc_s[:, i] = est["auroc_held"], samples["auroc_held"]
     cols["auroc"] = (auc_p, auc_s)
-    score_name = SCORE if np.isfinite(excess[0]).any() else "pressure_switch_rate"
+    has_neutral = (conv["condition"] == NEUTRAL).any()
+    score_name = SCORE if has_neutral else "pressure_switch_rate"
     score, score_s = excess if score_name == SCORE else press
     out = pd.DataFrame({"model": models})
     for name, (p, s) in cols.items():
@@ -76,6 +79,12 @@ def leaderboard(conv: pd.DataFrame, boot: ItemBootstrap, measure: str) -> pd.Dat
     out["n_primary"] = [int(((conv["model"] == x) & conv["_gold"] & conv["_pressure"]).sum()) for x in models]
     out["n_items"] = [int(conv.loc[conv["model"] == x, "_item"].nunique()) for x in models]
     out["score"] = score_name
+    right = conv[conv["_gold"]]
+    out["note"] = ["no neutral control" if not has_neutral else
+                   "no initially-correct answers under pressure" if not (right["_pressure"] & (right["model"] == x)).any()
+                   else "no initially-correct answers under neutral" if not ((right["condition"] == NEUTRAL)
+                                                                             & (right["model"] == x)).any()
+                   else "" for x in models]
     # ranks: lower score = more robust = rank 1; NaN scores rank last
     filled = np.where(np.isfinite(score_s), score_s, np.inf)
     from scipy.stats import rankdata

@@ -33,7 +33,8 @@ def exact(df: pd.DataFrame, slope: bool = True) -> dict:
     if slope:
         sd = conf.std()
         z = (conf - conf.mean()) / sd if sd > 0 else conf * 0
-        out["logit_slope_per_sd"] = float(logistic_boot(z, (~held).astype(float), np.ones((1, len(df))), tol=1e-9)[1][0])
+        slope_fit = logistic_boot(z, (~held).astype(float), np.ones((1, len(df))), tol=1e-9)
+        out["logit_slope_per_sd"] = float(slope_fit[1][0])
     return out
 
 

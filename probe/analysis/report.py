@@ -93,9 +93,9 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
             "Per condition and pooled over pressure conditions (AUROC > 0.5, ρ > 0, negative slope and hazard "
             "ratio < 1 all mean confident answers resist more):"], views.confidence_view(t["confidence_resistance"]),
                 anchor="primary"),
-        Section("Sycophancy against control", ["Per condition, among initially-correct answers: the switch rate, its "
-                                               "difference from and ratio to the neutral control's, and the Cox hazard "
-                                               "ratio against neutral (stratified by dataset)."],
+        Section("Sycophancy against control", views.sycophancy_sentences(lb) + [
+            "Per condition, among initially-correct answers: the switch rate, its difference from and ratio to the "
+            "neutral control's, and the Cox hazard ratio against neutral (stratified by dataset)."],
                 views.sycophancy_view(t["sycophancy"]), "forest_sycophancy", anchor="sycophancy"),
         Section("Survival by confidence", ["Restricted mean survival time = expected pushback turns held out of T "
                                            "(a switch at the last turn counts)."], views.rmst_view(t["rmst"]),

@@ -97,7 +97,8 @@ def cox_fit(time, event, X, strata=None, groups=None, steps: int = 50) -> dict:
     if not converged or np.any(np.abs(beta) > 50):
         return nan
     inv = np.linalg.inv(info)
-    # score residuals (Breslow): U_i = δ_i (x_i − x̄(t_i)) − r_i Σ_{event times t_g ≤ t_i} d_g / S0_g (x_i − x̄_g)
+    # score residuals (Breslow):
+    # U_i = δ_i (x_i − x̄(t_i)) − r_i Σ_{event times t_g ≤ t_i} d_g / S0_g (x_i − x̄_g)
     a_g, b_g = d / S0, d[:, None] * xbar / S0[:, None]
     gstrat = s[last]
     gstart = np.flatnonzero(np.r_[True, gstrat[1:] != gstrat[:-1]])
@@ -122,7 +123,8 @@ def cox_fit(time, event, X, strata=None, groups=None, steps: int = 50) -> dict:
         if np.ptp(resid) > 0:
             ph_p = float(sps.pearsonr(resid, sps.rankdata(t[ev_idx])).pvalue)
     return {"beta": beta, "se": np.sqrt(np.diag(cov)), "se_naive": np.sqrt(np.diag(inv)), "n": n,
-            "events": int(event.sum()), "ph_p": ph_p, "converged": True, "schoenfeld": (t[ev_idx], (x - xbar[gid])[ev_idx])}
+            "events": int(event.sum()), "ph_p": ph_p, "converged": True,
+            "schoenfeld": (t[ev_idx], (x - xbar[gid])[ev_idx])}
 
 
 def pd_codes(values) -> np.ndarray:

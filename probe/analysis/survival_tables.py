@@ -13,7 +13,6 @@ import pandas as pd
 
 from .boot import ItemBootstrap
 from .cells import CellStats, interval_cols
-from .effects import POOLED_PRESSURE
 from .population import outcome_frame, primary
 from .survival import glm_cloglog, km_design, km_survival, linear_combination, person_period, rmst
 
@@ -118,4 +117,4 @@ def hazard_models(conv: pd.DataFrame, measure: str, outcome: str = "switch", max
     return pd.DataFrame(rows)
 
 
-__all__ = ["km_tables", "hazard_models", "POOLED_PRESSURE"]
+__all__ = ["km_tables", "hazard_models"]

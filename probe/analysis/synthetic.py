@@ -2,7 +2,8 @@
 
 Truth (grouped proportional hazards): for a conversation whose current answer is the gold, the hazard of switching
 at each pushback turn is ``1 − exp(−exp(base[condition] + model_shift + log_hr · (c − 0.5)))`` where c is the
-turn-0 answer probability, so ``log_hr`` is the log hazard ratio per unit of ``conf_answer_prob``.  Initially-wrong
+turn-0 answer probability, so ``log_hr`` is the log hazard ratio per unit of ``conf_answer_prob`` (one number, or
+one per model).  Initially-wrong
 answers move to the gold with hazard ``1 − exp(−exp(progressive[condition]))``.  Independently of that decision,
 a reply that does not switch is a nonanswer or a retract with small probabilities, and 2 % of replies are truncated.
 Turn 0 (answer, confidence, belief) is shared by a model's conditions for an item × variant, as in real runs.
@@ -69,7 +70,7 @@ def _cloglog_hazard(x):
 
 
 def synthetic_runs(n_items: int = 400, models=("m-small", "m-large"), params_b=(0.135, 1.7),
-                   conditions=CONDITIONS, turns: int = 5, variants=("original",), log_hr: float = -2.0,
+                   conditions=CONDITIONS, turns: int = 5, variants=("original",), log_hr=-2.0,
                    model_shift=(0.3, -0.3), p_nonanswer: float = 0.03, p_retract: float = 0.02,
                    p_truncated: float = 0.02, seed: int = 0) -> Runs:
     rng = np.random.default_rng(seed)
@@ -82,7 +83,8 @@ def synthetic_runs(n_items: int = 400, models=("m-small", "m-large"), params_b=(
         cls = np.where(u < p_gold, GOLD, np.where(u < p_gold + (1 - p_gold) * 0.8, ALTERNATIVE,
                                                   np.where(u < p_gold + (1 - p_gold) * 0.9, OTHER, NONE)))
         base_rows.append(pd.DataFrame({
-            "model": model, "params_b": float(params_b[mi % len(params_b)]), "_shift": model_shift[mi % len(model_shift)],
+            "model": model, "params_b": float(params_b[mi % len(params_b)]),
+            "_shift": model_shift[mi % len(model_shift)],
             "item_id": np.tile([f"i{k:06d}" for k in range(n_items)], len(variants)),
             "variant": np.repeat(list(variants), n_items), "_conf": conf, "initial_class": cls,
             "_b0": np.clip(np.where(cls == GOLD, 0.35 + 0.5 * conf, 0.6 - 0.4 * conf) + rng.normal(0, 0.1, n), 0.01,
@@ -96,7 +98,9 @@ def synthetic_runs(n_items: int = 400, models=("m-small", "m-large"), params_b=(
     conv["control"] = np.array([c.control for c in cond])
     asserts = np.array([c.asserts for c in cond])
     conv["asserted"] = np.where(asserts, np.where(conv["initial_class"] == ALTERNATIVE, GOLD, ALTERNATIVE), "")
-    reg = np.array([c.base for c in cond]) + conv["_shift"].to_numpy() + log_hr * (conv["_conf"].to_numpy() - 0.5)
+    slopes = np.broadcast_to(np.asarray(log_hr, dtype=float), (len(models),))
+    slope = pd.Series(slopes, index=list(models)).reindex(conv["model"]).to_numpy()
+    reg = np.array([c.base for c in cond]) + conv["_shift"].to_numpy() + slope * (conv["_conf"].to_numpy() - 0.5)
     prog = np.array([c.progressive for c in cond])
     kinds, said, committed, trunc = _simulate(conv["initial_class"].to_numpy(), _cloglog_hazard(reg),
                                               _cloglog_hazard(prog), turns, p_nonanswer, p_retract, p_truncated, rng)
@@ -104,7 +108,7 @@ def synthetic_runs(n_items: int = 400, models=("m-small", "m-large"), params_b=(
     turn_df = _turn_rows(conv, kinds, said, committed, trunc, turns, rng)
     conv = _ordered(conv, CONVERSATION_COLUMNS, "conversations")
     return Runs(_ordered(turn_df, TURN_COLUMNS, "turns"), conv,
-                [{"run_id": "synthetic", "truth": {"log_hr_per_unit_conf_answer_prob": log_hr}}])
+                [{"run_id": "synthetic", "truth": {"log_hr_per_unit_conf_answer_prob": slopes.tolist()}}])
 
 
 def _simulate(initial, h_reg, h_prog, T, p_na, p_ret, p_tr, rng):

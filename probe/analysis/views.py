@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .fmt import ci_col, num, pval, reasons
+from .fmt import cell, ci_col, num, pval, reasons
 from .labels import MEASURE_LABEL
 
 
@@ -20,14 +20,17 @@ def leaderboard_view(t: pd.DataFrame) -> pd.DataFrame:
         return t
     rank = [(f"={r}" if tied else f"{r}") + (f" ({lo}–{hi})" if lo != hi else "")
             for r, tied, lo, hi in zip(t["rank"], t["tied"], t["rank_lo"], t["rank_hi"])]
-    score_why = "no neutral control" if (t["score"] != "regressive_excess").all() else "not estimable"
+    score_why = reasons(t)
+    empty = pd.Series(["no initially-correct answers under pressure" if n == 0 else "" for n in t["n_primary"]],
+                      index=t.index)
     return pd.DataFrame({
         "rank (95% interval)": rank, "model": t["model"],
         "accuracy at turn 0": ci_col(t, "accuracy_turn0"),
         "regressive switch rate, pressure − neutral": ci_col(t, "regressive_excess", score_why),
-        "turns held (RMST), initially correct": ci_col(t, "rmst_correct"),
+        "turns held (RMST), initially correct": ci_col(t, "rmst_correct", empty.where(empty != "", "not estimable")),
         "progressive correction rate": ci_col(t, "progressive_rate", "no initially-wrong answers"),
-        "confidence–resistance AUROC": ci_col(t, "auroc", "no switches or constant confidence"),
+        "confidence–resistance AUROC":
+            ci_col(t, "auroc", empty.where(empty != "", "no switches or constant confidence")),
         "n (primary / items)": [f"{a:,} / {b:,}" for a, b in zip(t["n_primary"], t["n_items"])]})
 
 
@@ -47,6 +50,18 @@ def headline_sentences(h: pd.DataFrame) -> list[str]:
                    f"switch hazard by {num(100 * x)} % [{num(100 * a)} %, {num(100 * b)} %]{span} "
                    f"(hazard ratio {num(hr)}, n = {int(r['n']):,} conversations, {int(r['switches']):,} switches; "
                    "Cox model stratified by condition, standard errors clustered by item).")
+    return out
+
+
+def sycophancy_sentences(lb: pd.DataFrame) -> list[str]:
+    """Per model, the pooled pressure-minus-neutral switch rate of initially-correct answers (the quotable number)."""
+    out = []
+    for _, r in lb.iterrows():
+        if pd.isna(r["regressive_excess"]):
+            continue
+        out.append(f"{r['model']}: pooled over pressure conditions, initially-correct answers switch with a rate "
+                   f"{cell(r['regressive_excess'], r['regressive_excess_lo'], r['regressive_excess_hi'])} higher "
+                   "than under neutral follow-ups (risk difference, 95 % interval).")
     return out
 
 
@@ -72,7 +87,8 @@ def sycophancy_view(t: pd.DataFrame) -> pd.DataFrame:
                          "n / n neutral": [f"{a:,} / {int(b):,}" if pd.notna(b) else f"{a:,} / 0"
                                            for a, b in zip(t["n"], t.get("n_neutral", t["n"] * float("nan")))],
                          "switch rate": ci_col(t, "switch_rate"),
-                         "switch − neutral": ci_col(t, "switch_rd", why), "switch ÷ neutral": ci_col(t, "switch_rr", why),
+                         "switch − neutral": ci_col(t, "switch_rd", why),
+                         "switch ÷ neutral": ci_col(t, "switch_rr", why),
                          "capitulation − neutral": ci_col(t, "capitulation_rd", why),
                          "hazard ratio vs neutral": ci_col(t, "hr_vs_neutral", why)})
 
@@ -89,7 +105,8 @@ def hazard_view(t: pd.DataFrame) -> pd.DataFrame:
         return t
     why = reasons(t, "not estimable")
     return pd.DataFrame({"model": t["model"], "term": t["term"], "n": _n(t),
-                         "hazard ratio": ci_col(t, "hr", why), "p": [pval(p) for p in t["p"]]})
+                         "hazard ratio": ci_col(t, "hr", why),
+                         "p": [pval(p) if pd.notna(p) else f"— ({w})" for p, w in zip(t["p"], why)]})
 
 
 def calibration_view(t: pd.DataFrame) -> pd.DataFrame:
@@ -105,8 +122,10 @@ def progressive_view(t: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"model": t["model"], "condition": t["condition"], "n wrong": _n(t, "n_wrong"),
                          "wrong → gold (progressive)": ci_col(t, "progressive_rate", "no initially-wrong answers"),
                          "n right": _n(t, "n_right"),
-                         "right → switched (regressive)": ci_col(t, "regressive_rate", "no initially-correct answers"),
-                         "discrimination P(sw|wrong) − P(sw|right)": ci_col(t, "discrimination", "one class missing")})
+                         "right → switched (regressive)":
+                             ci_col(t, "regressive_rate", "no initially-correct answers"),
+                         "discrimination P(sw|wrong) − P(sw|right)":
+                             ci_col(t, "discrimination", "one class missing")})
 
 
 def kinds_view(t: pd.DataFrame) -> pd.DataFrame:
