@@ -274,7 +274,7 @@ def test_report_sections_figures_and_readable_cells(tmp_path):
     from probe.analysis.report import write_report
 
     html = write_report(synthetic_runs(n_items=200, seed=25), tmp_path, n_boot=40).read_text()
-    assert html.count("data:image/png;base64,") == 8
+    assert html.count("data:image/png;base64,") == 9  # eight analysis figures and the confidence panel
     visible = re.sub(r'src="data:[^"]+"', "", html)
     text = re.sub(r"<[^>]+>", " ", visible)
     assert not re.search(r"\bnan\b", text, re.IGNORECASE) and "(pooled)" not in text
@@ -290,7 +290,7 @@ def test_report_sections_figures_and_readable_cells(tmp_path):
     for name in ("sycophancy", "outcome_kinds", "sensitivity", "calibration", "progressive_regressive"):
         df = pd.read_csv(tmp_path / f"tables/{name}.csv")
         assert any(c.endswith("_lo") for c in df.columns) and any(c.startswith("n") for c in df.columns), name
-    assert len(list((tmp_path / "figures").glob("*.pdf"))) == 8
+    assert len(list((tmp_path / "figures").glob("*.pdf"))) == 9
 
 
 def test_cells_read_as_estimate_with_interval_or_a_reason():
