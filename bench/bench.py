@@ -6,8 +6,8 @@ analyzer at scale.  Prints a table and writes bench/results.json (figures, machi
     python bench/bench.py --only-confidence [--confidence-items 24]   # the confidence estimators' cost alone
 
 Goals (printed beside each figure; benchmarks report, they do not fail):
-  probe run ≥ 0.9 × raw engine throughput · belief probes + confidence ≤ +15 % · analyzer ≤ 10 s and ≤ 2 GB ·
-  P(True) + verbalized ≤ +10 % and consistency (K = 10) ≤ +40 % of the protocol's time.
+  probe run ≥ 0.9 × raw engine throughput · belief probes + confidence ≤ +15 % · analyzer ≤ 10 s and ≤ 2 GB
+  · P(True) + verbalized ≤ +10 % and consistency (K = 10) ≤ +40 % of the protocol's time.
 """
 from __future__ import annotations
 
@@ -92,7 +92,9 @@ def confidence_benchmarks(n_items: int, turns: int = 5, k: int = 10) -> dict:
     conds = parse_conditions(list(CONFIDENCE_CONDITIONS))
     sampling = SamplingSpec(max_tokens=48, temperature=0.0, top_logprobs=20)
     backend = load_backend("vllm", "smollm2-135m-instruct", EngineSpec(dtype="float32", max_model_len=2048))
-    spec = lambda conf: ProtocolSpec(turns=turns, sampling=sampling, confidence=conf, consistency_samples=k)  # noqa: E731
+    def spec(conf):
+        return ProtocolSpec(turns=turns, sampling=sampling, confidence=conf, consistency_samples=k)
+
     work = plain_work(items, conds, ["original"])
     out = {}
     for name, conf in (("base", ("answer_prob",)), ("all", ESTIMATORS)):

@@ -133,7 +133,8 @@ def side_confidence(backend, stems: Sequence, spec, seeds: Sequence[int]) -> lis
         asks = [GenerateRequest(_stem(st) + ({"role": "user", "content": VERBAL_MESSAGE},)) for st in stems]
         for o, sample in zip(out, backend.generate(asks, VERBAL_SAMPLING)):
             v = parse_confidence(sample.text)
-            o.update(conf_verbal=v, conf_verbal_reply=sample.text, conf_verbal_reason=NO_NUMBER if math.isnan(v) else "")
+            o.update(conf_verbal=v, conf_verbal_reply=sample.text,
+                     conf_verbal_reason=NO_NUMBER if math.isnan(v) else "")
     if "consistency" in on:
         k = spec.consistency_samples
         sampling = SamplingSpec(max_tokens=spec.sampling.max_tokens, temperature=CONSISTENCY_TEMPERATURE, top_p=1.0,

@@ -221,7 +221,8 @@ def panel_view(t: pd.DataFrame) -> pd.DataFrame:
     why = reasons(t)
     return pd.DataFrame({
         "model": t["model"], "estimator": t["label"], "n": t["n"], "switches": t["switches"],
-        "AUROC → held": ci_col(t, "auroc", why), "PRR": ci_col(t, "prr", why), "ρ with turns held": ci_col(t, "spearman", why),
+        "AUROC → held": ci_col(t, "auroc", why), "PRR": ci_col(t, "prr", why),
+        "ρ with turns held": ci_col(t, "spearman", why),
         "AUROC within correctness": ci_col(t, "auroc_partial", "no initially-wrong answers"),
         "rank on half A": [num(r, 3) for r in t["rank_split_half"]],
         "AUROC on half B": [num(a) for a in t["auroc_split_half"]]})

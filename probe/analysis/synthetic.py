@@ -174,15 +174,18 @@ def _conversation_columns(conv, kinds, said, committed, trunc, T, rng):
 def _panel_columns(c, noise) -> dict:
     """The confidence panel's other estimators: transforms of the true confidence with more or less noise (no draws
     from the generator, so every other column keeps its values)."""
-    return dict(conf_span_found=True, conf_span_reason="", conf_answer_prob_norm=np.sqrt(c),
-                conf_neg_mean_entropy=-np.clip(1.2 * (1 - c) + 2 * noise, 0, None),
-                conf_neg_max_entropy=-np.clip(1.8 * (1 - c) + 3 * noise, 0, None), conf_seq_logprob=np.log(c) - 2 + noise,
-                conf_seq_prob=np.exp(np.log(c) - 2 + noise), conf_seq_prob_norm=np.exp((np.log(c) + noise) / 4),
-                conf_p_true=np.clip(0.5 + 0.4 * (c - 0.5) + 4 * noise, 0, 1), conf_p_true_reason="",
-                conf_verbal=np.round(np.clip(c + 6 * noise, 0, 1), 1), conf_verbal_expected=np.clip(0.7 + 5 * noise, 0, 1),
-                conf_verbal_reply="", conf_verbal_reason="", conf_consistency=np.round(np.clip(c + 3 * noise, 0, 1) * 10) / 10,
-                conf_neg_semantic_entropy=-np.clip(1 - c + 3 * noise, 0, None), conf_consistency_k=10,
-                conf_consistency_reason="")
+    return dict(
+        conf_span_found=True, conf_span_reason="", conf_answer_prob_norm=np.sqrt(c),
+        conf_neg_mean_entropy=-np.clip(1.2 * (1 - c) + 2 * noise, 0, None),
+        conf_neg_max_entropy=-np.clip(1.8 * (1 - c) + 3 * noise, 0, None),
+        conf_seq_logprob=np.log(c) - 2 + noise, conf_seq_prob=np.exp(np.log(c) - 2 + noise),
+        conf_seq_prob_norm=np.exp((np.log(c) + noise) / 4),
+        conf_p_true=np.clip(0.5 + 0.4 * (c - 0.5) + 4 * noise, 0, 1), conf_p_true_reason="",
+        conf_verbal=np.round(np.clip(c + 6 * noise, 0, 1), 1), conf_verbal_expected=np.clip(0.7 + 5 * noise, 0, 1),
+        conf_verbal_reply="", conf_verbal_reason="",
+        conf_consistency=np.round(np.clip(c + 3 * noise, 0, 1) * 10) / 10,
+        conf_neg_semantic_entropy=-np.clip(1 - c + 3 * noise, 0, None), conf_consistency_k=10,
+        conf_consistency_reason="")
 
 
 def _turn_rows(conv, kinds, said, committed, trunc, T, rng):

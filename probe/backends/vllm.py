@@ -122,7 +122,8 @@ class VLLMBackend:
         outs = self._llm.generate(self._prompts(prompt_ids), sampling_params=params, use_tqdm=False)
         samples = []
         for ids, out in zip(prompt_ids, outs):
-            for comp in sorted(out.outputs, key=lambda c: c.index):  # n completions of one prompt (n = 1 unless the request asks for more)
+            # the n completions of one prompt (n = 1 unless the request asks for more)
+            for comp in sorted(out.outputs, key=lambda c: c.index):
                 samples.append(self._sample(ids, comp, sampling.top_logprobs))
         return samples
 
