@@ -163,3 +163,20 @@ def test_config_switches_and_errors():
     a = config_from_dict({"backend": "fake"}).cells()[0].cell_id
     b = config_from_dict({"backend": "fake", "confidence": list(ESTIMATORS)}).cells()[0].cell_id
     assert a != b
+
+
+def test_a_run_with_every_estimator_writes_the_declared_schema(tmp_path):
+    from probe.records import CONVERSATION_COLUMNS, schema_problems
+    from probe.run import execute
+
+    cfg = config_from_dict({"backend": "fake", "model": "fake", "turns": 1, "confidence": list(ESTIMATORS),
+                            "consistency_samples": 3, "conditions": ["are_you_sure", "neutral"],
+                            "datasets": [{"format": "builtin", "limit": 4}]})
+    execute(cfg, tmp_path / "run", backend=FakeBackend(SCRIPTS), progress=False)
+    conv = pd.read_parquet(tmp_path / "run/conversations.parquet")
+    assert schema_problems(conv, CONVERSATION_COLUMNS) == []
+    assert (conv["conf_consistency_k"] == 3).all() and conv["conf_p_true"].notna().all()
+    # unscripted built-in questions get "I am not sure.": no span, said so, never a whole-reply fallback
+    none = conv[conv["initial_class"] == "none"]
+    assert len(none) and none["conf_answer_prob"].isna().all() and (~none["conf_span_found"]).all()
+    assert (none["conf_span_reason"] == "no answer span in the reply").all()
