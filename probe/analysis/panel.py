@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .boot import ItemBootstrap, cell_totals, percentile_ci
-from .labels import ALTERNATIVE, GOLD, OTHER
+from .labels import ALTERNATIVE, GOLD, OTHER, SIGN
 from .population import outcome_frame, primary
 from .rankboot import rank_stats
 
@@ -165,14 +165,16 @@ def confidence_panel(conv: pd.DataFrame, boot: ItemBootstrap, seed: int = 0,
     prim = primary(conv)
     pressure = conv[conv["_pressure"] & conv["initial_class"].isin([GOLD, ALTERNATIVE, OTHER])]
     half_a = split_halves(conv, seed)
+    # the outcome columns once per population (outcome_frame's work, without the measure); each estimator only
+    # selects its rows with a value
+    base, wide_base = outcome_frame(prim.assign(_one=1.0), "_one"), outcome_frame(pressure.assign(_one=1.0), "_one")
+    wide_base["correct"] = conv["_gold"].to_numpy()[wide_base["row"].to_numpy()].astype(int)
     rows = []
     for m in estimators:
         if m not in conv or prim[m].notna().sum() == 0:
             continue
-        df = outcome_frame(prim, m)
-        wide = outcome_frame(pressure, m)
-        wide["correct"] = conv["_gold"].to_numpy()[wide["row"].to_numpy()].astype(int)
-        for model, g in df.groupby("model", sort=True):
+        df, wide = _with_measure(base, conv, m), _with_measure(wide_base, conv, m)
+        for model, g in df.groupby("model", sort=True, observed=True):
             row = {"model": model, "estimator": m, "label": LABEL.get(m, m), "n": len(g),
                    "switches": int(g["event"].sum()), "note": _note(g)}
             if not row["note"]:
@@ -200,6 +202,13 @@ def confidence_panel(conv: pd.DataFrame, boot: ItemBootstrap, seed: int = 0,
         out["rank_split_half"] = out.groupby("model")["auroc_half_a"].rank(ascending=False, method="min")
         out = out.sort_values(["model", "rank_split_half", "estimator"], na_position="last").reset_index(drop=True)
     return out
+
+
+def _with_measure(frame: pd.DataFrame, conv: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """An outcome frame's rows with a finite value of ``measure`` (sign fixed: larger = more confident) as conf."""
+    conf = SIGN.get(measure, 1.0) * conv[measure].to_numpy(dtype=float, na_value=np.nan)[frame["row"].to_numpy()]
+    keep = np.isfinite(conf)
+    return frame[keep].assign(conf=conf[keep]).reset_index(drop=True)
 
 
 def _note(df: pd.DataFrame) -> str:
