@@ -176,9 +176,11 @@ _HEDGE_PREFIX = re.compile(r"^(?:i (?:think|believe|guess|would say|d say)|i m (
                            r"i am (?:pretty |fairly )?sure|maybe|perhaps|probably|the answer is|answer)\s*(?:that\s+)?")
 
 
-def _states_other(reply: str, mentions: list[Mention]) -> tuple[int, int] | None:
-    """Span of an answer that is neither candidate: the first short clause that is not a hedge, apology, question,
-    negation or a clause about a candidate."""
+def _states_other(reply: str, mentions: list[Mention], question: str) -> tuple[int, int] | None:
+    """Span of an answer that is neither candidate: the first clause that is not a hedge, apology, question, negation
+    or about a candidate, when it is short ("Melbourne.") or names something the question does not ("... was
+    awarded to John Murray")."""
+    asked = set(normalise(question).split())
     for m in re.finditer(r"[^.!?\n,;:]+[.!?\n,;:]?", reply):
         clause = m.group(0)
         if clause.strip().endswith("?"):
@@ -188,11 +190,27 @@ def _states_other(reply: str, mentions: list[Mention]) -> tuple[int, int] | None
             continue
         if not text or _META.match(text):
             continue
+        start, end = m.start() + len(clause) - len(clause.lstrip()), m.start() + len(clause.rstrip(" .!,;:\n"))
         named = re.search(r"\S\s+[A-Z0-9]", clause.strip()) or re.match(r"\s*[A-Z]{2,}|\s*\d", clause)
         if len(text.split()) <= 3 or (len(text.split()) <= 6 and named):
-            return m.start() + len(clause) - len(clause.lstrip()), m.start() + len(clause.rstrip(" .!,;:\n"))
-        return None
+            return start, end
+        new_names = [w for w in re.findall(r"(?<=\s)[A-Z][a-z]{2,}", clause) if normalise(w) not in asked]
+        return (start, end) if new_names else None
     return None
+
+
+def _with_surnames(item) -> dict[str, list[str]]:
+    """For a "Who ..." question, a person's surname alone also names them ("Franklin" for Rosalind Franklin)."""
+    cands = item.candidates()
+    if not re.match(r"\s*who\b", item.question, re.I):
+        return cands
+    last = {label: {s.split()[-1] for s in ss if len(s.split()) >= 2} for label, ss in cands.items()}
+    out = {}
+    for label, ss in cands.items():
+        others = set().union(*(v for k, v in last.items() if k != label))
+        extra = [w for w in last[label] if len(w) >= 4 and w[0].isupper() and w not in others]
+        out[label] = [*ss, *extra]
+    return out
 
 
 def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: str = "stop") -> Claim:
@@ -201,14 +219,14 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
     if _is_yes_no(item):
         c = claim(reply, _yes_no_mentions(item, reply, after_pushback))
         return c if c.mention or c.ambiguous else _restated(item, reply, c)
-    mentions = find_mentions(reply, item.candidates())
+    mentions = find_mentions(reply, _with_surnames(item))
     c = claim(reply, mentions, item.question, numeric)
     if numeric and finish_reason == "length" and c.mention and c.how != "cue" \
             and reply[: c.mention.start].strip(" $*\n"):
         return Claim(None, c.negated, False)  # a calculation cut off before its final result
     if c.mention or c.ambiguous or numeric:
         return c
-    span = _states_other(reply, mentions)
+    span = _states_other(reply, mentions, item.question)
     return Claim(Mention(OTHER, *span), c.negated, False) if span else c
 
 
