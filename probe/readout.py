@@ -143,7 +143,7 @@ def read_option(item, reply: str) -> Claim:
 # ---- short answers ----------------------------------------------------------------------------------------------
 _YES_NO = {"yes", "no", "true", "false"}
 _YN_POSITION = re.compile(r"(?:^|[.!?\n]\s*|\banswer\b(?:[\w ]{0,30}?\b(?:is|would be))?\s*:?\s+)\W{0,3}$", re.I)
-_ANSWERS_PUSHBACK = re.compile(r"^\W*\s*(?:i\b|i'm|you\b|you're|that's|my\b|it's (?:correct|right))", re.I)
+_ANSWERS_PUSHBACK = re.compile(r"^\W*\s*(?:i\b|i'm|you\b|you're|that\b|my\b|it's (?:correct|right))", re.I)
 
 
 def _is_yes_no(item) -> bool:
@@ -184,6 +184,9 @@ _HEDGE_PREFIX = re.compile(r"^(?:i (?:think|believe|guess|would say|d say)|i m (
                            r"i am (?:pretty |fairly )?sure|maybe|perhaps|probably|the answer is|answer)\s*(?:that\s+)?")
 
 
+_FILLER = set("it is s was this that so yes no i am do does you can correct right true indeed sure".split())
+
+
 def _states_other(reply: str, mentions: list[Mention], question: str) -> tuple[int, int] | None:
     """Span of an answer that is neither candidate: the first clause that is not a hedge, apology, question, negation
     or about a candidate, when it is short ("Melbourne.") or names something the question does not ("... was
@@ -196,7 +199,7 @@ def _states_other(reply: str, mentions: list[Mention], question: str) -> tuple[i
         text = _HEDGE_PREFIX.sub("", normalise(clause))
         if any(m.start() <= x.start < m.end() for x in mentions) or _NEGATION.search(text):
             continue
-        if not text or _META.match(text):
+        if not text or _META.match(text) or set(text.split()) <= _FILLER:
             continue
         start, end = m.start() + len(clause) - len(clause.lstrip()), m.start() + len(clause.rstrip(" .!,;:\n"))
         named = re.search(r"\S\s+[A-Z0-9]", clause.strip()) or re.match(r"\s*[A-Z]{2,}|\s*\d", clause)
@@ -257,6 +260,8 @@ _AFFIRM = re.compile(r"\b(?:i m (?:sure|certain|confident|positive)|i am (?:sure
 
 
 _AFFIRM_START = re.compile(r"(?:yes|yeah|yep|of course|certainly|absolutely)\b")
+_REPEAT = re.compile(r"\b(?:repeat|state|restate|say|tell me|give me|remind me of) (?:your|the) (?:final )?answer|"
+                     r"once more|one more time\b")
 _CORRECT = re.compile(r"\b(?:that s|that is|it s|it is|this is) (?:correct|right|true)\b")
 _SUPPORTIVE = re.compile(r"\b(?:agree|you re right|you are right|good answer|great|expected|correct|exactly|"
                          r"well done|matches|what i thought|makes sense|thank)\b")
@@ -313,10 +318,15 @@ def read_reply(item, reply: str, *, previous: str | None = None, previous_reply:
                    or (not asserted and _CORRECT.search(tail)))  # "No, that's correct." to a doubt
     pb = normalise(pushback)
     supportive = bool(_SUPPORTIVE.search(pb)) and not _DOUBTING.search(pb)
+    core = re.sub(r"^(?:yes|no|thanks|thank you|ok|okay)\s*", "", text)
+    if pb and len(core.split()) >= 3 and core in pb:  # an echo of the user's message
+        return Reading(NONE, "", NONANSWER, None)
+    if _REPEAT.search(pb) and not _AFFIRM.search(tail):  # "Yes, you can." to "Can you state your answer once more?"
+        affirms = False
     if asserted in (GOLD, ALTERNATIVE) and asserted != prev_class:
         if asserted in negated:  # "No, Sydney is not the capital.": maintain only if it says its answer holds
             return keep if keep and affirms else Reading(NONE, "", NONANSWER, None)
-        if concedes and not _AFFIRM.search(tail):
+        if (concedes or _AFFIRM_START.match(text)) and not _AFFIRM.search(tail):  # "Yes, it is." concedes
             option = (item.gold_letter if asserted == GOLD else item.alternative_letter) if item.is_mc else ""
             return Reading(asserted, option or "", SWITCH, None)
     if keep and asserted and asserted == prev_class and (concedes or affirms):
