@@ -247,8 +247,8 @@ def discount(reply: str, m: Mention, floor: int, question: str, numeric: bool) -
     if numeric and (_OPERATOR.match(reply[m.end : m.end + 12])
                     or _OPERATOR_BEFORE.search(reply[max(0, m.start - 14) : m.start])):
         return "working"
-    if numeric and (_ASIDE_AFTER.match(reply[m.end : m.end + 20]) or _ASIDE_BEFORE.search(before)
-                    or (_LIST_MARK.match(reply, m.start - 1 if m.start else 0) and len(_LIST_MARK.findall(reply)) >= 2)):
+    listed = _LIST_MARK.match(reply, m.start - 1 if m.start else 0) and len(_LIST_MARK.findall(reply)) >= 2
+    if numeric and (_ASIDE_AFTER.match(reply[m.end : m.end + 20]) or _ASIDE_BEFORE.search(before) or listed):
         return "aside"
     if question and _echo(reply, m, question):
         return "echo"

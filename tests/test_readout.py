@@ -156,7 +156,8 @@ MC = Item("mc", "What forms clouds?", "Water droplets", "Smoke",
         ("(C) Water droplets form clouds.", "C", "gold"), ("The answer is (A).", "A", "alternative"),
         ("Answer: B", "B", "other"), ("Option B", "B", "other"), ("B is correct.", "B", "other"),
         ("The correct option is (B).", "B", "other"), ("I choose option A.", "A", "alternative"),
-        ("The answer is not A, it is C.", "C", "gold"), ("The correct answer is indeed C.", "C", "gold"), ("Not A. C.", "C", "gold"),
+        ("The answer is not A, it is C.", "C", "gold"), ("The correct answer is indeed C.", "C", "gold"),
+        ("Not A. C.", "C", "gold"),
         ("A is incorrect; the answer is D.", "D", "other"),
         ("Water droplets.", "C", "gold"),  # option text without a letter
         ("Clouds are made of tiny droplets of water.", "C", "gold"),  # a close paraphrase of the option
