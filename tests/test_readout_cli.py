@@ -103,3 +103,15 @@ def test_judge_reads_through_a_backend_and_unparseable_answers_are_none(tmp_path
                                                       ("none", "nonanswer")]
     assert main(["readout", str(f), "--judge", "fake"]) == 2
     assert "--judge: expected BACKEND:MODEL" in capsys.readouterr().err
+
+
+def test_eval_chained_reads_previous_from_the_history(tmp_path):
+    f = _write(tmp_path / "l.jsonl", [
+        # the label's previous is wrong on purpose: --chained must not use it
+        {**AU, "reply": "Canberra.", "previous": "alternative", "history": ["Canberra.", "I'm not sure.", "Hmm"],
+         "said": "gold", "kind": "maintain"},
+        {**AU, "reply": "Sydney.", "previous": "none", "history": ["Melbourne.", "Yes, I'm sure."],
+         "said": "alternative", "kind": "switch"},
+    ])
+    assert evaluate(f)["kind_accuracy"] == 0.5
+    assert evaluate(f, chained=True)["kind_accuracy"] == 1.0
