@@ -20,6 +20,12 @@ from .errors import ProbeError
 from .readout import ALTERNATIVE, GOLD, KINDS, NONE, OTHER, READOUT_VERSION, Reading, read_reply
 
 CLASSES = (GOLD, ALTERNATIVE, OTHER, NONE)
+ACCURACY_FILE = Path(__file__).with_name("readout_accuracy.json")
+
+
+def recorded_accuracy() -> dict:
+    """The readout's measured agreement with the hand labels (dev and held-out test), for run manifests."""
+    return json.loads(ACCURACY_FILE.read_text(encoding="utf-8"))
 
 
 def add_args(sub) -> None:
