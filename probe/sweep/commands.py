@@ -34,15 +34,16 @@ def cmd_sweep(args) -> int:
     executor = args.executor or sweep.executor.name
     sweep = dataclasses.replace(sweep, executor=dataclasses.replace(sweep.executor, name=executor))
     store = Store(args.out or Path("runs") / sweep.name)
-    store.save_sweep(sweep)
-    print(status_text(store))
-    outcomes = launch(store, sweep, executor, wait=not args.no_wait)
-    for model, outcome in outcomes.items():
-        print(f"{model}: {outcome}")
-    if args.no_wait and executor == "slurm":
-        print(f"submitted; follow with `probe status {store.root}` and `probe collect {store.root}`")
-        return 0
-    missing = sum(len(store.pending(sweep, m)) for m in sweep.models)
+    with store.lock():  # a second sweep on this folder waits, then finds the cells done
+        store.save_sweep(sweep)
+        print(status_text(store))
+        outcomes = launch(store, sweep, executor, wait=not args.no_wait)
+        for model, outcome in outcomes.items():
+            print(f"{model}: {outcome}")
+        if args.no_wait and executor == "slurm":
+            print(f"submitted; follow with `probe status {store.root}` and `probe collect {store.root}`")
+            return 0
+        missing = sum(len(store.pending(sweep, m)) for m in sweep.models)
     if missing:
         print(f"{missing} cells still missing; rerun the same command to finish them")
         return 1
@@ -63,8 +64,8 @@ def status_text(store: Store, list_cells: bool = False) -> str:
         if list_cells:
             for c in pending:
                 lines.append(f"    pending {c.cell_id}  {c.dataset.label} {c.condition.name} {c.variant}")
-    for cell_id, text in store.errors().items():
-        lines.append(f"  error in cell {cell_id}: {text.splitlines()[0]} — {text.splitlines()[1][:160]}")
+    for cell_id, (what, why) in store.error_lines().items():
+        lines.append(f"  error in cell {cell_id}: {what} — {why[:160]}")
     lines.append(f"  {total} pending in all")
     return "\n".join(lines)
 
@@ -75,15 +76,13 @@ def cmd_status(args) -> int:
 
 
 def collect(store: Store, report: bool = True, n_boot: int = 300) -> Path:
-    import json
-
     sweep = store.load_sweep()
     turns, convs, missing = store.collect(sweep)
     if turns.empty:
         raise ProbeError(f"{store.root}: no finished cells to collect")
     write_parquet(turns, store.root / "turns.parquet")
     write_parquet(convs, store.root / "conversations.parquet")
-    manifests = {p.stem: json.loads(p.read_text()) for p in sorted((store.root / "manifests").glob("*.json"))}
+    manifests = store.manifests()
     write_json({"sweep": sweep_to_dict(sweep), "toolkit": versions().get("probe-sycophancy"), "versions": versions(),
                 "models": manifests, "collected": datetime.now(timezone.utc).isoformat(),
                 "n_turn_rows": len(turns), "n_conversations": len(convs), "missing_cells": len(missing)},

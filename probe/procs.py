@@ -1,0 +1,214 @@
+"""Every process the toolkit starts ends with it: signal handling, process trees, and a watchdog for engine close.
+
+    from probe.procs import close_with_watchdog, install_signal_handlers, kill_tree
+
+    install_signal_handlers()          # at a command's entry point: SIGTERM/SIGHUP raise Terminated, like Ctrl-C
+    backend = load_backend(...)
+    try:
+        ...                            # Ctrl-C or SIGTERM arrive here as an exception, so `finally` runs
+    finally:
+        close_with_watchdog(backend.close, lambda: engine_pids(backend), timeout_s=60)
+
+API
+
+- ``install_signal_handlers()``: SIGTERM and SIGHUP raise `Terminated` (a `KeyboardInterrupt` subclass, so code that
+  handles Ctrl-C handles them too; ``exit_code`` is 128 + the signal number).  Later signals while stopping are
+  ignored, so cleanup is not interrupted; a hung cleanup is the watchdog's job.  On Linux the process also becomes
+  a child subreaper, so grandchildren orphaned by a dying child are re-parented here and found by `kill_tree`.
+  Call it from the main thread; elsewhere it does nothing and returns False.
+- ``close_with_watchdog(close_fn, pids_fn, timeout_s=60)``: call ``close_fn()`` in a helper thread; if it has not
+  returned after ``timeout_s`` (or it raised), kill the process tree of every pid ``pids_fn()`` names (SIGTERM,
+  then SIGKILL) and return.  Returns True when ``close_fn`` returned in time.  Never raises: it runs in `finally`.
+- ``kill_tree(pid, grace_s=5)``: SIGTERM ``pid`` and all its descendants (found before any is signalled), wait up
+  to ``grace_s`` for them to end, SIGKILL what is left.  ``pid == os.getpid()`` kills only the descendants.
+- ``descendants(pid)`` / ``alive(pid)``: the process tree below ``pid`` (Linux ``/proc``); whether a pid runs
+  (a zombie counts as ended).
+- ``die_with_parent()``: a ``preexec_fn`` for `subprocess.Popen`; the child gets SIGTERM when its parent dies, even
+  by SIGKILL (Linux ``PR_SET_PDEATHSIG``).
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread by SIGTERM / SIGHUP once `install_signal_handlers` ran."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"terminated by {signal.Signals(signum).name}")
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+def _prctl(option: int, value: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def die_with_parent() -> None:
+    """``preexec_fn``: SIGTERM this (child) process when its parent dies."""
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_stopping = {"signum": None}
+
+
+def _handler(signum, frame):
+    if _stopping["signum"] is not None:  # already stopping: let the cleanup finish (the watchdog bounds it)
+        return
+    _stopping["signum"] = signum
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Terminated(signum)
+
+
+def install_signal_handlers() -> bool:
+    """SIGINT, SIGTERM and SIGHUP raise in the main thread (first one only); returns False off the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    _stopping["signum"] = None
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _handler)
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    return True
+
+
+def _ppids() -> dict[int, int]:
+    """{pid: parent pid} of every process visible in /proc."""
+    out = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        out[int(d.name)] = int(fields[1])
+    return out
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children first, breadth-first)."""
+    parents = _ppids()
+    children: dict[int, list[int]] = {}
+    for p, pp in parents.items():
+        children.setdefault(pp, []).append(p)
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(0), []):
+            if c not in out:
+                out.append(c)
+                todo.append(c)
+    return out
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` runs; a zombie (ended, not yet reaped) counts as ended."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2] not in "ZX"
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return not Path("/proc").is_dir()
+
+
+def _reap(pids) -> None:
+    for p in pids:
+        try:
+            os.waitpid(p, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        except OSError:
+            pass
+
+
+def _signal_all(pids, sig) -> None:
+    for p in pids:
+        try:
+            os.kill(p, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def kill_tree(pid: int, grace_s: float = 5.0) -> list[int]:
+    """SIGTERM the tree, wait up to ``grace_s``, SIGKILL the rest; returns the pids that were signalled."""
+    me = os.getpid()
+    tree = ([] if pid == me else [pid]) + descendants(pid)
+    tree = [p for p in tree if p != me]
+    _signal_all(tree, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline:
+        _reap(tree)
+        if not any(alive(p) for p in tree):
+            return tree
+        time.sleep(0.05)
+    late = [p for p in tree + [d for p in tree for d in descendants(p)] if p != me]
+    _signal_all(late, signal.SIGKILL)
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline and any(alive(p) for p in late):
+        _reap(late)
+        time.sleep(0.05)
+    return late
+
+
+def close_with_watchdog(close_fn, pids_fn, timeout_s: float = 60.0) -> bool:
+    """Call ``close_fn``; if it hangs past ``timeout_s`` or raises, kill the trees of ``pids_fn()`` and return."""
+    pids = []
+    try:  # read the pids first: a hung close may have half-dismantled what names them
+        pids = list(pids_fn() or [])
+    except Exception:
+        pass
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            close_fn()
+        except BaseException as e:  # noqa: BLE001 — reported below, never raised from a `finally`
+            failure.append(e)
+
+    t = threading.Thread(target=run, name="probe-close", daemon=True)
+    t.start()
+    t.join(timeout_s)
+    clean = not t.is_alive() and not failure
+    if not clean:
+        why = f"did not finish in {timeout_s:g} s" if t.is_alive() else f"raised {type(failure[0]).__name__}"
+        print(f"probe: warning: engine close {why}; killing its processes {pids}", file=sys.stderr)
+    try:
+        later = list(pids_fn() or [])
+    except Exception:
+        later = []
+    for pid in dict.fromkeys(pids + later):
+        if clean and not alive(pid):
+            continue
+        if not clean or _wait_gone(pid, 5.0) is False:
+            kill_tree(pid)
+    return clean
+
+
+def _wait_gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        _reap([pid])
+        if not alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
