@@ -22,7 +22,7 @@ API
 - ``kill_tree(pid, grace_s=5)``: SIGTERM ``pid`` and all its descendants (found before any is signalled), wait up
   to ``grace_s`` for them to end, SIGKILL what is left.  ``pid == os.getpid()`` kills only the descendants.
 - ``descendants(pid)`` / ``alive(pid)``: the process tree below ``pid`` (Linux ``/proc``); whether a pid runs
-  (a zombie counts as ended).
+  (a zombie counts as ended).  Nothing here reaps: a child's exit status stays for its `subprocess.Popen`.
 - ``die_with_parent()``: a ``preexec_fn`` for `subprocess.Popen`; the child gets SIGTERM when its parent dies, even
   by SIGKILL (Linux ``PR_SET_PDEATHSIG``).
 """
@@ -131,16 +131,6 @@ def alive(pid: int) -> bool:
         return not Path("/proc").is_dir()
 
 
-def _reap(pids) -> None:
-    for p in pids:
-        try:
-            os.waitpid(p, os.WNOHANG)
-        except ChildProcessError:
-            pass
-        except OSError:
-            pass
-
-
 def _signal_all(pids, sig) -> None:
     for p in pids:
         try:
@@ -157,7 +147,6 @@ def kill_tree(pid: int, grace_s: float = 5.0) -> list[int]:
     _signal_all(tree, signal.SIGTERM)
     deadline = time.monotonic() + grace_s
     while time.monotonic() < deadline:
-        _reap(tree)
         if not any(alive(p) for p in tree):
             return tree
         time.sleep(0.05)
@@ -165,7 +154,6 @@ def kill_tree(pid: int, grace_s: float = 5.0) -> list[int]:
     _signal_all(late, signal.SIGKILL)
     deadline = time.monotonic() + 5.0
     while time.monotonic() < deadline and any(alive(p) for p in late):
-        _reap(late)
         time.sleep(0.05)
     return late
 
@@ -207,7 +195,6 @@ def close_with_watchdog(close_fn, pids_fn, timeout_s: float = 60.0) -> bool:
 def _wait_gone(pid: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        _reap([pid])
         if not alive(pid):
             return True
         time.sleep(0.05)
