@@ -19,7 +19,6 @@ import hashlib
 import importlib.metadata as md
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -28,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ProbeError
+from .paths import is_safe_name
 
 COMPLETE_MARKER = "probe_model.json"
 GGUF_MAGIC = b"GGUF"
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def models_root() -> Path:
 
 def is_valid_name(name: str) -> bool:
     """One path component of safe characters: no ``/``, no ``..``, no leading dot, no spaces, at most 100 chars."""
-    return isinstance(name, str) and _NAME.fullmatch(name) is not None
+    return is_safe_name(name)
 
 
 def check_name(name: str, field: str = "--name") -> str:

@@ -1,13 +1,14 @@
 """Every process the toolkit starts ends with it: signal handling, process trees, and a watchdog for engine close.
 
-    from probe.procs import close_with_watchdog, install_signal_handlers, kill_tree
+    from probe.procs import children, close_with_watchdog, install_signal_handlers
 
     install_signal_handlers()          # at a command's entry point: SIGTERM/SIGHUP raise Terminated, like Ctrl-C
+    before = set(children())
     backend = load_backend(...)
     try:
         ...                            # Ctrl-C or SIGTERM arrive here as an exception, so `finally` runs
-    finally:
-        close_with_watchdog(backend.close, lambda: engine_pids(backend), timeout_s=60)
+    finally:                           # the engine's processes: the children started since `before`
+        close_with_watchdog(backend.close, lambda: [p for p in children() if p not in before], timeout_s=60)
 
 API
 
@@ -15,12 +16,15 @@ API
   handles Ctrl-C handles them too; ``exit_code`` is 128 + the signal number).  Later signals while stopping are
   ignored, so cleanup is not interrupted; a hung cleanup is the watchdog's job.  On Linux the process also becomes
   a child subreaper, so grandchildren orphaned by a dying child are re-parented here and found by `kill_tree`.
-  Call it from the main thread; elsewhere it does nothing and returns False.
+  A signal the process was started ignoring (``nohup``: SIGHUP) stays ignored.  Call it from the main thread;
+  elsewhere it does nothing and returns False.
 - ``close_with_watchdog(close_fn, pids_fn, timeout_s=60)``: call ``close_fn()`` in a helper thread; if it has not
   returned after ``timeout_s`` (or it raised), kill the process tree of every pid ``pids_fn()`` names (SIGTERM,
-  then SIGKILL) and return.  Returns True when ``close_fn`` returned in time.  Never raises: it runs in `finally`.
+  then SIGKILL) and return.  Returns True when ``close_fn`` returned in time (then nothing is killed).  Never
+  raises: it runs in `finally`.  ``pids_fn`` is called before the close and again after a failed one.
 - ``kill_tree(pid, grace_s=5)``: SIGTERM ``pid`` and all its descendants (found before any is signalled), wait up
   to ``grace_s`` for them to end, SIGKILL what is left.  ``pid == os.getpid()`` kills only the descendants.
+- ``children()``: the direct child processes of this process (an engine's worker processes, for ``pids_fn``).
 - ``descendants(pid)`` / ``alive(pid)``: the process tree below ``pid`` (Linux ``/proc``); whether a pid runs
   (a zombie counts as ended).  Nothing here reaps: a child's exit status stays for its `subprocess.Popen`.
 - ``die_with_parent()``: a ``preexec_fn`` for `subprocess.Popen`; the child gets SIGTERM when its parent dies, even
@@ -81,7 +85,8 @@ def install_signal_handlers() -> bool:
         return False
     _stopping["signum"] = None
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _handler)
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # `nohup` and `cmd &` ignore some on purpose: keep that
+            signal.signal(sig, _handler)
     _prctl(_PR_SET_CHILD_SUBREAPER, 1)
     return True
 
@@ -114,6 +119,12 @@ def descendants(pid: int) -> list[int]:
                 out.append(c)
                 todo.append(c)
     return out
+
+
+def children() -> list[int]:
+    """Direct child processes of this process."""
+    me = os.getpid()
+    return [p for p, pp in _ppids().items() if pp == me]
 
 
 def alive(pid: int) -> bool:
@@ -160,7 +171,7 @@ def kill_tree(pid: int, grace_s: float = 5.0) -> list[int]:
 
 def close_with_watchdog(close_fn, pids_fn, timeout_s: float = 60.0) -> bool:
     """Call ``close_fn``; if it hangs past ``timeout_s`` or raises, kill the trees of ``pids_fn()`` and return."""
-    pids = []
+    pids: list[int] = []
     try:  # read the pids first: a hung close may have half-dismantled what names them
         pids = list(pids_fn() or [])
     except Exception:
@@ -176,26 +187,15 @@ def close_with_watchdog(close_fn, pids_fn, timeout_s: float = 60.0) -> bool:
     t = threading.Thread(target=run, name="probe-close", daemon=True)
     t.start()
     t.join(timeout_s)
-    clean = not t.is_alive() and not failure
-    if not clean:
-        why = f"did not finish in {timeout_s:g} s" if t.is_alive() else f"raised {type(failure[0]).__name__}"
-        print(f"probe: warning: engine close {why}; killing its processes {pids}", file=sys.stderr)
+    if not t.is_alive() and not failure:
+        return True
+    why = f"did not finish in {timeout_s:g} s" if t.is_alive() else f"raised {type(failure[0]).__name__}: {failure[0]}"
     try:
-        later = list(pids_fn() or [])
+        pids += [p for p in pids_fn() or [] if p not in pids]
     except Exception:
-        later = []
-    for pid in dict.fromkeys(pids + later):
-        if clean and not alive(pid):
-            continue
-        if not clean or _wait_gone(pid, 5.0) is False:
+        pass
+    print(f"probe: warning: engine close {why.splitlines()[0]}; killing its processes {pids}", file=sys.stderr)
+    for pid in pids:
+        if alive(pid):
             kill_tree(pid)
-    return clean
-
-
-def _wait_gone(pid: int, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not alive(pid):
-            return True
-        time.sleep(0.05)
     return False

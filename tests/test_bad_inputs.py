@@ -239,3 +239,82 @@ def test_sigterm_to_a_local_sweep_parent_leaves_no_job_running(tmp_path):
     assert not list(run.glob("shards/*/.*.parquet.*"))
     store = Store(run)
     assert store.pending(store.load_sweep())  # stopped, not left to finish the sweep
+
+
+# ---- sweep: checked before any job starts ---------------------------------------------------------------------
+def _unwritable(tmp_path) -> Path:
+    if os.geteuid() == 0:  # root writes through permission bits; sysfs refuses everyone
+        return Path("/sys/probe-out")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    return ro / "out"
+
+
+@pytest.mark.parametrize("case", ["file", "under_file", "unwritable", "run_folder", "foreign"])
+def test_sweep_out_is_checked_before_anything_runs(tmp_path, capsys, case):
+    cfg = make_sweep(tmp_path, n_models=1, conditions="[neutral]")
+    (tmp_path / "file.txt").write_text("mine")
+    run_dir = tmp_path / "a_run"
+    run_dir.mkdir()
+    for name in ("turns.parquet", "conversations.parquet", "manifest.json"):
+        (run_dir / name).write_text(name)
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "cat.jpg").write_text("meow")
+    out, needle = {"file": (tmp_path / "file.txt", "is an existing file"),
+                   "under_file": (tmp_path / "file.txt" / "sub", "which is a file"),
+                   "unwritable": (_unwritable(tmp_path), "cannot write in"),
+                   "run_folder": (run_dir, "holds a `probe run` result"),
+                   "foreign": (foreign, "is not empty and is not a sweep folder")}[case]
+    before = checksums(tmp_path)
+    one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--out", str(out), "--no-report"], "--out", needle)
+    assert checksums(tmp_path) == before  # nothing ran, nothing changed
+
+
+@pytest.mark.parametrize("extra, needle", [
+    ("name: ../../escaped\n", "name: '../../escaped' cannot be a folder name"),
+    ("name: /tmp/abs\n", "name: '/tmp/abs' cannot be a folder name"),
+    ("name: ..\n", "name: '..' cannot be a folder name"),
+])
+def test_sweep_name_never_leaves_runs(tmp_path, capsys, monkeypatch, extra, needle):
+    cfg = make_sweep(tmp_path, n_models=1, conditions="[neutral]")
+    cfg.write_text(cfg.read_text().replace("name: t\n", extra))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    before = checksums(tmp_path)
+    one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--no-report"], needle)
+    assert checksums(tmp_path) == before and not Path("/tmp/abs").exists() and not list(work.iterdir())
+
+
+def test_model_names_that_share_a_folder_name_are_refused(tmp_path, capsys):
+    cfg = make_sweep(tmp_path, n_models=1, conditions="[neutral]")
+    text = cfg.read_text()
+    cfg.write_text(text.replace("models: [", "models: [{name: 'a b'}, {name: a_b}, "))
+    one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "r")],
+             "models[1].name: 'a_b' and 'a b' map to the same folder name 'a_b'")
+    cfg.write_text(text.replace("models: [", "models: [{name: '..'}, "))
+    one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "r")],
+             "models[0].name: '..' gives no usable folder name")
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_dataset_given_twice_in_a_sweep_is_refused(tmp_path, capsys):
+    cfg = make_sweep(tmp_path, n_models=1, conditions="[neutral]")
+    cfg.write_text(cfg.read_text().replace("datasets: [{format: builtin, limit: 5}]",
+                                           "datasets: [{format: builtin, limit: 5}, {format: builtin, limit: 5}]"))
+    one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "r")],
+             "datasets[1]: the same dataset as datasets[0]")
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_bad_row_in_a_sweep_dataset_stops_it_before_any_job(tmp_path, capsys):
+    data = tmp_path / "items.jsonl"
+    data.write_text(json.dumps({**GOOD, "choices": [f"c{i}" for i in range(15)] + ["Canberra", "Sydney"]}) + "\n")
+    cfg = make_sweep(tmp_path, n_models=1, conditions="[neutral]")
+    cfg.write_text(cfg.read_text().replace("datasets: [{format: builtin, limit: 5}]",
+                                           f"datasets: [{{format: jsonl, path: {data}}}]"))
+    one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "r")],
+             "items.jsonl:1: choices: 17 choices; at most 16")
+    assert not (tmp_path / "r").exists()

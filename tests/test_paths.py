@@ -124,3 +124,39 @@ def test_corrupt_model_record_is_one_line(world):
     (home / "models" / "kept" / models.COMPLETE_MARKER).write_text("{not json")
     with pytest.raises(ProbeError, match="probe_model.json: unreadable model record"):
         models.resolve("kept")
+
+
+def test_out_folder_checks_follow_symlinks_and_create_nothing(tmp_path):
+    from probe.paths import check_out_folder, claim_run_folder, inside
+
+    (tmp_path / "f.txt").write_text("x")
+    (tmp_path / "to_file").symlink_to(tmp_path / "f.txt")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    for bad, needle in [(tmp_path / "to_file", "is an existing file"), (tmp_path / "to_file" / "sub", "is a file"),
+                        (tmp_path / "dangling" / "sub", "dangling symlink")]:
+        with pytest.raises(ProbeError, match=needle):
+            check_out_folder(bad)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert check_out_folder(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # the write test left nothing
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "manifest.json").write_text("{}")
+    with pytest.raises(ProbeError, match="already holds a run .manifest.json.; pass --overwrite"):
+        claim_run_folder(tmp_path / "run")
+    assert claim_run_folder(tmp_path / "run", overwrite=True) == tmp_path / "run"
+    (tmp_path / "link").symlink_to(tmp_path / "run")
+    assert inside(tmp_path, tmp_path / "link") and not inside(tmp_path / "run", tmp_path / "run" / ".." / "f.txt")
+
+
+def test_signals_ignored_at_start_stay_ignored():
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    script = ("import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+              "from probe.procs import install_signal_handlers; install_signal_handlers()\n"
+              "print(signal.getsignal(signal.SIGHUP) is signal.SIG_IGN, signal.getsignal(signal.SIGTERM).__name__)")
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.stdout.split() == ["True", "_handler"], r.stderr

@@ -5,9 +5,11 @@ import dataclasses
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..datasets import load_dataset
 from ..errors import ProbeError
+from ..paths import check_name, claim_sweep_folder
 from ..records import versions, write_json, write_parquet
-from .grid import EXECUTORS, load_sweep, sweep_to_dict
+from .grid import EXECUTORS, SweepConfig, load_sweep, sweep_to_dict
 from .launch import launch
 from .store import Store
 
@@ -29,11 +31,35 @@ def add_args(sub) -> None:
     c.add_argument("--bootstrap", type=int, default=300)
 
 
+def check_sweep(sweep: SweepConfig, where: str) -> None:
+    """What must hold before any job starts: a name that is one folder name, model folder names (slugs) that are
+    distinct and stay inside ``shards/``, and datasets that load, each given once."""
+    check_name(sweep.name, f"{where}: name")
+    slugs: dict[str, str] = {}
+    for i, m in enumerate(sweep.models):
+        if m.slug in ("", ".", ".."):
+            raise ProbeError(f"{where}: models[{i}].name: {m.name!r} gives no usable folder name")
+        if m.slug in slugs:
+            raise ProbeError(f"{where}: models[{i}].name: {m.name!r} and {slugs[m.slug]!r} map to the same folder "
+                             f"name {m.slug!r}; rename one")
+        slugs[m.slug] = m.name
+    labels: dict[str, int] = {}
+    for i, d in enumerate(sweep.datasets):
+        if d.label in labels:
+            j = labels[d.label]
+            same = "the same dataset as" if d == sweep.datasets[j] else "the same label as"
+            raise ProbeError(f"{where}: datasets[{i}]: {same} datasets[{j}] ({d.label!r}); give each dataset once, "
+                             "with a distinct name:")
+        labels[d.label] = i
+        load_dataset(d, f"{where}: datasets[{i}]")  # bad rows, empty files, >16 choices: before any engine starts
+
+
 def cmd_sweep(args) -> int:
     sweep = load_sweep(args.config)
+    check_sweep(sweep, str(args.config))
     executor = args.executor or sweep.executor.name
     sweep = dataclasses.replace(sweep, executor=dataclasses.replace(sweep.executor, name=executor))
-    store = Store(args.out or Path("runs") / sweep.name)
+    store = Store(claim_sweep_folder(args.out or Path("runs") / sweep.name))
     with store.lock():  # a second sweep on this folder waits, then finds the cells done
         store.save_sweep(sweep)
         print(status_text(store))

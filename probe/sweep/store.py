@@ -105,9 +105,12 @@ class Store:
     def lock(self, wait: bool = True):
         """Hold ``RUN/.probe.lock`` (flock) for the duration; a second holder waits (or, ``wait=False``, gets a
         one-line error).  The lock ends with the process, so a killed sweep never leaves the folder locked."""
-        self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / ".probe.lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as e:
+            raise ProbeError(f"{self.root}: cannot use as a sweep folder ({e.strerror or e})") from None
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
