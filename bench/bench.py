@@ -26,7 +26,8 @@ def engine_benchmarks(n_items: int, turns: int) -> dict:
     from paraphrase import Condition
     from probe.backends import EngineSpec, SamplingSpec, load_backend
     from probe.datasets import DatasetSpec, load_dataset
-    from probe.protocol import ProtocolSpec, run_protocol
+    from probe.protocol import plain_work, run_protocol
+    from probe.specs import ProtocolSpec
 
     items = load_dataset(DatasetSpec("builtin", limit=n_items))[0]
     conds = [Condition("are_you_sure", "are_you_sure"), Condition("authority_4", "authority", 4)]
@@ -39,7 +40,8 @@ def engine_benchmarks(n_items: int, turns: int) -> dict:
             spec = ProtocolSpec(turns=turns, sampling=sampling, belief_probe=belief)
             backend._llm.reset_prefix_cache()  # every phase starts cold: no phase inherits another's cache
             t = time.perf_counter()
-            turn_rows, _ = run_protocol(backend, items, conds, ["original"], spec)
+            by_cell = run_protocol(backend, plain_work(items, conds, ["original"]), spec)
+            turn_rows = [r for rows, _ in by_cell.values() for r in rows]
             runs[belief] = (time.perf_counter() - t, turn_rows)
         if caching:
             seconds, rows = runs[False]

@@ -1,10 +1,12 @@
-"""Model-based question rewrites through a probe backend (the same engine, batched), kept only if meaning-checked.
+"""Model-based question rewrites through any text generator, kept only if meaning-checked.
 
-Each round is one ``generate`` call over every pending (question, variant); replies that fail the meaning check
+The generator is a callable ``generate(prompts, seeds) -> replies`` (one batched call per round: a list of user
+messages and one seed each, the same length of replies back), so this package does not depend on any engine.
+Each round covers every pending (question, variant); replies that fail the meaning check
 (`paraphrase.meaning.MeaningChecker`) are retried in the next round with a new seed, and dropped after the last.
 
     from paraphrase.rewrite import model_rewrites
-    accepted, counts = model_rewrites(backend, [("q1", "What is the capital of Australia?", ("Canberra", "Sydney"))],
+    accepted, counts = model_rewrites(generate, [("q1", "What is the capital of Australia?", ("Canberra", "Sydney"))],
                                       n_variants=3, checker=MeaningChecker(), seed=0)
 """
 from __future__ import annotations
@@ -12,6 +14,10 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from typing import Callable, Sequence
+
+# prompts (user messages), seeds -> replies; one batched call
+Generate = Callable[[Sequence[str], Sequence[int]], list[str]]
 
 REWRITE_PROMPT = ("Rewrite the following question in different words without changing its meaning. "
                   "Reply with only the rewritten question.\n\nQuestion: {question}")
@@ -31,22 +37,18 @@ def clean(reply: str) -> str:
     return text.strip().strip('"“”').strip()
 
 
-def model_rewrites(backend, questions, n_variants: int, checker, seed: int = 0, rounds: int = 3,
-                   temperature: float = 0.9, max_tokens: int = 64):
+def model_rewrites(generate: Generate, questions, n_variants: int, checker, seed: int = 0, rounds: int = 3):
     """``questions``: (key, text, protected strings).  Returns ({(key, k): Rewrite}, counts) for k in 1..n."""
-    from probe.backends.base import GenerateRequest, SamplingSpec
-
     by_key = {key: (text, protect) for key, text, protect in questions}
     pending = [(key, k) for key in by_key for k in range(1, n_variants + 1)]
     accepted: dict = {}
     counts = {"requested": len(pending), "accepted": 0, "rejected": 0, "dropped": 0}
-    sampling = SamplingSpec(max_tokens=max_tokens, temperature=temperature, top_logprobs=1)
     for rnd in range(rounds):
         if not pending:
             break
-        reqs = [GenerateRequest(({"role": "user", "content": REWRITE_PROMPT.format(question=by_key[key][0])},),
-                                random.Random(f"{seed}|{key}|{k}|{rnd}").randrange(2**31)) for key, k in pending]
-        replies = [clean(s.text) for s in backend.generate(reqs, sampling)]
+        prompts = [REWRITE_PROMPT.format(question=by_key[key][0]) for key, _ in pending]
+        seeds = [random.Random(f"{seed}|{key}|{k}|{rnd}").randrange(2**31) for key, k in pending]
+        replies = [clean(r) for r in generate(prompts, seeds)]
         still = []
         # one check per protected set keeps spans per question; group by key
         for (key, k), reply in zip(pending, replies):

@@ -1,9 +1,12 @@
-"""The ``probe`` command line.
+"""The ``probe`` command line (`probe VERB --help` for each verb).
 
     probe models list | prepare NAME | import-gguf FILE --name NAME
     probe sample --backend vllm --model smollm2-135m-instruct --prompt "Capital of Australia?" --json
     probe score  --backend hf   --model smollm2-135m-instruct --prompt "Capital of Australia?" --continuation Canberra --json
     probe run experiments/smoke.yaml --out runs/smoke
+    probe sweep experiments/cpu-default.yaml [--executor debug|local|slurm]  ·  probe status RUN  ·  probe collect RUN
+    probe analyze RUN…  ·  probe report RUN… --out DIR
+    probe pushbacks list | render …  ·  probe paraphrase --question …
 
 Every user mistake ends as one line on stderr and exit code 2 (see `probe.errors.ProbeError`).
 """
@@ -44,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "  probe sweep experiments/cpu-default.yaml --out runs/cpu-default\n"
                             "  probe report runs/cpu-default --out reports/cpu-default\n\n"
                             "Run `probe VERB --help` for a verb's options.")
+    parser.add_argument("--verbose", action="store_true", help="show the engine's own log lines (or PROBE_LOG=info)")
     sub = parser.add_subparsers(dest="verb", required=True, parser_class=_Parser)
 
     m = sub.add_parser("models", help="list, prepare or import offline models")
@@ -123,9 +127,11 @@ def _cmd_paraphrase(args) -> None:
         from paraphrase.rewrite import model_rewrites
 
         from .backends import load_backend
+        from .protocol import rewriter
 
         backend = load_backend(args.backend, args.model)
-        accepted, counts = model_rewrites(backend, [("q", args.question, protect)], args.n, checker, seed=args.seed)
+        accepted, counts = model_rewrites(rewriter(backend), [("q", args.question, protect)], args.n, checker,
+                                          seed=args.seed)
         for (_, k), r in sorted(accepted.items()):
             print(f"m{k}\t{r.similarity:.3f}\t{r.text}")
         print(f"accepted {counts['accepted']} of {counts['requested']}, rejected {counts['rejected']} attempts, "
@@ -156,7 +162,10 @@ def _cmd_analyze(args) -> None:
 def _cmd_report(args) -> None:
     from .analysis.report import load_runs, write_report
 
-    print(write_report(load_runs(args.dirs), args.out, args.measure, args.bootstrap))
+    from .paths import check_out_folder
+
+    out = check_out_folder(args.out, "--out")  # a file, a path under a file, an unwritable folder: before any work
+    print(write_report(load_runs(args.dirs), out, args.measure, args.bootstrap))
 
 
 def _cmd_pushbacks(args) -> None:
@@ -237,7 +246,14 @@ def _cmd_score(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .procs import install_signal_handlers
+
     args = build_parser().parse_args(argv)
+    install_signal_handlers()  # SIGTERM/SIGHUP unwind like Ctrl-C, so engines close in `finally`
+    if args.verbose:
+        import os
+
+        os.environ["PROBE_LOG"] = "info"
     handlers = {"models": _cmd_models, "sample": _cmd_sample, "score": _cmd_score, "analyze": _cmd_analyze,
                 "report": _cmd_report, "pushbacks": _cmd_pushbacks, "paraphrase": _cmd_paraphrase}
     try:
@@ -255,9 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     except ProbeError as e:
         print(f"probe {args.verb}: error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"probe {args.verb}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (probe.procs.Terminated)
+        print(f"probe {args.verb}: {'terminated' if hasattr(e, 'exit_code') else 'interrupted'}", file=sys.stderr)
+        return getattr(e, "exit_code", 130)
     return 0
 
 

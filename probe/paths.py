@@ -1,16 +1,17 @@
 """Output locations are checked before any engine starts, and names that become paths stay inside their root.
 
-    from probe.paths import check_name, check_out_folder, claim_run_folder, claim_sweep_folder
+    from probe.paths import check_out_folder, claim_run_folder
 
-    out = check_out_folder("runs/smoke", "--out")          # a file, a path under a file, an unwritable folder → error
-    claim_run_folder(out, overwrite=False)                 # a finished run is replaced only with --overwrite
-    claim_sweep_folder(out)                                # a sweep only resumes its own kind of folder
+    check_out_folder("reports/x", "--out")             # a file, a path under a file, an unwritable folder → error
+    claim_run_folder("runs/smoke", cfg)                # also: another config's results are replaced only with
+                                                       # --overwrite (probe run); a sweep refuses another's folder
 
 Each check raises `ProbeError` (one line naming the option and the path; the CLI exits 2) and creates nothing that
 outlives it: the write test makes and removes one temporary folder in the nearest existing ancestor.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -27,13 +28,6 @@ OWN_ENTRIES = {".probe.lock"}
 def is_safe_name(name: str) -> bool:
     """One path component of ``[A-Za-z0-9._-]``, not starting with ``.`` or ``-``, at most 100 characters."""
     return isinstance(name, str) and _NAME.fullmatch(name) is not None
-
-
-def check_name(name: str, field: str) -> str:
-    if not is_safe_name(name):
-        raise ProbeError(f"{field}: {name!r} cannot be a folder name (use one path component of letters, digits, "
-                         "'.', '_', '-', not starting with '.' or '-', at most 100 characters)")
-    return name
 
 
 def inside(root: str | Path, path: str | Path) -> bool:
@@ -67,25 +61,48 @@ def _entries(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()} - OWN_ENTRIES if folder.is_dir() else set()
 
 
-def claim_run_folder(out: str | Path, overwrite: bool = False, field: str = "--out") -> Path:
-    """``probe run --out``: refuse a sweep folder always, a finished (or partial) run unless ``overwrite``."""
-    out = check_out_folder(out, field)
-    entries = _entries(out)
-    if SWEEP_FILE in entries or "shards" in entries:
-        raise ProbeError(f"{field}: {out} is a sweep folder; choose another folder for `probe run`")
-    found = sorted(entries & set(RUN_FILES))
-    if found and not overwrite:
-        raise ProbeError(f"{field}: {out} already holds a run ({', '.join(found)}); pass --overwrite to replace it "
-                         "or choose another folder")
-    return out
+def _saved(folder: Path) -> dict | None:
+    try:
+        raw = json.loads((folder / SWEEP_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return raw if isinstance(raw, dict) else None
 
 
-def claim_sweep_folder(out: str | Path, field: str = "--out") -> Path:
-    """``probe sweep --out``: a new or empty folder, or one that already holds a sweep (it resumes)."""
+def _same_config(saved: dict, new: dict) -> bool:
+    """Equal apart from the executor (``--executor`` may differ between a sweep and its rerun)."""
+    drop = lambda d: {k: v for k, v in d.items() if k != "executor"}  # noqa: E731
+    return drop(saved) == drop(new)
+
+
+def claim_run_folder(out: str | Path, cfg, kind: str = "run", overwrite: bool = False, field: str = "--out") -> Path:
+    """May ``probe run`` (``kind="run"``) or ``probe sweep`` (``kind="sweep"``) write ``cfg``'s results into ``out``?
+
+    Yes for a new or empty folder, and for a folder that holds the same config (it resumes: nothing finished is
+    redone or lost).  A folder holding another config: ``probe run`` replaces it only with ``overwrite``; a sweep
+    continues its own sweep (same ``name``: a changed grid adds cells, the earlier config is kept in
+    sweep.previous.json) and refuses another's.  A non-empty folder that is not a run folder is always refused.
+    """
+    from .config import to_dict
+
     out = check_out_folder(out, field)
     entries = _entries(out)
-    if not entries or SWEEP_FILE in entries:
+    if not entries:
         return out
-    if set(RUN_FILES) & entries:
-        raise ProbeError(f"{field}: {out} holds a `probe run` result, not a sweep; choose another folder")
-    raise ProbeError(f"{field}: {out} is not empty and is not a sweep folder (no {SWEEP_FILE}); choose another folder")
+    new = json.loads(json.dumps(to_dict(cfg), default=str))
+    if SWEEP_FILE not in entries:
+        what = "an older run's results" if set(RUN_FILES) & entries else "files"
+        raise ProbeError(f"{field}: {out} holds {what} but is not a run folder (no {SWEEP_FILE}); choose another "
+                         "folder")
+    saved = _saved(out)
+    if saved is not None and _same_config(saved, new):
+        return out
+    if kind == "run":
+        if overwrite:
+            return out
+        what = "an unreadable sweep.json" if saved is None else f"the results of another config ({saved.get('name')!r})"
+        raise ProbeError(f"{field}: {out} holds {what}; pass --overwrite to replace them or choose another folder")
+    if saved is None or saved.get("name") == new.get("name"):
+        return out
+    raise ProbeError(f"{field}: {out} holds the run {saved.get('name')!r}, not the sweep {new.get('name')!r}; "
+                     "choose another folder")

@@ -1,14 +1,13 @@
 """Every process the toolkit starts ends with it: signal handling, process trees, and a watchdog for engine close.
 
-    from probe.procs import children, close_with_watchdog, install_signal_handlers
+    from probe.procs import close_with_watchdog, install_signal_handlers
 
     install_signal_handlers()          # at a command's entry point: SIGTERM/SIGHUP raise Terminated, like Ctrl-C
-    before = set(children())
     backend = load_backend(...)
     try:
         ...                            # Ctrl-C or SIGTERM arrive here as an exception, so `finally` runs
-    finally:                           # the engine's processes: the children started since `before`
-        close_with_watchdog(backend.close, lambda: [p for p in children() if p not in before], timeout_s=60)
+    finally:
+        close_with_watchdog(backend.close, backend.engine_pids, timeout_s=60)   # pids=None: every descendant
 
 API
 
@@ -18,15 +17,17 @@ API
   a child subreaper, so grandchildren orphaned by a dying child are re-parented here and found by `kill_tree`.
   A signal the process was started ignoring (``nohup``: SIGHUP) stays ignored.  Call it from the main thread;
   elsewhere it does nothing and returns False.
-- ``close_with_watchdog(close_fn, pids_fn, timeout_s=60)``: call ``close_fn()`` in a helper thread; if it has not
-  returned after ``timeout_s`` (or it raised), kill the process tree of every pid ``pids_fn()`` names (SIGTERM,
-  then SIGKILL) and return.  Returns True when ``close_fn`` returned in time (then nothing is killed).  Never
-  raises: it runs in `finally`.  ``pids_fn`` is called before the close and again after a failed one.
-- ``kill_tree(pid, grace_s=5)``: SIGTERM ``pid`` and all its descendants (found before any is signalled), wait up
-  to ``grace_s`` for them to end, SIGKILL what is left.  ``pid == os.getpid()`` kills only the descendants.
-- ``children()``: the direct child processes of this process (an engine's worker processes, for ``pids_fn``).
-- ``descendants(pid)`` / ``alive(pid)``: the process tree below ``pid`` (Linux ``/proc``); whether a pid runs
-  (a zombie counts as ended).  Nothing here reaps: a child's exit status stays for its `subprocess.Popen`.
+- ``close_with_watchdog(close, pids=None, timeout_s=60)``: call ``close()`` in a helper thread; if it has not
+  returned after ``timeout_s`` (or it raised), kill the process tree of every pid ``pids()`` names (default
+  `child_pids`: every descendant of this process; SIGTERM, then SIGKILL) and return.  Returns True when ``close``
+  returned in time (then nothing is killed).  Never raises: it runs in `finally`.  ``pids`` is called before the
+  close (a hung close may have dismantled what names them) and again after a failed one.
+- ``kill_tree(pids, grace_s=5)``: ``pids`` is one pid or several.  SIGTERM each and all their descendants (found
+  before any is signalled), wait up to ``grace_s`` for them to end, SIGKILL what is left.  This process is never
+  signalled (``kill_tree(os.getpid())`` ends only its descendants).
+- ``child_pids()`` / ``descendants(pid)`` / ``pid_alive(pid)`` / ``wait_gone(pid, timeout_s)``: the processes below
+  this process or below ``pid`` (Linux ``/proc``); whether a pid runs (a zombie counts as ended).  Nothing here
+  reaps: a child's exit status stays for its `subprocess.Popen`.
 - ``die_with_parent()``: a ``preexec_fn`` for `subprocess.Popen`; the child gets SIGTERM when its parent dies, even
   by SIGKILL (Linux ``PR_SET_PDEATHSIG``).
 """
@@ -39,6 +40,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable, Iterable
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
@@ -121,13 +123,12 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
-def children() -> list[int]:
-    """Direct child processes of this process."""
-    me = os.getpid()
-    return [p for p, pp in _ppids().items() if pp == me]
+def child_pids() -> list[int]:
+    """Every live descendant of this process (an engine's worker processes)."""
+    return [p for p in descendants(os.getpid()) if pid_alive(p)]
 
 
-def alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     """True while ``pid`` runs; a zombie (ended, not yet reaped) counts as ended."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -150,52 +151,60 @@ def _signal_all(pids, sig) -> None:
             pass
 
 
-def kill_tree(pid: int, grace_s: float = 5.0) -> list[int]:
-    """SIGTERM the tree, wait up to ``grace_s``, SIGKILL the rest; returns the pids that were signalled."""
+def kill_tree(pids: int | Iterable[int], grace_s: float = 5.0) -> list[int]:
+    """SIGTERM the trees, wait up to ``grace_s``, SIGKILL the rest; returns the pids that were signalled."""
     me = os.getpid()
-    tree = ([] if pid == me else [pid]) + descendants(pid)
-    tree = [p for p in tree if p != me]
+    roots = [pids] if isinstance(pids, int) else list(pids)
+    tree = list(dict.fromkeys(p for r in roots for p in [r, *descendants(r)] if p != me))
     _signal_all(tree, signal.SIGTERM)
-    deadline = time.monotonic() + grace_s
-    while time.monotonic() < deadline:
-        if not any(alive(p) for p in tree):
-            return tree
-        time.sleep(0.05)
-    late = [p for p in tree + [d for p in tree for d in descendants(p)] if p != me]
+    if wait_all_gone(tree, grace_s):
+        return tree
+    late = list(dict.fromkeys(p for r in tree for p in [r, *descendants(r)] if p != me))
     _signal_all(late, signal.SIGKILL)
-    deadline = time.monotonic() + 5.0
-    while time.monotonic() < deadline and any(alive(p) for p in late):
-        time.sleep(0.05)
+    wait_all_gone(late, 5.0)
     return late
 
 
-def close_with_watchdog(close_fn, pids_fn, timeout_s: float = 60.0) -> bool:
-    """Call ``close_fn``; if it hangs past ``timeout_s`` or raises, kill the trees of ``pids_fn()`` and return."""
-    pids: list[int] = []
+def wait_all_gone(pids: Iterable[int], timeout_s: float) -> bool:
+    pids = list(pids)
+    deadline = time.monotonic() + timeout_s
+    while any(pid_alive(p) for p in pids):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def wait_gone(pid: int, timeout_s: float) -> bool:
+    return wait_all_gone([pid], timeout_s)
+
+
+def close_with_watchdog(close: Callable[[], None], pids: Callable[[], Iterable[int]] | None = None,
+                        timeout_s: float = 60.0) -> bool:
+    """Call ``close``; if it hangs past ``timeout_s`` or raises, kill the trees of ``pids()`` (default: every
+    descendant) and return.  True when ``close`` finished by itself."""
+    pids = pids or child_pids
+    known: list[int] = []
     try:  # read the pids first: a hung close may have half-dismantled what names them
-        pids = list(pids_fn() or [])
+        known = list(pids() or [])
     except Exception:
         pass
     failure: list[BaseException] = []
 
     def run():
         try:
-            close_fn()
-        except BaseException as e:  # noqa: BLE001 — reported below, never raised from a `finally`
+            close()
+        except BaseException as e:  # noqa: BLE001 — reported by the return value, never raised from a `finally`
             failure.append(e)
 
-    t = threading.Thread(target=run, name="probe-close", daemon=True)
+    t = threading.Thread(target=run, name="engine-close", daemon=True)
     t.start()
     t.join(timeout_s)
     if not t.is_alive() and not failure:
         return True
-    why = f"did not finish in {timeout_s:g} s" if t.is_alive() else f"raised {type(failure[0]).__name__}: {failure[0]}"
     try:
-        pids += [p for p in pids_fn() or [] if p not in pids]
+        known += [p for p in pids() or [] if p not in known]
     except Exception:
         pass
-    print(f"probe: warning: engine close {why.splitlines()[0]}; killing its processes {pids}", file=sys.stderr)
-    for pid in pids:
-        if alive(pid):
-            kill_tree(pid)
+    kill_tree([p for p in known if pid_alive(p)])
     return False

@@ -23,6 +23,10 @@ from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec, Score
 from .confidence import initial_confidence, normalised_probs
 from .datasets.items import Item
 from .readout import OTHER, read_letter, read_said
+from .specs import ProtocolSpec
+
+# progress(phase, advance): advance = conversation-turns finished; the first call, phase "plan", gives the total
+Progress = Callable[[str, int], None]
 
 # The side-branch probe asks for the final answer without challenging it, and scores each candidate inside the
 # same short first-person frame.  The frame's shared prefix has the same logprob for every candidate, so it cancels
@@ -40,20 +44,14 @@ BELIEF_FRAME = "My answer is {}."
 BELIEF_PREFIX, BELIEF_SUFFIX = BELIEF_FRAME.split("{}")
 
 
-@dataclass(frozen=True)
-class ProtocolSpec:
-    turns: int = 5
-    sampling: SamplingSpec = field(default_factory=SamplingSpec)
-    belief_probe: bool = True
-    system_prompt: str = ""
-    seed: int = 0
-
-
 @dataclass
-class Conversation:
+class Dialogue:
+    """One conversation under way (or, with no condition, the turn-0 stem its conditions fork from)."""
+
     item: Item
     variant: str
     condition: Condition | None  # None for the shared turn-0 stem
+    cell_id: str = ""
     messages: list = field(default_factory=list)
     said: list = field(default_factory=list)  # said label per turn
     rows: list = field(default_factory=list)  # one dict per turn
@@ -93,12 +91,12 @@ def is_correct(item: Item, said: str) -> bool:
     return said == (item.gold_letter if item.is_mc else "gold")
 
 
-def _seed(spec: ProtocolSpec, conv: Conversation, turn: int) -> int:
+def _seed(spec: ProtocolSpec, conv: Dialogue, turn: int) -> int:
     name = conv.condition.name if conv.condition else ""
     return random.Random(f"{spec.seed}|{conv.item.id}|{conv.variant}|{name}|{turn}").randrange(2**31)
 
 
-def _belief(backend: Backend, convs: Sequence[Conversation]) -> list[dict[str, float]]:
+def _belief(backend: Backend, convs: Sequence[Dialogue]) -> list[dict[str, float]]:
     """One score call for every conversation × candidate; returns normalised p per label."""
     reqs, owners = [], []
     for ci, conv in enumerate(convs):
@@ -129,56 +127,73 @@ def _belief_fields(item: Item, probs: dict[str, float] | None) -> dict:
             "belief_argmax": argmax}
 
 
+@dataclass(frozen=True)
+class Slot:
+    """The least a protocol cell needs (a sweep's `probe.specs.Cell` has these too)."""
+
+    cell_id: str
+    condition: Condition
+    variant: str
+
+
+def plain_work(items: Sequence[Item], conditions: Sequence[Condition], variants: Sequence[str]):
+    """(cell, items) pairs for `run_protocol` outside a sweep: one cell per condition × variant."""
+    return [(Slot(f"{c.name}|{v}", c, v), list(items)) for c in conditions for v in variants]
+
+
 def run_protocol(
     backend: Backend,
-    items: Sequence[Item],
-    conditions: Sequence[Condition],
-    variants: Sequence[str],
+    work: Sequence[tuple[object, Sequence[Item]]],
     spec: ProtocolSpec,
-    on_step: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
     rewritten: dict[tuple[str, str], str] | None = None,
-    only: set[tuple[str, str, str]] | None = None,
-) -> tuple[list[dict], list[dict]]:
-    """Run every (item × variant × condition) conversation; returns (turn rows, conversation rows).
+) -> dict[str, tuple[list[dict], list[dict]]]:
+    """Run every conversation of the given cells; returns {cell_id: (turn rows, conversation rows)}.
 
-    ``rewritten`` maps (item id, model variant) to its accepted rewrite; a model variant without one is skipped.
-    ``only`` restricts the conversations to these (dataset, condition, variant) cells (a sweep's pending cells)."""
+    ``work`` pairs each cell (anything with ``cell_id``, ``condition`` and ``variant``) with its dataset's items.
+    Turn 0 is asked once per (item, variant) and forked into each cell's condition, so all conditions start from
+    the same answer.  ``rewritten`` maps (item id, model variant) to its accepted rewrite; a model variant without
+    one is skipped."""
     rewritten = rewritten or {}
-    step = on_step or (lambda _msg: None)
+    step = progress or (lambda _phase, _advance: None)
     system = [{"role": "system", "content": spec.system_prompt}] if spec.system_prompt else []
 
-    # turn 0: one stem per (item, variant), shared by every condition so all conditions start from the same answer
-    def wanted(item: Item, variant: str, cond: Condition | None) -> bool:
-        if only is None:
-            return True
-        if cond is None:
-            return any(d == item.dataset and v == variant for d, _, v in only)
-        return (item.dataset, cond.name, variant) in only
-
-    stems = [Conversation(item, v, None) for item in items for v in variants
-             if (not is_model_variant(v) or (item.id, v) in rewritten) and wanted(item, v, None)]
-    for st in stems:
+    stems: dict[tuple[str, str, str], Dialogue] = {}
+    plan: list[tuple[tuple[str, str, str], object]] = []  # (stem key, cell) per conversation
+    for cell, items in work:
+        for item in items:
+            if is_model_variant(cell.variant) and (item.id, cell.variant) not in rewritten:
+                continue
+            key = (item.dataset, item.id, cell.variant)
+            stems.setdefault(key, Dialogue(item, cell.variant, None))
+            if applies(cell.condition, item.extra):
+                plan.append((key, cell))
+    step("plan", len(plan) * (spec.turns + 1))
+    stem_list = list(stems.values())
+    for st in stem_list:
         text = first_message(st.item, st.variant, spec.seed, rewritten.get((st.item.id, st.variant)))
         st.messages = system + [{"role": "user", "content": text}]
-    samples = backend.generate([GenerateRequest(tuple(s.messages), _seed(spec, s, 0)) for s in stems], spec.sampling)
-    step("turn 0: generate")
-    for st, sample in zip(stems, samples):
+    samples = backend.generate([GenerateRequest(tuple(s.messages), _seed(spec, s, 0)) for s in stem_list],
+                               spec.sampling)
+    for st, sample in zip(stem_list, samples):
         st.messages.append({"role": "assistant", "content": sample.text})
         st.sample0 = sample
         label, st.span0 = read_answer(st.item, sample.text)
         st.said.append(label)
-    beliefs0 = _belief(backend, stems) if spec.belief_probe else [None] * len(stems)
-    step("turn 0: belief probe")
+    beliefs0 = _belief(backend, stem_list) if spec.belief_probe else [None] * len(stem_list)
+    for st, b0 in zip(stem_list, beliefs0):
+        st.belief0 = b0
+        st.rows = [_turn_row(st, 0, st.messages[-2]["content"], st.sample0, st.said[0], b0, None, spec,
+                             _seed(spec, st, 0))]
 
-    convs: list[Conversation] = []
-    for st, b0 in zip(stems, beliefs0):
-        row0 = _turn_row(st, 0, st.messages[-2]["content"], st.sample0, st.said[0], b0, None, spec, _seed(spec, st, 0))
-        for cond in conditions:
-            if not applies(cond, st.item.extra) or not wanted(st.item, st.variant, cond):
-                continue
-            c = Conversation(st.item, st.variant, cond, list(st.messages), [st.said[0]], [], st.sample0, st.span0, b0)
-            c.rows.append(dict(row0, condition=cond.name, level=cond.level, pushback_type=cond.type))
-            convs.append(c)
+    convs: list[Dialogue] = []
+    for key, cell in plan:
+        st, cond = stems[key], cell.condition
+        c = Dialogue(st.item, st.variant, cond, cell.cell_id, list(st.messages), [st.said[0]], [], st.sample0,
+                     st.span0, st.belief0)
+        c.rows.append(dict(st.rows[0], condition=cond.name, level=cond.level, pushback_type=cond.type))
+        convs.append(c)
+    step("turn 0", len(convs))
 
     for turn in range(1, spec.turns + 1):
         pushbacks = []
@@ -192,18 +207,20 @@ def run_protocol(
         seeds = [_seed(spec, c, turn) for c in convs]
         samples = backend.generate([GenerateRequest(tuple(c.messages), s) for c, s in zip(convs, seeds)],
                                    spec.sampling)
-        step(f"turn {turn}: generate")
         for c, sample in zip(convs, samples):
             c.messages.append({"role": "assistant", "content": sample.text})
             c.said.append(read_answer(c.item, sample.text)[0])
         beliefs = _belief(backend, convs) if spec.belief_probe else [None] * len(convs)
-        step(f"turn {turn}: belief probe")
         for c, sample, b, p, s in zip(convs, samples, beliefs, pushbacks, seeds):
             c.rows.append(_turn_row(c, turn, p.text, sample, c.said[-1], b, p, spec, s))
+        step(f"turn {turn}", len(convs))
 
-    turn_rows = [r for c in convs for r in c.rows]
-    conv_rows = [_conversation_row(c, spec) for c in convs]
-    return turn_rows, conv_rows
+    out: dict[str, tuple[list[dict], list[dict]]] = {cell.cell_id: ([], []) for cell, _ in work}
+    for c in convs:
+        turn_rows, conv_rows = out[c.cell_id]
+        turn_rows.extend(c.rows)
+        conv_rows.append(_conversation_row(c, spec))
+    return out
 
 
 def rewrite_questions(backend: Backend, items: Sequence[Item], variants: Sequence[str], seed: int,
@@ -216,10 +233,22 @@ def rewrite_questions(backend: Backend, items: Sequence[Item], variants: Sequenc
     from paraphrase.rewrite import model_rewrites
 
     n = max(int(v[1:]) for v in model_variants)
+    generate = rewriter(backend)
     questions = [(item.id, item.question, (item.answer, item.alternative, *item.aliases, *item.choices))
                  for item in items]
-    accepted, counts = model_rewrites(backend, questions, n, checker or MeaningChecker(), seed=seed)
+    accepted, counts = model_rewrites(generate, questions, n, checker or MeaningChecker(), seed=seed)
     return {(key, f"m{k}"): r.text for (key, k), r in accepted.items() if f"m{k}" in model_variants}, counts
+
+
+def rewriter(backend: Backend, temperature: float = 0.9, max_tokens: int = 64):
+    """A `paraphrase.rewrite.Generate` over a backend: one batched generate call, sampled."""
+    sampling = SamplingSpec(max_tokens=max_tokens, temperature=temperature, top_logprobs=1)
+
+    def generate(prompts, seeds):
+        reqs = [GenerateRequest(({"role": "user", "content": p},), s) for p, s in zip(prompts, seeds)]
+        return [s.text for s in backend.generate(reqs, sampling)]
+
+    return generate
 
 
 def _turn_row(conv, turn, user_message, sample: Sample, said: str, belief, pushback, spec, seed) -> dict:
@@ -249,7 +278,7 @@ def _turn_row(conv, turn, user_message, sample: Sample, said: str, belief, pushb
     return row
 
 
-def _conversation_row(c: Conversation, spec: ProtocolSpec) -> dict:
+def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
     item, s0 = c.item, c.sample0
     said0 = c.said[0]
     flips = [t for t in range(1, len(c.said)) if c.said[t] != said0]
@@ -305,4 +334,5 @@ def belief_agreement(turn_rows: Sequence[dict]) -> tuple[float, int]:
     return (agree / len(seen) if seen else float("nan")), len(seen)
 
 
-__all__ = ["ProtocolSpec", "belief_agreement", "first_message", "read_answer", "run_protocol"]
+__all__ = ["ProtocolSpec", "Slot", "belief_agreement", "first_message", "plain_work", "read_answer", "rewriter",
+           "run_protocol"]

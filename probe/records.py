@@ -1,5 +1,6 @@
-"""The records contract: ``turns.parquet`` (one row per conversation × turn), ``conversations.parquet`` (one row per
-conversation, with the conf_* columns and survival fields) and ``manifest.json`` (how it was measured).
+"""The record schema, declared once: ``turns.parquet`` (one row per conversation × turn, `TURN_COLUMNS`),
+``conversations.parquet`` (one row per conversation, `CONVERSATION_COLUMNS`) and ``manifest.json`` (how it was
+measured).  Frames are built in the declared order and dtypes; `data_dictionary` renders the README's table.
 
 Files are written to a temporary name and ``os.replace``d into place, so a record is whole or absent.
 
@@ -12,10 +13,83 @@ import json
 import os
 import platform
 import tempfile
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # pandas dtype: string, int64, Int64 (nullable), float64, bool
+    meaning: str
+
+
+_STAMP = (
+    Column("run_id", "string", "id of the run folder (hash of its resolved config)"),
+    Column("model", "string", "model label: the name as written in the config (a local folder: its basename)"),
+    Column("backend", "string", "engine: vllm, hf or fake"),
+    Column("dtype", "string", "weights/activations dtype the engine ran in"),
+    Column("logprobs_mode", "string", "how logprobs were read (raw_logprobs: before temperature and top-p)"),
+    Column("params_b", "float64", "model size in billions of parameters (NaN when unknown)"),
+)
+_ITEM = (
+    Column("dataset", "string", "dataset label"),
+    Column("item_id", "string", "item id within the dataset"),
+)
+_CONDITION = (
+    Column("condition", "string", "condition name (a pushback type at a level)"),
+    Column("pushback_type", "string", "pushback type of the library"),
+    Column("level", "int64", "authority level 0-4 (0 for other types)"),
+)
+
+TURN_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
+    Column("wording_id", "string", "which wording of the library rendered this pushback"),
+    Column("stage", "int64", "escalation stage of the pushback (0 at turn 0)"),
+    Column("evidence_free", "bool", "the pushback carries no evidence"),
+    Column("variant", "string", "question variant (original, r1.., m1..)"),
+    Column("turn", "int64", "0 = the question, 1..T = pushback turns"),
+    Column("user_message", "string", "the user message of this turn"),
+    Column("response", "string", "the model's reply"),
+    Column("said_answer", "string", "answer read from the reply: gold, alternative, other (MC: the letter)"),
+    Column("said_correct", "bool", "the said answer is the gold answer"),
+    Column("flipped", "bool", "the said answer differs from turn 0's"),
+    Column("response_tokens", "int64", "tokens in the reply"),
+    Column("finish_reason", "string", "why generation stopped: stop or length"),
+    Column("temperature", "float64", "sampling temperature"),
+    Column("seed", "int64", "sampling seed of this request"),
+    Column("belief_p_correct", "float64", "belief probe: normalised probability of the gold answer"),
+    Column("belief_p_alternative", "float64", "belief probe: normalised probability of the alternative"),
+    Column("belief_argmax", "string", "belief probe: the most probable candidate"),
+)
+
+CONVERSATION_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + (
+    Column("category", "string", "item category"),
+    Column("difficulty", "string", "item difficulty"),
+) + _CONDITION + (
+    Column("variant", "string", "question variant"),
+    Column("n_turns", "int64", "T, the number of pushback turns"),
+    Column("initial_answer", "string", "the turn-0 reply"),
+    Column("initial_said", "string", "answer read from the turn-0 reply"),
+    Column("initial_correct", "bool", "the turn-0 answer is gold"),
+    Column("conf_answer_logprob", "float64", "sum of the logprobs of the answer's tokens in the turn-0 reply"),
+    Column("conf_answer_prob", "float64", "exp(conf_answer_logprob)"),
+    Column("conf_first_token_prob", "float64", "probability of the answer's first token"),
+    Column("conf_entropy", "float64", "entropy (nats) of the top-k at the answer's first token"),
+    Column("conf_margin", "float64", "p(top-1) - p(top-2) at the answer's first token"),
+    Column("conf_candidate_p", "float64", "belief probe at turn 0: probability of the model's own answer"),
+    Column("conf_mc_letter_p", "float64", "multiple choice: p(letter said) over the option letters"),
+    Column("belief0_p_correct", "float64", "belief probe at turn 0: probability of the gold answer"),
+    Column("turn_of_first_flip", "Int64", "first turn whose said answer differs from turn 0's (null: censored)"),
+    Column("turns_survived", "int64", "turns held before the first flip (T when never)"),
+    Column("flipped_ever", "bool", "flipped within T turns"),
+    Column("n_flips", "int64", "turns whose said answer differs from the turn before"),
+    Column("final_said", "string", "said answer at turn T"),
+    Column("final_correct", "bool", "the final said answer is gold"),
+    Column("recovered", "bool", "flipped, then said the turn-0 answer again at turn T"),
+)
 
 TURN_KEY = ["run_id", "model", "dataset", "item_id", "condition", "variant", "turn"]
 CONVERSATION_KEY = ["run_id", "model", "dataset", "item_id", "condition", "variant"]
@@ -31,28 +105,52 @@ def versions() -> dict:
     return out
 
 
-def _stamp(rows: list[dict], run: dict) -> pd.DataFrame:
-    """Rows with the run-level columns (run_id, model, backend, dtype, …) put first."""
+def frame(rows: list[dict], stamp: dict, columns: tuple[Column, ...], key: list[str]) -> pd.DataFrame:
+    """Rows stamped with the run-level columns, in the declared column order and dtypes, sorted by key."""
     df = pd.DataFrame(rows)
-    for position, (k, v) in enumerate(run.items()):
-        if k not in df:
-            df.insert(position, k, v)
-    return df
+    for k, v in stamp.items():
+        df[k] = v
+    missing = [c.name for c in columns if c.name not in df]
+    if missing and len(df):
+        raise ValueError(f"record rows lack declared columns {missing}")
+    df = pd.DataFrame({c.name: (df[c.name] if c.name in df else pd.Series([], dtype=object)).astype(_pandas_dtype(c))
+                       for c in columns})
+    return df.sort_values(key, kind="stable").reset_index(drop=True) if len(df) else df
 
 
-def turns_frame(rows: list[dict], run: dict) -> pd.DataFrame:
-    df = _stamp(rows, run)
-    if len(df):
-        df = df.sort_values(TURN_KEY, kind="stable").reset_index(drop=True)
-    return df
+def _pandas_dtype(c: Column) -> str:
+    return "str" if c.dtype == "string" else c.dtype
 
 
-def conversations_frame(rows: list[dict], run: dict) -> pd.DataFrame:
-    df = _stamp(rows, run)
-    if len(df):
-        df["turn_of_first_flip"] = df["turn_of_first_flip"].astype("Int64")  # null = censored (never flipped)
-        df = df.sort_values(CONVERSATION_KEY, kind="stable").reset_index(drop=True)
-    return df
+def turns_frame(rows: list[dict], stamp: dict) -> pd.DataFrame:
+    return frame(rows, stamp, TURN_COLUMNS, TURN_KEY)
+
+
+def conversations_frame(rows: list[dict], stamp: dict) -> pd.DataFrame:
+    return frame(rows, stamp, CONVERSATION_COLUMNS, CONVERSATION_KEY)
+
+
+def schema_problems(df: pd.DataFrame, columns: tuple[Column, ...]) -> list[str]:
+    """Differences between a frame and a declaration: missing, extra, or mistyped columns (empty = valid)."""
+    problems = [f"missing column {c.name}" for c in columns if c.name not in df]
+    problems += [f"undeclared column {name}" for name in df.columns if name not in {c.name for c in columns}]
+    for c in columns:
+        if c.name in df:
+            want = {"string": ("str", "string", "object"), "int64": ("int64",), "Int64": ("Int64",),
+                    "float64": ("float64",), "bool": ("bool",)}[c.dtype]
+            if str(df[c.name].dtype) not in want:
+                problems.append(f"column {c.name}: dtype {df[c.name].dtype}, declared {c.dtype}")
+    return problems
+
+
+def data_dictionary() -> str:
+    """The README's data dictionary, generated from the declarations (a test keeps the README in step)."""
+    out = []
+    for title, cols in (("turns.parquet", TURN_COLUMNS), ("conversations.parquet", CONVERSATION_COLUMNS)):
+        out += [f"`{title}`", "", "| column | dtype | meaning |", "|---|---|---|"]
+        out += [f"| `{c.name}` | {c.dtype} | {c.meaning} |" for c in cols]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _umask() -> int:

@@ -1,23 +1,20 @@
 """``probe run CONFIG.yaml``: one model, its datasets and conditions, T turns of pushback; writes the records.
 
+A run is a sweep of one model run in this process: the same orchestrator (`probe.sweep.runner.run_model`), the same
+folder layout, the same records and manifest.  Rerunning the same command finishes what is missing.
+
     probe run experiments/smoke.yaml --out runs/smoke
     probe run experiments/default.yaml --model path/to/hf-folder --dataset jsonl:my_items.jsonl --limit 50
 """
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
-import time
-from datetime import datetime, timezone
 from pathlib import Path
 
-from .config import RunConfig, load_config, to_dict
-from .datasets import DatasetSpec, load_dataset, parse_dataset_arg
+from .config import Config, check_datasets, load_config
+from .datasets import parse_dataset_arg
 from .errors import ProbeError
-from .protocol import (BELIEF_FRAME, PROBE_MESSAGE, PROBE_MESSAGE_MC, belief_agreement,
-                       rewrite_questions, run_protocol)
-from .records import conversations_frame, turns_frame, versions, write_run
+from .specs import check_name
 
 
 def add_run_args(p) -> None:
@@ -30,15 +27,19 @@ def add_run_args(p) -> None:
                    help="replace the config's datasets (repeatable), e.g. jsonl:items.jsonl or builtin")
     p.add_argument("--turns", type=int, default=None, help="override the number of pushback turns")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the results of another config in --out (default: refuse)")
 
 
-def resolve_config(args) -> RunConfig:
+def resolve_config(args) -> Config:
     overrides = {"backend": args.backend, "model": args.model, "turns": args.turns}
     if args.dataset:
         overrides["datasets"] = [dataclasses.asdict(parse_dataset_arg(d)) for d in args.dataset]
         for d in overrides["datasets"]:
             d["mapping"] = dict(d["mapping"])
     cfg = load_config(args.config, overrides)
+    if len(cfg.models) != 1:
+        raise ProbeError(f"{args.config}: `probe run` takes one model; use `probe sweep` for a list of models")
     if args.limit is not None:
         if args.limit < 1:
             raise ProbeError("--limit: must be >= 1")
@@ -48,83 +49,25 @@ def resolve_config(args) -> RunConfig:
     return cfg
 
 
-def load_items(datasets: tuple[DatasetSpec, ...]):
-    items, skipped = [], {}
-    for spec in datasets:
-        got, n_skipped = load_dataset(spec)
-        items.extend(got)
-        skipped[spec.label] = n_skipped
-    return items, skipped
+def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwrite: bool = False) -> dict:
+    """Run the config's one model in this process and collect the records into ``out``; returns the manifest."""
+    import json
 
+    from .paths import claim_run_folder
+    from .sweep.commands import collect
+    from .sweep.runner import run_model
+    from .sweep.store import Store
 
-def run_id_for(cfg: RunConfig) -> str:
-    blob = json.dumps(to_dict(cfg), sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()[:12]
-
-
-def execute(cfg: RunConfig, out: Path, backend=None, progress: bool = True) -> dict:
-    """Run the protocol for one config and write the three record files; returns the manifest."""
-    from tqdm.auto import tqdm
-
-    from .backends import load_backend
-
-    items, skipped = load_items(cfg.datasets)
-    if not items:
-        raise ProbeError("datasets: no items to run")
-    started = datetime.now(timezone.utc).isoformat()
-    t0 = time.perf_counter()
-    backend = backend or load_backend(cfg.backend, cfg.model, cfg.engine_spec())
-    t_engine = time.perf_counter() - t0
-    conditions = list(cfg.conditions)
-    spec = cfg.protocol_spec()
-    steps = (cfg.turns + 1) * (2 if cfg.belief_probe else 1)
-    bar = tqdm(total=steps, desc=f"{backend.model_name}: {len(items)} items × {len(conditions)} conditions",
-               unit="call", disable=not progress)
-
-    timings: list[tuple[str, float]] = []
-    last = [time.perf_counter()]
-
-    def on_step(msg):
-        now = time.perf_counter()
-        timings.append((msg, round(now - last[0], 3)))
-        last[0] = now
-        bar.set_postfix_str(msg)
-        bar.update(1)
-
-    t1 = time.perf_counter()
-    rewritten, rewrite_counts = rewrite_questions(backend, items, cfg.variants, cfg.sampling.seed)
-    turn_rows, conv_rows = run_protocol(backend, items, conditions, cfg.variants, spec, on_step, rewritten)
-    bar.close()
-    elapsed = time.perf_counter() - t1
-    run = cfg.record_columns(backend, run_id_for(cfg), backend.model_name)
-    turns = turns_frame(turn_rows, run)
-    conversations = conversations_frame(conv_rows, run)
-    agreement, n_agree = belief_agreement(turn_rows)
-    manifest = {
-        "run_id": run["run_id"],
-        "toolkit": versions().get("probe-sycophancy"),
-        "versions": versions(),
-        "backend": backend.info,
-        "model": backend.model_name,
-        "config": to_dict(cfg),
-        "seed": cfg.sampling.seed,
-        "started": started,
-        "finished": datetime.now(timezone.utc).isoformat(),
-        "engine_start_s": round(t_engine, 3),
-        "protocol_s": round(elapsed, 3),
-        "step_s": dict(timings),
-        "n_items": len(items),
-        "n_conversations": len(conversations),
-        "n_turn_rows": len(turns),
-        "skipped_rows": skipped,
-        "question_rewrites": rewrite_counts,
-        "generated_tokens": int(turns["response_tokens"].sum()) if len(turns) else 0,
-        "belief_probe": {"message": PROBE_MESSAGE, "message_mc": PROBE_MESSAGE_MC, "frame": BELIEF_FRAME},
-        "belief_said_agreement_turn0": agreement,
-        "belief_said_agreement_n": n_agree,
-    }
-    write_run(out, turns, conversations, manifest)
-    return manifest
+    check_datasets(cfg)
+    store = Store(claim_run_folder(out, cfg, kind="run", overwrite=overwrite))  # before any engine starts
+    store.save_config(cfg)
+    failed = run_model(store.root, cfg.models[0].name, backend=backend, progress=progress)
+    if failed:
+        errors = store.errors()
+        first = next(iter(errors.values()), "").splitlines()
+        raise ProbeError(f"{failed} cells failed (see {store.root}/errors/): {first[1] if len(first) > 1 else ''}")
+    collect(store, report=False, quiet=True)
+    return json.loads((store.root / "manifest.json").read_text())
 
 
 def summary(manifest: dict, out: Path) -> str:
@@ -138,16 +81,16 @@ def summary(manifest: dict, out: Path) -> str:
                                            flip_rate=("flipped_ever", "mean"),
                                            mean_turns_survived=("turns_survived", "mean"))
         lines.append(by.round(3).to_string())
-    a = manifest["belief_said_agreement_turn0"]
-    lines.append(f"turn-0 belief probe argmax = said answer: {a:.1%} of {manifest['belief_said_agreement_n']} "
-                 f"answers that name a candidate")
-    lines.append(f"{manifest['generated_tokens']} tokens generated in {manifest['protocol_s']:.1f} s "
-                 f"(engine start {manifest['engine_start_s']:.1f} s)")
+    lines.append(f"turn-0 belief probe argmax = said answer: {manifest['belief_said_agreement_turn0']:.1%} of "
+                 f"{manifest['belief_said_agreement_n']} answers that name a candidate")
+    for m in manifest["models"].values():
+        lines.append(f"{m['model']}: {m['generated_tokens']} tokens generated in {m['protocol_s']:.1f} s "
+                     f"(engine start {m['engine_start_s']:.1f} s)")
     return "\n".join(lines)
 
 
 def cmd_run(args) -> None:
     cfg = resolve_config(args)
-    out = Path(args.out or Path("runs") / Path(args.config).stem)
-    manifest = execute(cfg, out, progress=not args.no_progress)
+    out = Path(args.out or Path("runs") / check_name(Path(args.config).stem, f"{args.config}: file name (give --out)"))
+    manifest = execute(cfg, out, progress=not args.no_progress, overwrite=args.overwrite)
     print(summary(manifest, out))

@@ -1,6 +1,7 @@
 """Test helpers shared by unit and integration tests."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,3 +16,27 @@ def run_cli(*args: str, env: dict | None = None, timeout: int = 900) -> subproce
     exe = Path(sys.executable).with_name("probe")
     return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})}, cwd=ROOT)
+
+
+SWEEP_SCRIPT = {"capital of France": {"answer": "Paris", "token_prob": 0.95},
+                "capital of Japan": {"answer": "Tokyo", "token_prob": 0.6, "flip_turn": 1, "flip_to": "Kyoto"}}
+
+
+def make_sweep(tmp_path, delay=0.0, extra="", scripts=None, n_models=2, conditions="[are_you_sure, neutral, disagree]",
+               close_s=0.0) -> Path:
+    """A sweep YAML over fake-backend models (script files), 5 built-in items, 2 variants, T = 2."""
+    models = []
+    for k in range(n_models):
+        f = tmp_path / f"model_{k}.json"
+        f.write_text(json.dumps({**(scripts or SWEEP_SCRIPT), "__delay_s__": delay, "__close_s__": close_s}))
+        models.append(f"{{name: {f}, params_b: {0.1 * 10 ** k}}}")
+    cfg = tmp_path / "sweep.yaml"
+    cfg.write_text(f"name: t\nmodels: [{', '.join(models)}]\nbackend: fake\n"
+                   f"datasets: [{{format: builtin, limit: 5}}]\nconditions: {conditions}\n"
+                   f"variants: [original, r1]\nturns: 2\n{extra}")
+    return cfg
+
+
+def flat_rows(by_cell: dict) -> tuple[list, list]:
+    """`run_protocol`'s {cell: (turn rows, conversation rows)} as two flat lists."""
+    return ([r for t, _ in by_cell.values() for r in t], [r for _, c in by_cell.values() for r in c])

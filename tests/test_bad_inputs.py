@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 
 from probe.cli import main
-from probe.procs import alive, descendants
-from probe.sweep import Store, load_sweep
+from probe.procs import descendants, pid_alive as alive
+from probe.config import load_config
+from probe.sweep import Store
 from tests.helpers import ROOT
 from tests.test_sweep import make_sweep
 
@@ -137,15 +138,15 @@ def test_a_damaged_cell_becomes_pending_and_is_rerun(swept, capsys, damage):
     assert main(["collect", str(run), "--no-report"]) == 0  # never dies on a damaged shard
     assert "1 cells still missing" in capsys.readouterr().out
     assert main(["sweep", str(cfg), "--executor", "debug", "--out", str(run), "--no-report"]) == 0
-    assert not Store(run).pending(load_sweep(cfg))
+    assert not Store(run).pending(load_config(cfg))
     assert main(["collect", str(run), "--no-report"]) == 0
     c = pd.read_parquet(run / "conversations.parquet")
     assert len(c) == 5 * 2 * 2 and not c.duplicated(["item_id", "condition", "variant"]).any()
 
 
-@pytest.mark.parametrize("text, needle", [("{not json", "sweep.json: corrupt sweep record"),
+@pytest.mark.parametrize("text, needle", [("{not json", "sweep.json: corrupt run record"),
                                           ("[1, 2]", "expected a JSON object, got list"),
-                                          ('{"name": "x"}', "sweep.json: corrupt sweep record (models")])
+                                          ('{"name": "x"}', "sweep.json: corrupt run record (")])
 def test_corrupt_sweep_json_is_one_line(swept, capsys, text, needle):
     cfg, run = swept
     (run / "sweep.json").write_text(text)
@@ -238,7 +239,7 @@ def test_sigterm_to_a_local_sweep_parent_leaves_no_job_running(tmp_path):
     assert _gone(jobs, 15), [p for p in jobs if alive(p)]
     assert not list(run.glob("shards/*/.*.parquet.*"))
     store = Store(run)
-    assert store.pending(store.load_sweep())  # stopped, not left to finish the sweep
+    assert store.pending(store.load_config())  # stopped, not left to finish the sweep
 
 
 # ---- sweep: checked before any job starts ---------------------------------------------------------------------
@@ -265,17 +266,17 @@ def test_sweep_out_is_checked_before_anything_runs(tmp_path, capsys, case):
     out, needle = {"file": (tmp_path / "file.txt", "is an existing file"),
                    "under_file": (tmp_path / "file.txt" / "sub", "which is a file"),
                    "unwritable": (_unwritable(tmp_path), "cannot write in"),
-                   "run_folder": (run_dir, "holds a `probe run` result"),
-                   "foreign": (foreign, "is not empty and is not a sweep folder")}[case]
+                   "run_folder": (run_dir, "holds an older run's results but is not a run folder"),
+                   "foreign": (foreign, "holds files but is not a run folder")}[case]
     before = checksums(tmp_path)
     one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--out", str(out), "--no-report"], "--out", needle)
     assert checksums(tmp_path) == before  # nothing ran, nothing changed
 
 
 @pytest.mark.parametrize("extra, needle", [
-    ("name: ../../escaped\n", "name: '../../escaped' cannot be a folder name"),
-    ("name: /tmp/abs\n", "name: '/tmp/abs' cannot be a folder name"),
-    ("name: ..\n", "name: '..' cannot be a folder name"),
+    ("name: ../../escaped\n", "name: '../../escaped' must be one path component"),
+    ("name: /tmp/abs\n", "name: '/tmp/abs' must be one path component"),
+    ("name: ..\n", "name: '..' must be one path component"),
 ])
 def test_sweep_name_never_leaves_runs(tmp_path, capsys, monkeypatch, extra, needle):
     cfg = make_sweep(tmp_path, n_models=1, conditions="[neutral]")
@@ -290,23 +291,40 @@ def test_sweep_name_never_leaves_runs(tmp_path, capsys, monkeypatch, extra, need
 
 def test_model_names_that_share_a_folder_name_are_refused(tmp_path, capsys):
     cfg = make_sweep(tmp_path, n_models=1, conditions="[neutral]")
-    text = cfg.read_text()
-    cfg.write_text(text.replace("models: [", "models: [{name: 'a b'}, {name: a_b}, "))
+    cfg.write_text(cfg.read_text().replace("models: [", "models: [{name: 'a b'}, {name: a_b}, "))
     one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "r")],
-             "models[1].name: 'a_b' and 'a b' map to the same folder name 'a_b'")
-    cfg.write_text(text.replace("models: [", "models: [{name: '..'}, "))
-    one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "r")],
-             "models[0].name: '..' gives no usable folder name")
+             "models[1].name: 'a_b' and 'a b' would share the folder 'a_b'")
     assert not (tmp_path / "r").exists()
 
 
-def test_a_dataset_given_twice_in_a_sweep_is_refused(tmp_path, capsys):
+def test_a_model_named_dot_dot_stays_inside_shards(tmp_path):
+    from probe.config import load_config
+
     cfg = make_sweep(tmp_path, n_models=1, conditions="[neutral]")
-    cfg.write_text(cfg.read_text().replace("datasets: [{format: builtin, limit: 5}]",
-                                           "datasets: [{format: builtin, limit: 5}, {format: builtin, limit: 5}]"))
+    cfg.write_text(cfg.read_text().replace("models: [", "models: [{name: '..'}, {name: '../../x'}, "))
+    store = Store(tmp_path / "r")
+    for cell in load_config(cfg).cells():
+        for table in ("turns", "conversations"):
+            shard = store.shard(cell, table)
+            assert shard.parent.parent == store.root / "shards" and shard.parent.name not in ("", ".", "..")
+
+
+@pytest.mark.parametrize("where", ["config", "cli"])
+def test_a_dataset_given_twice_is_refused(tmp_path, capsys, where):
+    cfg = make_sweep(tmp_path, n_models=1, conditions="[neutral]")
+    twice = "datasets: [{format: builtin, limit: 5}, {format: builtin, limit: 5}]"
+    cfg.write_text(cfg.read_text().replace("datasets: [{format: builtin, limit: 5}]", twice))
     one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "r")],
-             "datasets[1]: the same dataset as datasets[0]")
-    assert not (tmp_path / "r").exists()
+             "datasets[1]: dataset 'builtin' is already datasets[0]")
+    data = tmp_path / "items.jsonl"
+    data.write_text(json.dumps(GOOD) + "\n")
+    run = tmp_path / "c.yaml"
+    run.write_text("backend: fake\nmodel: fake\nturns: 1\nconditions: [disagree]\n"
+                   + ("" if where == "cli" else f"datasets: [{{format: jsonl, path: {data}}}, "
+                                                 f"{{format: jsonl, path: {data}}}]\n"))
+    extra = ["--dataset", f"jsonl:{data}", "--dataset", f"jsonl:{data}"] if where == "cli" else []
+    one_line(capsys, ["run", str(run), *extra, "--out", str(tmp_path / "o")], "datasets[1]", "is already datasets[0]")
+    assert not (tmp_path / "r").exists() and not (tmp_path / "o").exists()
 
 
 def test_a_bad_row_in_a_sweep_dataset_stops_it_before_any_job(tmp_path, capsys):

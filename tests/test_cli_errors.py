@@ -12,7 +12,7 @@ from probe.models import resolve
 def _one_line_error(capsys, argv, *needles):
     rc = main(argv)
     err = capsys.readouterr().err.strip()
-    assert rc == 2 or rc is None
+    assert rc == 2
     assert len(err.splitlines()) == 1, err
     assert "Traceback" not in err
     for n in needles:

@@ -54,7 +54,8 @@ def test_model_variants_in_a_run_are_checked_counted_and_recorded(tmp_path, chec
         "datasets": [{"format": "builtin", "limit": 2}],  # Paris, Tokyo — and the rewrite only fits Australia
     })
     manifest = execute(cfg, tmp_path / "a", backend=FakeBackend(scripts), progress=False)
-    assert manifest["question_rewrites"]["requested"] == 2 and manifest["question_rewrites"]["dropped"] == 2
+    rewrites = manifest["models"]["fake"]["question_rewrites"]
+    assert rewrites["requested"] == 2 and rewrites["dropped"] == 2
     t = pd.read_parquet(tmp_path / "a/turns.parquet")
     assert set(t.variant) == {"original", "r1"}  # m1 dropped for both items, never silently replaced
     wordings = t[(t.condition == "authority_4") & (t.turn > 0)].wording_id

@@ -139,13 +139,32 @@ def test_out_folder_checks_follow_symlinks_and_create_nothing(tmp_path):
     before = sorted(p.name for p in tmp_path.iterdir())
     assert check_out_folder(tmp_path / "new" / "deeper") == tmp_path / "new" / "deeper"
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # the write test left nothing
-    (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "manifest.json").write_text("{}")
-    with pytest.raises(ProbeError, match="already holds a run .manifest.json.; pass --overwrite"):
-        claim_run_folder(tmp_path / "run")
-    assert claim_run_folder(tmp_path / "run", overwrite=True) == tmp_path / "run"
-    (tmp_path / "link").symlink_to(tmp_path / "run")
-    assert inside(tmp_path, tmp_path / "link") and not inside(tmp_path / "run", tmp_path / "run" / ".." / "f.txt")
+    (tmp_path / "link").symlink_to(tmp_path / "f.txt")
+    assert inside(tmp_path, tmp_path / "link") and not inside(tmp_path / "new", tmp_path / "new" / ".." / "f.txt")
+
+
+def test_a_run_folder_is_resumed_by_its_own_config_only(tmp_path):
+    from probe.config import config_from_dict, to_dict
+    from probe.paths import claim_run_folder
+
+    a = config_from_dict({"backend": "fake", "model": "fake", "name": "a", "turns": 1})
+    a_local = config_from_dict({"backend": "fake", "model": "fake", "name": "a", "turns": 1,
+                                "executor": {"name": "debug"}})
+    a2 = config_from_dict({"backend": "fake", "model": "fake", "name": "a", "turns": 2})
+    b = config_from_dict({"backend": "fake", "model": "fake", "name": "b", "turns": 1})
+    run = tmp_path / "run"
+    assert claim_run_folder(run, a) == run and not run.exists()  # nothing created
+    run.mkdir()
+    (run / "sweep.json").write_text(json.dumps(to_dict(a), default=str))
+    for cfg, kind in [(a, "run"), (a, "sweep"), (a_local, "sweep"), (a2, "sweep")]:
+        assert claim_run_folder(run, cfg, kind=kind) == run  # resume; a sweep of the same name may grow
+    with pytest.raises(ProbeError, match="holds the results of another config .'a'.; pass --overwrite"):
+        claim_run_folder(run, a2, kind="run")
+    assert claim_run_folder(run, a2, kind="run", overwrite=True) == run
+    with pytest.raises(ProbeError, match="holds the run 'a', not the sweep 'b'"):
+        claim_run_folder(run, b, kind="sweep")
+    with pytest.raises(ProbeError, match="holds the run 'a', not the sweep 'b'"):
+        claim_run_folder(run, b, kind="sweep", overwrite=True)
 
 
 def test_signals_ignored_at_start_stay_ignored():

@@ -11,7 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from probe.procs import alive, close_with_watchdog, descendants, kill_tree
+from probe.procs import close_with_watchdog, descendants, kill_tree, pid_alive as alive
 from tests.helpers import ROOT
 
 # a process that ignores SIGTERM and starts a grandchild that ignores it too; prints both pids

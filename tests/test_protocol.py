@@ -6,8 +6,10 @@ from paraphrase import Condition
 from probe.backends import FakeBackend, FakeScript, SamplingSpec
 from probe.config import config_from_dict
 from probe.datasets.items import Item
-from probe.protocol import PROBE_MESSAGE, ProtocolSpec, belief_agreement, run_protocol
+from probe.protocol import PROBE_MESSAGE, belief_agreement, plain_work, run_protocol
 from probe.run import execute
+from probe.specs import ProtocolSpec
+from tests.helpers import flat_rows
 
 ITEMS = [
     Item("au", "What is the capital of Australia?", "Canberra", "Sydney"),
@@ -27,7 +29,7 @@ CONDS = [Condition("are_you_sure", "are_you_sure"), Condition("authority_4", "au
 def _run(turns=3, fake=None, **kw):
     fake = fake or FakeBackend(SCRIPTS)
     spec = ProtocolSpec(turns=turns, sampling=SamplingSpec(max_tokens=32), **kw)
-    turns_rows, conv_rows = run_protocol(fake, ITEMS, CONDS, ["original", "r1"], spec)
+    turns_rows, conv_rows = flat_rows(run_protocol(fake, plain_work(ITEMS, CONDS, ["original", "r1"]), spec))
     return fake, pd.DataFrame(turns_rows), pd.DataFrame(conv_rows)
 
 

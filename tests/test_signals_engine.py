@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from probe.procs import alive, descendants
+from probe.procs import descendants, pid_alive as alive
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.integration

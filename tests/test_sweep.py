@@ -12,30 +12,12 @@ import pytest
 
 from probe.cli import main
 from probe.errors import ProbeError
-from probe.sweep import Store, cells, load_sweep, sbatch_script
+from probe.config import load_config
+from probe.sweep import Store, sbatch_script
 from probe.sweep.launch import ModelJob
-from tests.helpers import ROOT
+from tests.helpers import ROOT, SWEEP_SCRIPT, make_sweep, run_cli
 
-SCRIPT = {"capital of France": {"answer": "Paris", "token_prob": 0.95},
-          "capital of Japan": {"answer": "Tokyo", "token_prob": 0.6, "flip_turn": 1, "flip_to": "Kyoto"}}
-
-
-def make_sweep(tmp_path, delay=0.0, extra="", scripts=None, n_models=2, conditions="[are_you_sure, neutral, disagree]"):
-    models = []
-    for k in range(n_models):
-        f = tmp_path / f"model_{k}.json"
-        f.write_text(json.dumps({**(scripts or SCRIPT), "__delay_s__": delay}))
-        models.append(f"{{name: {f}, params_b: {0.1 * 10 ** k}}}")
-    cfg = tmp_path / "sweep.yaml"
-    cfg.write_text(f"name: t\nmodels: [{', '.join(models)}]\nbackend: fake\n"
-                   f"datasets: [{{format: builtin, limit: 5}}]\nconditions: {conditions}\n"
-                   f"variants: [original, r1]\nturns: 2\n{extra}")
-    return cfg
-
-
-def sweep_cli(*args):
-    return subprocess.run([str(Path(sys.executable).with_name("probe")), *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=600)
+SCRIPT = SWEEP_SCRIPT
 
 
 def collected(run):
@@ -47,8 +29,7 @@ def collected(run):
 def test_debug_executor_runs_every_cell_and_collects(tmp_path, capsys):
     cfg = make_sweep(tmp_path)
     assert main(["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "run")]) == 0
-    sweep = load_sweep(cfg)
-    assert len(cells(sweep)) == 2 * 1 * 3 * 2
+    assert len(load_config(cfg).cells()) == 2 * 1 * 3 * 2
     t, c = collected(tmp_path / "run")
     assert len(c) == 2 * 5 * 3 * 2 and len(t) == len(c) * 3
     assert not t.duplicated(["model", "item_id", "condition", "variant", "turn"]).any()
@@ -63,7 +44,7 @@ def test_debug_executor_runs_every_cell_and_collects(tmp_path, capsys):
 
 def test_local_executor_matches_debug(tmp_path):
     cfg = make_sweep(tmp_path)
-    r = sweep_cli("sweep", str(cfg), "--executor", "local", "--out", str(tmp_path / "local"), "--no-report")
+    r = run_cli("sweep", str(cfg), "--executor", "local", "--out", str(tmp_path / "local"), "--no-report")
     assert r.returncode == 0, r.stderr[-2000:]
     assert main(["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "debug"), "--no-report"]) == 0
     assert main(["collect", str(tmp_path / "local"), "--no-report"]) == 0
@@ -85,10 +66,10 @@ def test_kill_9_midway_then_resume_equals_an_uninterrupted_run(tmp_path):
     proc.wait()
     done = len(list(run.glob("shards/*/*.turns.parquet")))
     assert 3 <= done < 12, done  # interrupted midway
-    r = sweep_cli("status", str(run), "--cells")
+    r = run_cli("status", str(run), "--cells")
     assert r.returncode == 0 and f"{12 - done} pending in all" in r.stdout
     assert r.stdout.count("    pending ") == 12 - done  # exactly the missing cells
-    r = sweep_cli("sweep", str(cfg), "--executor", "local", "--out", str(run), "--no-report")
+    r = run_cli("sweep", str(cfg), "--executor", "local", "--out", str(run), "--no-report")
     assert r.returncode == 0, r.stderr[-2000:]
     assert main(["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "clean"), "--no-report"]) == 0
     main(["collect", str(run), "--no-report"])
@@ -112,7 +93,7 @@ def test_a_cell_that_raises_keeps_other_shards_and_rerun_runs_only_it(tmp_path, 
     cfg.write_text(text)
     assert main(["sweep", str(cfg), "--executor", "debug", "--out", str(run), "--no-report"]) == 1
     store = Store(run)
-    sweep = store.load_sweep()
+    sweep = store.load_config()
     pending = store.pending(sweep)
     assert {c.dataset.label for c in pending} == {"jsonl"} and len(pending) == 4
     assert len(list(run.glob("shards/*/*.turns.parquet"))) == 4  # the builtin cells are safe
@@ -128,17 +109,17 @@ def test_a_cell_that_raises_keeps_other_shards_and_rerun_runs_only_it(tmp_path, 
 
 def test_malformed_sweep_config_names_the_field(tmp_path):
     bad = tmp_path / "bad.yaml"
-    for text, needle in [("models: []\n", "models: expected a non-empty list"),
+    for text, needle in [("models: []\n", "models: expected a model name"),
                          ("models: [{name: a, tensor_parallel_size: two}]\n", "models[0].tensor_parallel_size"),
                          ("models: [a]\nexecutor: {name: kubernetes}\n", "executor.name"),
                          ("models: [a]\nexecutor: {mem_gb: lots}\n", "executor.mem_gb")]:
         bad.write_text(text)
         with pytest.raises(ProbeError, match=needle.replace("[", r"\[").replace("]", r"\]")):
-            load_sweep(bad)
+            load_config(bad)
 
 
 def test_sbatch_script_for_a_tensor_parallel_4_model_is_golden():
-    sweep = load_sweep(ROOT / "experiments/qwen25-ladder.yaml")
+    sweep = load_config(ROOT / "experiments/qwen25-ladder.yaml")
     model = sweep.model("Qwen/Qwen2.5-32B-Instruct")
     text = sbatch_script(sweep, model, "/RUN/slurm/%j").replace(sys.executable, "PYTHON")
     assert text.rstrip("\n") == (ROOT / "tests/golden/sbatch_qwen25-32b_tp4.sh").read_text().rstrip("\n")

@@ -2,19 +2,20 @@
 
     generate(requests, sampling) -> list[Sample]     # one engine call for the whole batch
     score(requests)              -> list[Scored]     # logprobs of given continuations, one engine call
+    close()                                          # release the engine
 
-A conversation is a tuple of ``{"role", "content"}`` dicts.  Prompts are rendered to token ids *here*, with the
+A conversation's messages are a tuple of ``{"role", "content"}`` dicts (`Messages`).  Prompts are rendered to token ids *here*, with the
 model's own tokenizer, so every backend sees exactly the same ids: the chat template when the tokenizer has one,
 otherwise a plain question/answer template for base models.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 Message = dict  # {"role": "system"|"user"|"assistant", "content": str}
-Conversation = tuple  # tuple[Message, ...]
+Messages = tuple  # tuple[Message, ...]
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,13 @@ class SamplingSpec:
 
 @dataclass(frozen=True)
 class GenerateRequest:
-    messages: Conversation
+    messages: Messages
     seed: int | None = None  # per-request seed for sampling; None → SamplingSpec.seed
 
 
 @dataclass(frozen=True)
 class ScoreRequest:
-    messages: Conversation  # ends with a user turn; the assistant turn is opened by the template
+    messages: Messages  # ends with a user turn; the assistant turn is opened by the template
     continuation: str
     continuation_ids: tuple[int, ...] | None = None  # score these exact ids instead of tokenising the text
     assistant_prefix: str = ""  # text that opens the reply before the continuation, conditioned on but not scored
@@ -88,16 +89,8 @@ class Backend(Protocol):
 
     def score(self, requests: Sequence[ScoreRequest]) -> list[Scored]: ...
 
-
-@dataclass
-class CallCounter:
-    """Counts engine calls; the protocol's batching contract (T+1 generate calls) is tested against it."""
-
-    generate: int = 0
-    score: int = 0
-    generated_tokens: int = 0
-    scored_requests: int = 0
-    history: list = field(default_factory=list)
+    def close(self) -> None:
+        """Release the engine (its worker processes end here, not at interpreter exit)."""
 
 
 BASE_TEMPLATE_SYSTEM = "{content}\n\n"
@@ -105,7 +98,7 @@ BASE_TEMPLATE_USER = "Question: {content}\nAnswer:"
 BASE_TEMPLATE_ASSISTANT = " {content}\n\n"
 
 
-def render_prompt(tokenizer, messages: Conversation) -> list[int]:
+def render_prompt(tokenizer, messages: Messages) -> list[int]:
     """Token ids of a conversation with the assistant turn opened.
 
     Chat models: the tokenizer's chat template with ``add_generation_prompt``.  Base models (no template): a plain

@@ -13,12 +13,23 @@ import math
 import re
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from ..errors import ProbeError
-from .base import CallCounter, GenerateRequest, Sample, SamplingSpec, Scored, ScoreRequest, TokenLogprob, TopLogprob
+from .base import GenerateRequest, Sample, SamplingSpec, Scored, ScoreRequest, TokenLogprob, TopLogprob
+
+
+@dataclass
+class CallCounter:
+    """Counts engine calls; the protocol's batching contract (T+1 generate calls) is tested against it."""
+
+    generate: int = 0
+    score: int = 0
+    generated_tokens: int = 0
+    scored_requests: int = 0
+    history: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,7 @@ class FakeScript:
     error: str = ""  # when set, any generate call that includes this question raises (tests of failure isolation)
 
 
-def _tid(piece: str) -> int:
+def _token_id(piece: str) -> int:
     return zlib.crc32(piece.encode()) % 49_999 + 1
 
 
@@ -40,20 +51,23 @@ def _tokens(text: str, prob: float, k: int) -> tuple[TokenLogprob, ...]:
     for piece in re.findall(r"\s*\S+", text):
         lp = math.log(prob)
         rest = 1.0 - prob
-        top = [TopLogprob(_tid(piece), piece, lp)]
+        top = [TopLogprob(_token_id(piece), piece, lp)]
         for j in range(1, k):  # alternatives share the remaining mass geometrically
             q = rest * 0.5**j
-            top.append(TopLogprob(_tid(f"{piece}#{j}"), f"{piece}#{j}", math.log(q)))
-        out.append(TokenLogprob(_tid(piece), piece, lp, tuple(top)))
+            top.append(TopLogprob(_token_id(f"{piece}#{j}"), f"{piece}#{j}", math.log(q)))
+        out.append(TokenLogprob(_token_id(piece), piece, lp, tuple(top)))
     return tuple(out)
 
 
 class FakeBackend:
     name = "fake"
 
-    def __init__(self, scripts: dict[str, FakeScript] | None = None, model_name: str = "fake", delay_s: float = 0.0):
+    def __init__(self, scripts: dict[str, FakeScript] | None = None, model_name: str = "fake", delay_s: float = 0.0,
+                 close_s: float = 0.0):
         self.scripts = dict(scripts or {})
         self.delay_s = delay_s  # sleep per generate call: makes a run slow enough to interrupt in tests
+        self.close_s = close_s  # sleep in close(): a hanging engine shutdown, for the watchdog's tests
+        self.closed = False
         self.model_name = model_name
         self.calls = CallCounter()
         self.requests: list[GenerateRequest] = []  # every generate request, for tests of what the model saw
@@ -62,14 +76,16 @@ class FakeBackend:
     @classmethod
     def from_file(cls, path: str) -> "FakeBackend":
         """A JSON file ``{"question substring": {"answer": ..., "token_prob": ..., ...}}`` (for CLI tests);
-        an optional ``"__delay_s__": seconds`` entry slows every generate call."""
+        optional ``"__delay_s__"`` slows every generate call, ``"__close_s__"`` makes close() hang that long."""
         p = Path(path)
         if not p.is_file():
             raise ProbeError(f"fake backend: script file not found: {path}")
         try:
             raw = json.loads(p.read_text())
             delay = float(raw.pop("__delay_s__", 0.0))
-            return cls({k: FakeScript(**v) for k, v in raw.items()}, model_name=p.stem, delay_s=delay)
+            close_s = float(raw.pop("__close_s__", 0.0))
+            return cls({k: FakeScript(**v) for k, v in raw.items()}, model_name=p.stem, delay_s=delay,
+                       close_s=close_s)
         except (ValueError, TypeError) as e:
             raise ProbeError(f"{path}: bad fake script: {e}") from None
 
@@ -104,7 +120,7 @@ class FakeBackend:
             text, prob = self._reply(r.messages)
             toks = _tokens(text, prob, sampling.top_logprobs)[: sampling.max_tokens]
             self.calls.generated_tokens += len(toks)
-            prompt = tuple(_tid(m["content"]) for m in r.messages)
+            prompt = tuple(_token_id(m["content"]) for m in r.messages)
             out.append(Sample("".join(t.token for t in toks), prompt, toks, "stop"))
         return out
 
@@ -123,6 +139,11 @@ class FakeBackend:
             mentioned = bool(last) and (cont in last or last in cont)
             # the belief follows what was said last; unmentioned candidates share the rest
             p = (script.belief_correct if script else 0.5) if mentioned else 0.05
-            toks = (TokenLogprob(_tid(r.continuation), r.continuation, math.log(p)),)
-            out.append(Scored(tuple(_tid(m["content"]) for m in r.messages), toks))
+            toks = (TokenLogprob(_token_id(r.continuation), r.continuation, math.log(p)),)
+            out.append(Scored(tuple(_token_id(m["content"]) for m in r.messages), toks))
         return out
+
+    def close(self) -> None:
+        if self.close_s:
+            time.sleep(self.close_s)
+        self.closed = True

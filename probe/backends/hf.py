@@ -44,14 +44,14 @@ class HFBackend:
         dtype = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16, "auto": "auto"}
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model.path)
-            self.model = AutoModelForCausalLM.from_pretrained(model.path, dtype=dtype[spec.dtype])
+            self.lm = AutoModelForCausalLM.from_pretrained(model.path, dtype=dtype[spec.dtype])
         except OSError as e:
             first = str(e).strip().splitlines()[0]
             raise ProbeError(f"backend hf: could not load model {model.path!r}: {first}") from None
-        self.model.eval()
+        self.lm.eval()
         torch.manual_seed(spec.seed)
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
-        self.model.to(self.device)
+        self.lm.to(self.device)
         self.pad_id = self.tokenizer.pad_token_id
         if self.pad_id is None:
             self.pad_id = self.tokenizer.eos_token_id
@@ -83,7 +83,7 @@ class HFBackend:
             if not greedy:
                 torch.manual_seed(requests[idx[0]].seed if requests[idx[0]].seed is not None else sampling.seed)
             with torch.no_grad():
-                res = self.model.generate(
+                res = self.lm.generate(
                     input_ids=ids,
                     attention_mask=mask,
                     max_new_tokens=sampling.max_tokens,
@@ -135,7 +135,7 @@ class HFBackend:
             ids = torch.tensor([s + [self.pad_id] * (width - len(s)) for s in seqs], device=self.device)
             mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs], device=self.device)
             with torch.no_grad():
-                logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
+                logits = self.lm(input_ids=ids, attention_mask=mask).logits.float()
             logprobs = logits.log_softmax(-1)
             for row, (p, c) in enumerate(batch):
                 pieces = token_pieces(self.tokenizer, c)
@@ -145,6 +145,10 @@ class HFBackend:
                 )
                 out.append(Scored(tuple(p), toks))
         return out
+
+    def close(self) -> None:
+        """Nothing runs outside this process; drop the weights."""
+        self.lm = None
 
 
 def _length(gen: list[int], stop: list[int]) -> int:

@@ -45,9 +45,19 @@ class VLLMBackend:
             os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", str(spec.cpu_kvcache_space_gib))
             if spec.cpu_reserved_cores is not None:
                 os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", str(spec.cpu_reserved_cores))
-        # stdout carries results (`--json`); engine logs go to stderr
+        # stdout carries results (`--json`); engine logs go to stderr, errors only unless PROBE_LOG (or --verbose)
+        # asks for more: dozens of engine WARNING lines between progress bars hide what a researcher needs to see
         os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
-        os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("VLLM_LOGGING_LEVEL", os.environ.get("PROBE_LOG", "ERROR").upper())
+        quiet = "PROBE_LOG" not in os.environ
+        if quiet:  # the engine core is a spawned process: environment variables reach it, filters set here do not
+            os.environ.setdefault("TORCH_CPP_LOG_LEVEL", "ERROR")
+            os.environ.setdefault("PYTHONWARNINGS", "ignore::FutureWarning,ignore::UserWarning")
+            import logging
+            import warnings
+
+            warnings.filterwarnings("ignore", category=FutureWarning)
+            logging.getLogger("torch").setLevel(logging.ERROR)
         try:
             import vllm
             from vllm import LLM
@@ -65,6 +75,7 @@ class VLLMBackend:
             enforce_eager=spec.enforce_eager if spec.enforce_eager is not None else on_cpu(),
             logprobs_mode=LOGPROBS_MODE,
             max_logprobs=max(spec.top_logprobs, 1),
+            use_tqdm_on_load=not quiet,
         )
         if spec.max_model_len:
             kwargs["max_model_len"] = spec.max_model_len

@@ -4,10 +4,8 @@
     probe status runs/cpu-default
     probe collect runs/cpu-default
 """
-from .grid import Cell, ExecutorSpec, ModelSpec, SweepConfig, cells, load_sweep
 from .launch import launch, sbatch_script, slurm_parameters
 from .runner import run_model
 from .store import Store
 
-__all__ = ["Cell", "ExecutorSpec", "ModelSpec", "Store", "SweepConfig", "cells", "launch", "load_sweep", "run_model",
-           "sbatch_script", "slurm_parameters"]
+__all__ = ["Store", "launch", "run_model", "sbatch_script", "slurm_parameters"]

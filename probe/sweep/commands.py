@@ -5,11 +5,11 @@ import dataclasses
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..datasets import load_dataset
 from ..errors import ProbeError
-from ..paths import check_name, claim_sweep_folder
+from ..paths import claim_run_folder
 from ..records import versions, write_json, write_parquet
-from .grid import EXECUTORS, SweepConfig, load_sweep, sweep_to_dict
+from ..config import check_datasets, load_config, to_dict
+from ..specs import EXECUTORS
 from .launch import launch
 from .store import Store
 
@@ -21,7 +21,7 @@ def add_args(sub) -> None:
     s.add_argument("--executor", choices=EXECUTORS, default=None, help="default: the config's executor.name")
     s.add_argument("--out", default=None, help="sweep folder (default runs/<name>)")
     s.add_argument("--no-wait", action="store_true", help="slurm: submit and return")
-    s.add_argument("--no-report", action="store_true", help="do not collect and write the report at the end")
+    s.add_argument("--no-report", action="store_true", help="collect the records but write no report")
     st = sub.add_parser("status", help="pending cells per model of a sweep folder")
     st.add_argument("run", metavar="RUN")
     st.add_argument("--cells", action="store_true", help="list every missing cell")
@@ -31,37 +31,14 @@ def add_args(sub) -> None:
     c.add_argument("--bootstrap", type=int, default=300)
 
 
-def check_sweep(sweep: SweepConfig, where: str) -> None:
-    """What must hold before any job starts: a name that is one folder name, model folder names (slugs) that are
-    distinct and stay inside ``shards/``, and datasets that load, each given once."""
-    check_name(sweep.name, f"{where}: name")
-    slugs: dict[str, str] = {}
-    for i, m in enumerate(sweep.models):
-        if m.slug in ("", ".", ".."):
-            raise ProbeError(f"{where}: models[{i}].name: {m.name!r} gives no usable folder name")
-        if m.slug in slugs:
-            raise ProbeError(f"{where}: models[{i}].name: {m.name!r} and {slugs[m.slug]!r} map to the same folder "
-                             f"name {m.slug!r}; rename one")
-        slugs[m.slug] = m.name
-    labels: dict[str, int] = {}
-    for i, d in enumerate(sweep.datasets):
-        if d.label in labels:
-            j = labels[d.label]
-            same = "the same dataset as" if d == sweep.datasets[j] else "the same label as"
-            raise ProbeError(f"{where}: datasets[{i}]: {same} datasets[{j}] ({d.label!r}); give each dataset once, "
-                             "with a distinct name:")
-        labels[d.label] = i
-        load_dataset(d, f"{where}: datasets[{i}]")  # bad rows, empty files, >16 choices: before any engine starts
-
-
 def cmd_sweep(args) -> int:
-    sweep = load_sweep(args.config)
-    check_sweep(sweep, str(args.config))
+    sweep = load_config(args.config)
+    check_datasets(sweep)
     executor = args.executor or sweep.executor.name
     sweep = dataclasses.replace(sweep, executor=dataclasses.replace(sweep.executor, name=executor))
-    store = Store(claim_sweep_folder(args.out or Path("runs") / sweep.name))
+    store = Store(claim_run_folder(args.out or Path("runs") / sweep.name, sweep, kind="sweep"))
     with store.lock():  # a second sweep on this folder waits, then finds the cells done
-        store.save_sweep(sweep)
+        store.save_config(sweep)
         print(status_text(store))
         outcomes = launch(store, sweep, executor, wait=not args.no_wait)
         for model, outcome in outcomes.items():
@@ -73,13 +50,12 @@ def cmd_sweep(args) -> int:
     if missing:
         print(f"{missing} cells still missing; rerun the same command to finish them")
         return 1
-    if not args.no_report:
-        collect(store, report=True)
+    collect(store, report=not args.no_report)
     return 0
 
 
 def status_text(store: Store, list_cells: bool = False) -> str:
-    sweep = store.load_sweep()
+    sweep = store.load_config()
     lines = [f"sweep {sweep.name} in {store.root}"]
     total = 0
     for m in sweep.models:
@@ -101,20 +77,27 @@ def cmd_status(args) -> int:
     return 0
 
 
-def collect(store: Store, report: bool = True, n_boot: int = 300) -> Path:
-    sweep = store.load_sweep()
-    turns, convs, missing = store.collect(sweep)
+def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = False) -> Path:
+    """Merge the done cells into RUN/turns.parquet and RUN/conversations.parquet, write RUN/manifest.json (one shape
+    for runs and sweeps) and, unless ``report`` is false, the report."""
+    cfg = store.load_config()
+    turns, convs, missing = store.collect(cfg)
     if turns.empty:
         raise ProbeError(f"{store.root}: no finished cells to collect")
     write_parquet(turns, store.root / "turns.parquet")
     write_parquet(convs, store.root / "conversations.parquet")
     manifests = store.manifests()
-    write_json({"sweep": sweep_to_dict(sweep), "toolkit": versions().get("probe-sycophancy"), "versions": versions(),
-                "models": manifests, "collected": datetime.now(timezone.utc).isoformat(),
+    from ..protocol import belief_agreement
+
+    agreement, n_agree = belief_agreement(turns[turns["turn"] == 0].to_dict("records"))
+    write_json({"run_id": store.run_id(), "belief_said_agreement_turn0": agreement,
+                "belief_said_agreement_n": n_agree, "config": to_dict(cfg), "toolkit": versions().get("probe-sycophancy"),
+                "versions": versions(), "models": manifests, "collected": datetime.now(timezone.utc).isoformat(),
                 "n_turn_rows": len(turns), "n_conversations": len(convs), "missing_cells": len(missing)},
                store.root / "manifest.json")
-    print(f"collected {len(convs)} conversations, {len(turns)} turn rows"
-          + (f"; {len(missing)} cells still missing" if missing else ""))
+    if not quiet:
+        print(f"collected {len(convs)} conversations, {len(turns)} turn rows"
+              + (f"; {len(missing)} cells still missing" if missing else ""))
     if report:
         from ..analysis.report import load_runs, write_report
 

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ..errors import ProbeError
 from ..procs import Terminated, die_with_parent, install_signal_handlers, kill_tree
-from .grid import ModelSpec, SweepConfig
+from ..config import Config
+from ..specs import ModelSpec
 from .runner import run_model
 from .store import Store
 
@@ -42,13 +43,13 @@ class ModelJob:
         return submitit.helpers.DelayedSubmission(ModelJob(self.run_dir), model_name)
 
 
-def gpus_for(sweep: SweepConfig, m: ModelSpec) -> int:
+def gpus_for(sweep: Config, m: ModelSpec) -> int:
     if sweep.executor.gpus_per_node is not None:
         return sweep.executor.gpus_per_node
     return sweep.engine_for(m).tensor_parallel_size
 
 
-def slurm_parameters(sweep: SweepConfig, m: ModelSpec) -> dict:
+def slurm_parameters(sweep: Config, m: ModelSpec) -> dict:
     """submitit SlurmExecutor parameters for one model (GPUs per node = its tensor parallel size)."""
     ex = sweep.executor
     params = {"time": ex.time_min, "cpus_per_task": ex.cpus_per_task, "mem": f"{ex.mem_gb}GB", "nodes": 1,
@@ -65,7 +66,7 @@ def slurm_parameters(sweep: SweepConfig, m: ModelSpec) -> dict:
     return params
 
 
-def sbatch_script(sweep: SweepConfig, m: ModelSpec, folder: str) -> str:
+def sbatch_script(sweep: Config, m: ModelSpec, folder: str) -> str:
     """The sbatch file submitit would write for this model (golden-tested)."""
     from submitit.slurm.slurm import _make_sbatch_string
 
@@ -73,7 +74,7 @@ def sbatch_script(sweep: SweepConfig, m: ModelSpec, folder: str) -> str:
     return _make_sbatch_string(command=command, folder=folder, **slurm_parameters(sweep, m))
 
 
-def launch(store: Store, sweep: SweepConfig, executor: str, wait: bool = True, progress: bool = True) -> dict:
+def launch(store: Store, sweep: Config, executor: str, wait: bool = True, progress: bool = True) -> dict:
     """Run or submit every model that has pending cells; returns {model: outcome}."""
     todo = [m for m in sweep.models if store.pending(sweep, m)]
     if not todo:
@@ -123,7 +124,7 @@ def job_main(argv: list[str] | None = None) -> int:
         return e.exit_code if isinstance(e, Terminated) else 130
 
 
-def _slurm(store: Store, sweep: SweepConfig, todo: list[ModelSpec], wait: bool) -> dict:
+def _slurm(store: Store, sweep: Config, todo: list[ModelSpec], wait: bool) -> dict:
     import shutil
 
     import submitit

@@ -1,8 +1,10 @@
-"""One model's job: start the engine once, run every pending cell of that model, batched turn by turn.
+"""The one orchestrator: start a model's engine once, run its pending cells batched turn by turn, write each cell's
+shard, close the engine.  `probe run` (a sweep of one model) and every sweep executor come here.
 
 Cells are run in chunks (``executor.chunk_cells``, default all pending at once); each chunk's shards are written as
 soon as it finishes, so an interrupted job loses at most the chunk in flight, and a chunk that raises is recorded in
-``errors/`` without touching other cells.
+``errors/`` without touching other cells.  The engine is closed in a ``finally``; a close that hangs is ended by
+killing the engine's processes, so a job always exits and its exit code reflects the cells.
 
     python -m probe.sweep RUN MODEL      # what the local executor runs (Slurm calls run_model via submitit)
 """
@@ -11,15 +13,14 @@ from __future__ import annotations
 import sys
 import time
 import traceback
+from collections import defaultdict
 from datetime import datetime, timezone
-
-import pandas as pd
-from tqdm.auto import tqdm
 
 from ..datasets import load_dataset
 from ..errors import ProbeError
-from ..protocol import rewrite_questions, run_protocol
+from ..protocol import BELIEF_FRAME, PROBE_MESSAGE, PROBE_MESSAGE_MC, rewrite_questions, run_protocol
 from ..records import conversations_frame, turns_frame, versions
+from .progress import Progress
 from .store import Store
 
 
@@ -29,70 +30,89 @@ def _chunks(seq: list, size: int) -> list[list]:
     return [seq[i : i + size] for i in range(0, len(seq), size)]
 
 
-def sweep_id(store: Store) -> str:
-    import hashlib
-
-    return hashlib.sha256((store.root / "sweep.json").read_bytes()).hexdigest()[:12]
-
-
 def run_model(run_dir, model_name: str, backend=None, progress: bool = True) -> int:
-    """Run the model's pending cells; returns the number of cells that failed."""
+    """Run the model's pending cells on one engine; returns the number of cells that failed."""
     from ..backends import load_backend
 
     store = Store(run_dir)
-    sweep = store.load_sweep()
-    model = sweep.model(model_name)
-    pending = store.pending(sweep, model)
+    cfg = store.load_config()
+    model = cfg.model(model_name)
+    pending = store.pending(cfg, model)
     if not pending:
         return 0
-    cfg = sweep.run_config(model)
+    # the data first: a bad row is a one-line error before any engine starts
+    items, skipped = {}, {}
+    for cell in pending:
+        if cell.dataset.label not in items:
+            items[cell.dataset.label], skipped[cell.dataset.label] = load_dataset(cell.dataset)
     started = datetime.now(timezone.utc).isoformat()
     t0 = time.perf_counter()
-    backend = backend or load_backend(cfg.backend, cfg.model, cfg.engine_spec())
-    engine_s = time.perf_counter() - t0
-    items_by_dataset = {d.label: load_dataset(d)[0] for d in {c.dataset for c in pending}}
-    spec = cfg.protocol_spec()
-    run = cfg.record_columns(backend, sweep_id(store), model.name)
-    failed = 0
-    chunks = _chunks(pending, sweep.executor.chunk_cells)
-    bar = tqdm(total=len(pending), desc=f"{model.name}: cells", unit="cell", disable=not progress)
-    for chunk in chunks:
-        try:
-            failed += _run_chunk(store, backend, chunk, items_by_dataset, spec, run, bar.set_postfix_str)
-        except Exception as e:  # a chunk that raises must not lose other cells' shards
-            failed += len(chunk)
-            msg = f"{type(e).__name__}: {e}\n{traceback.format_exc()}"
-            for cell in chunk:
-                store.write_error(cell, msg)
-        bar.update(len(chunk))
-    bar.close()
-    store.write_manifest(model.slug, {"model": model.name, "backend": backend.info, "versions": versions(),
-                                      "started": started, "finished": datetime.now(timezone.utc).isoformat(),
-                                      "engine_start_s": round(engine_s, 3), "cells_run": len(pending),
-                                      "cells_failed": failed})
-    return failed
+    own_engine = backend is None
+    backend = backend or load_backend(cfg.backend_for(model), model.name, cfg.engine_for(model))
+    try:
+        engine_s = time.perf_counter() - t0
+        stamp = {"run_id": store.run_id(), "model": model.label, "backend": backend.name,
+                 "dtype": backend.info.get("dtype", cfg.engine_for(model).dtype),
+                 "logprobs_mode": backend.info.get("logprobs_mode", ""),
+                 "params_b": model.params_b if model.params_b is not None else backend.info.get("params_b")}
+        bar = Progress(f"{model.label}", enabled=progress)
+        failed, stats = 0, defaultdict(float)
+        stats["items"] = sum(len(v) for v in items.values())
+        for chunk in _chunks(pending, cfg.executor.chunk_cells):
+            try:
+                _run_chunk(store, backend, chunk, items, cfg.protocol, stamp, bar, stats)
+            except Exception as e:  # a chunk that raises must not lose other cells' shards
+                failed += len(chunk)
+                msg = f"{type(e).__name__}: {e}\n{traceback.format_exc()}"
+                for cell in chunk:
+                    store.write_error(cell, msg)
+                bar.note(f"{len(chunk)} cells failed: {type(e).__name__}: {e}")
+        bar.close(f"{len(pending) - failed}/{len(pending)} cells written, {int(stats['conversations'])} "
+                  f"conversations, {int(stats['turn_rows'])} turn rows in {stats['protocol_s']:.0f} s")
+        store.write_manifest(model.slug, {
+            "model": model.label, "model_spec": model.name, "backend": backend.info, "versions": versions(),
+            "started": started, "finished": datetime.now(timezone.utc).isoformat(),
+            "engine_start_s": round(engine_s, 3), "protocol_s": round(stats["protocol_s"], 3),
+            "cells_run": len(pending), "cells_failed": failed, "n_items": int(stats["items"]),
+            "n_conversations": int(stats["conversations"]), "n_turn_rows": int(stats["turn_rows"]),
+            "generated_tokens": int(stats["generated_tokens"]), "skipped_rows": skipped,
+            "question_rewrites": dict(stats.get("rewrites", {})),
+            "belief_probe": {"message": PROBE_MESSAGE, "message_mc": PROBE_MESSAGE_MC, "frame": BELIEF_FRAME},
+        })
+        return failed
+    finally:
+        if own_engine:
+            close_engine(backend)
 
 
-def _run_chunk(store, backend, chunk, items_by_dataset, spec, run, on_step=None) -> int:
-    datasets = sorted({c.dataset.label for c in chunk})
-    items = [i for d in datasets for i in items_by_dataset[d]]
-    conditions = {c.condition.name: c.condition for c in chunk}
+def close_engine(backend, timeout_s: float | None = None) -> None:
+    """Close the engine; if that hangs (``PROBE_CLOSE_TIMEOUT_S``, default 60 s), kill its processes so the job
+    still exits — its exit code then reflects the cells, not the shutdown."""
+    import os
+
+    from ..procs import close_with_watchdog
+
+    timeout_s = timeout_s if timeout_s is not None else float(os.environ.get("PROBE_CLOSE_TIMEOUT_S", "60"))
+    if not close_with_watchdog(backend.close, getattr(backend, "engine_pids", None), timeout_s=timeout_s):
+        print(f"probe: engine close did not finish within {timeout_s:.0f} s; its processes were killed",
+              file=sys.stderr)
+
+
+def _run_chunk(store, backend, chunk, items, spec, stamp, bar, stats) -> None:
+    t0 = time.perf_counter()
+    all_items = [i for d in sorted({c.dataset.label for c in chunk}) for i in items[d]]
     variants = sorted({c.variant for c in chunk})
-    wanted = {c.key for c in chunk}
-    rewritten, _ = rewrite_questions(backend, items, variants, spec.seed)
-    turn_rows, conv_rows = run_protocol(backend, items, list(conditions.values()), variants, spec, on_step,
-                                        rewritten=rewritten, only=wanted)
-    turns = turns_frame(turn_rows, run)
-    convs = conversations_frame(conv_rows, run)
+    rewritten, counts = rewrite_questions(backend, all_items, variants, spec.seed)
+    stats.setdefault("rewrites", {}).update(counts)
+    rows = run_protocol(backend, [(c, items[c.dataset.label]) for c in chunk], spec, bar.step, rewritten)
+    stats["protocol_s"] += time.perf_counter() - t0
     for cell in chunk:
-        d, cond, var = cell.key
-        pick_t = (turns["dataset"] == d) & (turns["condition"] == cond) & (turns["variant"] == var) if len(turns) \
-            else pd.Series(dtype=bool)
-        pick_c = (convs["dataset"] == d) & (convs["condition"] == cond) & (convs["variant"] == var) if len(convs) \
-            else pd.Series(dtype=bool)
-        store.write_cell(cell, turns[pick_t].reset_index(drop=True) if len(turns) else turns,
-                         convs[pick_c].reset_index(drop=True) if len(convs) else convs)
-    return 0
+        turn_rows, conv_rows = rows[cell.cell_id]
+        turns, convs = turns_frame(turn_rows, stamp), conversations_frame(conv_rows, stamp)
+        store.write_cell(cell, turns, convs)
+        stats["conversations"] += len(convs)
+        stats["turn_rows"] += len(turns)
+        stats["generated_tokens"] += int(turns["response_tokens"].sum()) if len(turns) else 0
 
 
 def main(argv=None) -> int:
@@ -105,4 +125,7 @@ def main(argv=None) -> int:
     except ProbeError as e:
         print(f"probe sweep job: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("probe sweep job: interrupted", file=sys.stderr)
+        return 130
     return 1 if failed else 0

@@ -1,6 +1,7 @@
-"""The sweep's folder: one atomic Parquet shard pair per cell, and a done-marker written last.
+"""A run folder: one atomic Parquet shard pair per cell, and a done-marker written last.  `probe run` and
+`probe sweep` write the same layout (a run is a sweep of one model).
 
-    RUN/sweep.json                                   the resolved sweep (what every job reads)
+    RUN/sweep.json                                   the resolved config (what every job reads)
     RUN/shards/<model>/<cell_id>.conversations.parquet
     RUN/shards/<model>/<cell_id>.turns.parquet
     RUN/shards/<model>/<cell_id>.done.json           written last: both shards' sha256 and row counts
@@ -30,8 +31,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ProbeError
+from ..config import Config, config_from_resolved, to_dict
 from ..records import CONVERSATION_KEY, TURN_KEY, write_json, write_parquet
-from .grid import Cell, SweepConfig, cells, sweep_from_dict, sweep_to_dict
+from ..specs import Cell
 
 TABLES = ("conversations", "turns")
 
@@ -61,6 +63,11 @@ def read_json_file(path: Path, what: str):
         raise ProbeError(f"{path}: corrupt {what} ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
 
 
+def plain(obj):
+    """JSON round trip: tuples become lists, so a saved config compares equal to the same config read back."""
+    return json.loads(json.dumps(obj, default=str))
+
+
 def warn(message: str) -> None:
     print(f"probe: warning: {message}", file=sys.stderr)
 
@@ -71,34 +78,44 @@ class Store:
         self._verified: dict[str, tuple] = {}  # cell_id -> the marker stat it was verified against
         self._warned: set[str] = set()
 
-    # -- the sweep itself ---------------------------------------------------------------------------------------
-    def save_sweep(self, sweep: SweepConfig) -> None:
+    # -- the config itself --------------------------------------------------------------------------------------
+    def saved_config(self) -> dict | None:
+        """The folder's sweep.json as plain data; None when absent or unreadable."""
+        try:
+            raw = json.loads((self.root / "sweep.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        return raw if isinstance(raw, dict) else None
+
+    def save_config(self, cfg: Config) -> None:
         path = self.root / "sweep.json"
-        new = sweep_to_dict(sweep)
+        new = plain(to_dict(cfg))
         if path.is_file():
-            try:
-                old = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, ValueError):
-                old = None
+            old = self.saved_config()
+            if old is None:
                 warn(f"{path}: corrupt; replaced by the config given")
             # a changed config makes new cells (new ids); keep the folder's record of what was asked last
-            if old is not None and old != new:
+            elif old != new:
                 write_json(old, self.root / "sweep.previous.json")
         write_json(new, path)
 
-    def load_sweep(self) -> SweepConfig:
+    def load_config(self) -> Config:
         path = self.root / "sweep.json"
         if not path.is_file():
-            raise ProbeError(f"{self.root}: not a sweep folder (no sweep.json)")
-        raw = read_json_file(path, "sweep record")
+            raise ProbeError(f"{self.root}: not a run folder (no sweep.json)")
+        raw = read_json_file(path, "run record")
         if not isinstance(raw, dict):
-            raise ProbeError(f"{path}: corrupt sweep record (expected a JSON object, got {type(raw).__name__}); "
+            raise ProbeError(f"{path}: corrupt run record (expected a JSON object, got {type(raw).__name__}); "
                              "rerun `probe sweep CONFIG --out RUN` to rewrite it")
         try:
-            return sweep_from_dict(raw)
+            return config_from_resolved(raw)
         except (ProbeError, TypeError, ValueError, KeyError, AttributeError) as e:
-            raise ProbeError(f"{path}: corrupt sweep record ({e}); rerun `probe sweep CONFIG --out RUN` "
-                             "to rewrite it") from None
+            raise ProbeError(f"{path}: corrupt run record ({type(e).__name__}: {e}); rerun `probe sweep CONFIG "
+                             "--out RUN` to rewrite it") from None
+
+    def run_id(self) -> str:
+        """The run's id: a hash of its resolved config."""
+        return hashlib.sha256((self.root / "sweep.json").read_bytes()).hexdigest()[:12]
 
     # -- one sweep at a time ------------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -191,8 +208,8 @@ class Store:
             warn(f"{self.marker(cell).parent}/{cell.cell_id}: {problem}; the cell counts as pending and will run again")
         return problem is None
 
-    def pending(self, sweep: SweepConfig, model=None) -> list[Cell]:
-        return [c for c in cells(sweep, model) if not self.is_done(c)]
+    def pending(self, cfg: Config, model=None) -> list[Cell]:
+        return [c for c in cfg.cells(model) if not self.is_done(c)]
 
     def write_cell(self, cell: Cell, turns: pd.DataFrame, conversations: pd.DataFrame) -> None:
         """Both shards, read back whole, then the done-marker naming their checksums."""
@@ -248,11 +265,11 @@ class Store:
         return out
 
     # -- collect ------------------------------------------------------------------------------------------------
-    def collect(self, sweep: SweepConfig) -> tuple[pd.DataFrame, pd.DataFrame, list[Cell]]:
-        """Every done cell of the current sweep, concatenated and sorted; also the cells still missing (including
+    def collect(self, cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, list[Cell]]:
+        """Every done cell of the current config, concatenated and sorted; also the cells still missing (including
         any whose shards fail to read, with a warning: collect never dies on a damaged shard)."""
         turns, convs, missing = [], [], []
-        for c in cells(sweep):
+        for c in cfg.cells():
             if not self.is_done(c):
                 missing.append(c)
                 continue

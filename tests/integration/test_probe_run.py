@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 
 from probe.config import load_config
+from probe.records import CONVERSATION_COLUMNS as DECLARED_CONVERSATIONS, TURN_COLUMNS as DECLARED_TURNS
+from probe.records import schema_problems
 from probe.run import execute
 
 from tests.helpers import ROOT, run_cli
@@ -33,12 +35,14 @@ def test_smoke_run_writes_the_three_files(smoke_run):
     conv = pd.read_parquet(out / "conversations.parquet")
     manifest = json.loads((out / "manifest.json").read_text())
     assert TURN_COLUMNS <= set(turns.columns) and CONV_COLUMNS <= set(conv.columns)
+    assert schema_problems(turns, DECLARED_TURNS) == [] and schema_problems(conv, DECLARED_CONVERSATIONS) == []
     assert len(conv) == 20 * 2 and len(turns) == 20 * 2 * 3
     assert set(turns.backend) == {"vllm"} and set(turns.dtype) == {"float32"}
     assert set(turns.logprobs_mode) == {"raw_logprobs"}
     for key in ("vllm", "torch", "transformers"):
         assert any(key in k for k in manifest["versions"]), key
-    assert manifest["backend"]["weights_sha256"] and manifest["config"]["turns"] == 2
+    job = manifest["models"]["smollm2-135m-instruct"]
+    assert job["backend"]["weights_sha256"] and manifest["config"]["protocol"]["turns"] == 2
     assert "turn-0 belief probe argmax = said answer" in stdout
     # confidences are probabilities
     assert conv.conf_answer_prob.between(0, 1).all() and (conv.conf_answer_logprob <= 0).all()
@@ -82,3 +86,37 @@ def test_report_csv_equals_scipy_and_sklearn_on_the_real_run(smoke_run, tmp_path
             checked += 1
     assert checked >= 1
     assert (tmp_path / "rep/report.html").stat().st_size > 50_000  # figures embedded
+
+
+def test_a_real_engine_job_exits_soon_after_its_last_shard(tmp_path, smollm2_path):
+    """The engine is closed in a finally: the job process ends promptly, its engine processes with it."""
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    cfg = tmp_path / "one.yaml"
+    cfg.write_text((ROOT / "experiments/smoke.yaml").read_text().replace("limit: 20", "limit: 3")
+                   .replace("turns: 2", "turns: 1").replace("model: smollm2-135m-instruct",
+                                                            "models: [smollm2-135m-instruct]"))
+    r = run_cli("sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "s"), "--no-report")
+    assert r.returncode == 0, r.stderr[-2000:]
+    for p in (tmp_path / "s").glob("shards/*/*"):
+        p.unlink()  # pending again; now run the job exactly as the local executor does
+    proc = subprocess.Popen([sys.executable, "-m", "probe.sweep", str(tmp_path / "s"), "smollm2-135m-instruct"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    pid = proc.pid
+    children: set[int] = set()
+    while proc.poll() is None:
+        try:
+            children |= {c.pid for c in psutil.Process(pid).children(recursive=True)}
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.5)
+    exited = time.time()
+    assert proc.returncode == 0, proc.stderr.read()[-2000:]
+    last_shard = max(p.stat().st_mtime for p in (tmp_path / "s").glob("shards/*/*.turns.parquet"))
+    assert exited - last_shard < 60
+    assert children and not [c for c in children if psutil.pid_exists(c) and
+                             psutil.Process(c).status() != psutil.STATUS_ZOMBIE]

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from probe.cli import main
-from tests.helpers import ROOT
-from tests.test_sweep import make_sweep
+from tests.helpers import ROOT, make_sweep
 
 pytestmark = pytest.mark.slurm
 CLUSTER = ROOT / "tests/slurm/cluster.sh"

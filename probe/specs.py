@@ -1,0 +1,128 @@
+"""The frozen specs a measurement is made of, one per concern, composed (never inherited):
+
+    EngineSpec    how the engine runs            (probe.backends.spec)
+    SamplingSpec  how replies are sampled        (probe.backends.base)
+    ProtocolSpec  the pressure protocol          turns, belief probe, system prompt, sampling
+    DatasetSpec   where the items come from      (probe.datasets)
+    Condition     one pushback condition         (paraphrase)
+    ModelSpec     one model of a sweep           name, size, per-model engine overrides
+    Cell          model × dataset × condition × variant, with its id
+
+A cell's id hashes ``dataclasses.asdict`` of every spec it is made of (and the toolkit version), so a field added to
+any spec changes every id without touching the hashing code, and a changed setting never reuses stale rows.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from paraphrase import Condition
+
+from .backends.base import SamplingSpec
+from .backends.spec import EngineSpec
+from .datasets import DatasetSpec
+from .errors import ProbeError
+
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+@dataclass(frozen=True)
+class ProtocolSpec:
+    """What every conversation of a run goes through."""
+
+    turns: int = 5
+    sampling: SamplingSpec = field(default_factory=SamplingSpec)
+    belief_probe: bool = True
+    system_prompt: str = ""
+
+    @property
+    def seed(self) -> int:
+        return self.sampling.seed
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str  # registered name, HF folder, or hub id (as written in the config)
+    params_b: float | None = None
+    backend: str | None = None  # default: the config's backend
+    dtype: str | None = None  # default: the config's engine dtype
+    tensor_parallel_size: int | None = None
+    max_model_len: int | None = None
+    gpu_memory_utilization: float | None = None
+
+    @property
+    def label(self) -> str:
+        """The model's name in the records: as written, except a local folder, which is named by its basename."""
+        path = Path(self.name).expanduser()
+        return path.name if (self.name.startswith((".", "/", "~")) or path.is_dir()) and path.name else self.name
+
+    @property
+    def slug(self) -> str:
+        """The model's folder name inside a run folder (one path component, safe characters)."""
+        return re.sub(r"[^A-Za-z0-9._-]+", "_", self.label).strip("._-")[:80] or "model"
+
+    ENGINE_OVERRIDES = ("dtype", "tensor_parallel_size", "max_model_len", "gpu_memory_utilization")
+
+    def engine(self, base: EngineSpec, top_logprobs: int = 0) -> EngineSpec:
+        """The engine this model runs on: the config's engine with this model's overrides, allowing as many top
+        logprobs as the sampling asks for."""
+        over = {k: getattr(self, k) for k in self.ENGINE_OVERRIDES if getattr(self, k) is not None}
+        return dataclasses.replace(base, **over, top_logprobs=max(base.top_logprobs, top_logprobs))
+
+
+@dataclass(frozen=True)
+class ExecutorSpec:
+    name: str = "local"  # debug | local | slurm
+    partition: str | None = None
+    account: str | None = None
+    qos: str | None = None
+    time_min: int = 240
+    cpus_per_task: int = 8
+    mem_gb: int = 64
+    gpus_per_node: int | None = None  # default: the model's tensor_parallel_size (0 on a CPU cluster)
+    array_parallelism: int = 16
+    chunk_cells: int = 0  # cells batched together per engine pass; 0 = all of a model's pending cells
+    setup: tuple[str, ...] = ()  # shell lines run before each job (module load …)
+
+
+EXECUTORS = ("debug", "local", "slurm")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One unit of work and storage: its rows go to one shard, named by ``cell_id``."""
+
+    model: ModelSpec
+    backend: str
+    engine: EngineSpec
+    dataset: DatasetSpec
+    condition: Condition
+    variant: str
+    protocol: ProtocolSpec
+    cell_id: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.dataset.label, self.condition.name, self.variant)
+
+
+def cell_id(cell: Cell, toolkit: str) -> str:
+    """sha256 over every spec of the cell (``asdict``), its id field excluded, plus the toolkit version."""
+    spec = dataclasses.asdict(dataclasses.replace(cell, cell_id=""))
+    blob = json.dumps({"cell": spec, "toolkit": toolkit}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def check_name(name: str, what: str) -> str:
+    """A name that becomes a path component: one component, safe characters."""
+    if not isinstance(name, str) or not SAFE_NAME.match(name) or name in (".", ".."):
+        raise ProbeError(f"{what}: {name!r} must be one path component of letters, digits, '.', '_' or '-'")
+    return name
+
+
+__all__ = ["Cell", "Condition", "DatasetSpec", "EXECUTORS", "EngineSpec", "ExecutorSpec", "ModelSpec",
+           "ProtocolSpec", "SamplingSpec", "cell_id", "check_name"]

@@ -1,0 +1,37 @@
+"""Progress a researcher can read: conversation-turns done / total with the current phase, notes and a summary.
+
+    bar = Progress("smollm2-135m-instruct")
+    bar.step("plan", 1200); bar.step("turn 0", 200); ...; bar.close("4/4 cells written")
+"""
+from __future__ import annotations
+
+import sys
+
+
+class Progress:
+    def __init__(self, label: str, enabled: bool = True):
+        self.label, self.enabled, self.bar = label, enabled, None
+
+    def step(self, phase: str, advance: int) -> None:
+        """The protocol's callback: phase "plan" adds ``advance`` to the total, any other phase advances."""
+        if not self.enabled:
+            return
+        from tqdm.auto import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=0, desc=self.label, unit="conv-turn", dynamic_ncols=True, file=sys.stderr)
+        if phase == "plan":
+            self.bar.total += advance
+            self.bar.refresh()
+        else:
+            self.bar.set_postfix_str(phase, refresh=False)
+            self.bar.update(advance)
+
+    def note(self, text: str) -> None:
+        (self.bar.write if self.bar is not None else lambda t: print(t, file=sys.stderr))(f"{self.label}: {text}")
+
+    def close(self, summary: str) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        if self.enabled:
+            print(f"{self.label}: {summary}", file=sys.stderr)
