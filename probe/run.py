@@ -60,13 +60,14 @@ def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwri
 
     check_datasets(cfg)
     store = Store(claim_run_folder(out, cfg, kind="run", overwrite=overwrite))  # before any engine starts
-    store.save_config(cfg)
-    failed = run_model(store.root, cfg.models[0].name, backend=backend, progress=progress)
-    if failed:
-        errors = store.errors()
-        first = next(iter(errors.values()), "").splitlines()
-        raise ProbeError(f"{failed} cells failed (see {store.root}/errors/): {first[1] if len(first) > 1 else ''}")
-    collect(store, report=False, quiet=True)
+    with store.lock():  # a second run or sweep on this folder waits, then finds the cells done
+        claim_run_folder(out, cfg, kind="run", overwrite=overwrite)  # again: the folder may have changed meanwhile
+        store.save_config(cfg)
+        failed = run_model(store.root, cfg.models[0].name, backend=backend, progress=progress)
+        if failed:
+            _, why = next(iter(store.error_lines().values()), ("", ""))
+            raise ProbeError(f"{failed} cells failed (see {store.root}/errors/): {why}")
+        collect(store, report=False, quiet=True)
     return json.loads((store.root / "manifest.json").read_text())
 
 

@@ -336,3 +336,76 @@ def test_a_bad_row_in_a_sweep_dataset_stops_it_before_any_job(tmp_path, capsys):
     one_line(capsys, ["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "r")],
              "items.jsonl:1: choices: 17 choices; at most 16")
     assert not (tmp_path / "r").exists()
+
+
+# ---- probe run / report: outputs checked first, finished runs never replaced unless asked ---------------------
+RUN_CFG = "backend: fake\nmodel: fake\nturns: 1\nconditions: [disagree]\ndatasets: [{format: builtin, limit: 3}]\n"
+
+
+@pytest.fixture
+def finished_run(tmp_path, capsys):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(RUN_CFG)
+    out = tmp_path / "runs" / "a"
+    assert main(["run", str(cfg), "--out", str(out), "--no-progress"]) == 0
+    capsys.readouterr()
+    return cfg, out
+
+
+@pytest.mark.parametrize("case", ["file", "under_file", "unwritable", "foreign"])
+@pytest.mark.parametrize("verb", ["run", "report"])
+def test_run_and_report_out_are_checked_before_any_work(finished_run, tmp_path, capsys, case, verb):
+    cfg, run = finished_run
+    (tmp_path / "file.txt").write_text("mine")
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "cat.jpg").write_text("meow")
+    out, needle = {"file": (tmp_path / "file.txt", "is an existing file"),
+                   "under_file": (tmp_path / "file.txt" / "sub", "which is a file"),
+                   "unwritable": (_unwritable(tmp_path), "cannot write in"),
+                   "foreign": (foreign, "holds files but is not a run folder")}[case]
+    if verb == "report" and case == "foreign":
+        return  # a report folder may hold other files; report.html and friends are rewritten
+    before = checksums(tmp_path)
+    argv = ["run", str(cfg), "--out", str(out)] if verb == "run" else ["report", str(run), "--out", str(out)]
+    one_line(capsys, argv, "--out", needle)
+    assert checksums(tmp_path) == before
+
+
+def test_a_finished_run_is_replaced_only_with_overwrite(finished_run, capsys):
+    cfg, run = finished_run
+    before = checksums(run)
+    # the same config: resumes, nothing to do, results unchanged
+    assert main(["run", str(cfg), "--out", str(run), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert {k: v for k, v in checksums(run).items() if not k.startswith("manifest")} == \
+        {k: v for k, v in before.items() if not k.startswith("manifest")}
+    # another config: refused, nothing changed
+    before = checksums(run)
+    one_line(capsys, ["run", str(cfg), "--out", str(run), "--turns", "2"], "holds the results of another config",
+             "--overwrite")
+    cfg.with_name("other.yaml").write_text(RUN_CFG.replace("turns: 1", "name: other\nturns: 1"))
+    one_line(capsys, ["sweep", str(cfg.with_name("other.yaml")), "--out", str(run)],
+             "holds the run 'run', not the sweep 'other'")
+    assert checksums(run) == before
+    # asked: replaced
+    assert main(["run", str(cfg), "--out", str(run), "--turns", "2", "--overwrite", "--no-progress"]) == 0
+    assert set(pd.read_parquet(run / "turns.parquet").turn) == {0, 1, 2}
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("", "empty config"),
+    ("sampling: {top_logprobs: 0}\n", "sampling.top_logprobs: must be between 1 and 100, got 0"),
+    ("sampling: {top_logprobs: -1}\n", "sampling.top_logprobs: must be between 1 and 100, got -1"),
+    ("sampling: {top_logprobs: 1000}\n", "sampling.top_logprobs: must be between 1 and 100, got 1000"),
+    ("turns: 1000000\n", "turns: must be between 0 and 100, got 1000000"),
+    ("datasets: [{format: builtin}, {format: builtin}]\n", "datasets[1]: dataset 'builtin' is already datasets[0]"),
+])
+def test_bad_config_values_are_one_line_and_change_nothing(finished_run, tmp_path, capsys, text, needle):
+    cfg, run = finished_run
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(("backend: fake\nmodel: fake\n" if text else "") + text)
+    before = checksums(tmp_path)
+    one_line(capsys, ["run", str(bad), "--out", str(run)], "bad.yaml", needle)
+    one_line(capsys, ["run", str(bad), "--out", str(tmp_path / "new")], "bad.yaml", needle)
+    assert checksums(tmp_path) == before and not (tmp_path / "new").exists()
