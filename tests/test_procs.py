@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 from probe.procs import close_with_watchdog, descendants, kill_tree, pid_alive as alive
 from tests.helpers import ROOT

@@ -84,37 +84,4 @@ def load_dataset(spec: DatasetSpec, where: str = "") -> tuple[list[Item], int]:
     return items, skipped
 
 
-def load_datasets(specs, where: str = "datasets") -> tuple[list[Item], dict[str, int]]:
-    """Items of several datasets, each given once: the same dataset twice, or two datasets whose (label, item id)
-    keys collide, is an error naming both entries — never silently doubled rows.  Returns (items, skipped by label)."""
-    items, skipped, owner = [], {}, {}
-    specs = list(specs)
-    for i, spec in enumerate(specs):
-        for j in range(i):
-            if _same_source(spec, specs[j]):
-                raise ProbeError(f"{where}[{i}]: the same dataset as {where}[{j}] ({spec.format}"
-                                 f"{':' + spec.path if spec.path else ''}); give each dataset once")
-        got, n_skipped = load_dataset(spec, f"{where}[{i}]")
-        for item in got:
-            key = (spec.label, item.id)
-            if key in owner:
-                raise ProbeError(f"{where}[{i}]: item {item.id!r} of dataset {spec.label!r} is also in "
-                                 f"{where}[{owner[key]}]; give the datasets distinct names (name:)")
-            owner[key] = i
-        items.extend(got)
-        skipped[spec.label] = skipped.get(spec.label, 0) + n_skipped
-    return items, skipped
-
-
-def _same_source(a: DatasetSpec, b: DatasetSpec) -> bool:
-    if a.format != b.format or a.label != b.label:
-        return False
-    if a.format == "builtin":
-        return True
-    try:
-        return Path(a.path).expanduser().resolve() == Path(b.path).expanduser().resolve()
-    except OSError:
-        return a.path == b.path
-
-
-__all__ = ["DatasetSpec", "FORMATS", "Item", "LETTERS", "load_dataset", "load_datasets", "parse_dataset_arg"]
+__all__ = ["DatasetSpec", "FORMATS", "Item", "LETTERS", "load_dataset", "parse_dataset_arg"]
