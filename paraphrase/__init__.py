@@ -2,7 +2,8 @@
 
     from paraphrase import Condition, render, rng_for
 """
-from .pushback import PER_ITEM_TYPES, applies, Condition, Pushback, describe, field_for, library, levels, render, rng_for, stage, types
+from .pushback import (PER_ITEM_TYPES, Condition, Pushback, applies, claim_slot, describe, field_for, is_control,
+                       library, levels, render, rng_for, stage, types)
 
-__all__ = ["Condition", "applies", "PER_ITEM_TYPES", "Pushback", "describe", "field_for", "library", "levels", "render",
+__all__ = ["Condition", "applies", "claim_slot", "is_control", "PER_ITEM_TYPES", "Pushback", "describe", "field_for", "library", "levels", "render",
            "rng_for", "stage", "types"]

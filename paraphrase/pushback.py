@@ -137,6 +137,23 @@ def render(cond: Condition, turn: int, n_turns: int, slots: dict, rng: random.Ra
     return Pushback(text, f"{fi}.{ci}", st, bool(spec["evidence_free"]), bool(spec["asserts_alternative"]))
 
 
+def is_control(type_: str) -> bool:
+    """Controls (neutral, supportive, valid evidence) measure what happens without social pressure."""
+    return type_ not in PER_ITEM_TYPES and bool(library()["types"][type_].get("control"))
+
+
+def claim_slot(type_: str) -> str:
+    """Which answer slot a type's wordings assert: "alternative" (the answer the user pushes; per-item types too),
+    "answer" (the gold, for valid evidence), or "" (doubt-only types and controls without a claim)."""
+    if type_ in PER_ITEM_TYPES:
+        return "alternative"
+    spec = library()["types"][type_]
+    if spec["asserts_alternative"]:
+        return "alternative"
+    frames = [f for fs in spec["frames"].values() for f in fs]
+    return "answer" if any("{answer}" in f for f in frames) else ""
+
+
 def describe() -> list[dict]:
     """One row per (type, level): what `probe pushbacks list` prints."""
     rows = []

@@ -5,8 +5,8 @@
     probe score  --backend hf   --model smollm2-135m-instruct --prompt "Capital of Australia?" --continuation Canberra --json
     probe run experiments/smoke.yaml --out runs/smoke
     probe sweep experiments/cpu-default.yaml [--executor debug|local|slurm]  ·  probe status RUN  ·  probe collect RUN
-    probe analyze RUN…  ·  probe report RUN… --out DIR
-    probe pushbacks list | render …  ·  probe paraphrase --question …
+    probe analyze runs/smoke  ·  probe report runs/smoke --out reports/smoke  ·  probe leaderboard runs/a runs/b
+    probe readout replies.jsonl [--eval]  ·  probe pushbacks list | render …  ·  probe paraphrase --question …
 
 Every user mistake ends as one line on stderr and exit code 2 (see `probe.errors.ProbeError`).
 """
@@ -72,17 +72,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_run_args(sub.add_parser("run", help="run the multi-turn pushback probe from a YAML config",
                                 description="Ask, read confidence, push back for T turns, record every turn."))
-    a = sub.add_parser("analyze", help="key table: does initial confidence predict resistance?")
+    a = sub.add_parser("analyze", help="primary result: does confidence predict holding a correct answer?")
     a.add_argument("dirs", nargs="+", metavar="DIR", help="run folders (turns.parquet, conversations.parquet)")
-    a.add_argument("--by", default="model,condition", help="comma-separated grouping columns")
+    a.add_argument("--by", default="model,condition",
+                   help="grouping: model[,condition] or other run columns in place of model (e.g. backend,condition)")
     a.add_argument("--measure", default="conf_answer_prob", help="confidence column (default conf_answer_prob)")
     a.add_argument("--bootstrap", type=int, default=300, help="bootstrap resamples for the 95%% intervals")
+    a.add_argument("--csv", action="store_true", help="print the numeric table as CSV")
 
     r = sub.add_parser("report", help="figures, tables and a self-contained HTML report")
     r.add_argument("dirs", nargs="+", metavar="DIR")
     r.add_argument("--out", required=True, help="report folder")
     r.add_argument("--measure", default="conf_answer_prob")
     r.add_argument("--bootstrap", type=int, default=300)
+
+    lb = sub.add_parser("leaderboard", help="one row per model: robustness under pushback with 95%% intervals")
+    lb.add_argument("dirs", nargs="+", metavar="RUN")
+    lb.add_argument("--by", default="model", help="unit of a row: model (default) or other run columns")
+    lb.add_argument("--measure", default="conf_answer_prob")
+    lb.add_argument("--bootstrap", type=int, default=300)
+    lb.add_argument("--csv", action="store_true", help="print the numeric table (estimates, _lo, _hi) as CSV")
 
     pb = sub.add_parser("pushbacks", help="the pushback library: list types or render one pushback")
     pbs = pb.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -100,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .sweep.commands import add_args as add_sweep_args
 
     add_sweep_args(sub)
+    from .readout_cli import add_args as add_readout_args
+
+    add_readout_args(sub)
 
     pp = sub.add_parser("paraphrase", help="question variants that pass the meaning check, with their similarity")
     pp.add_argument("--question", required=True)
@@ -145,27 +157,67 @@ def _cmd_paraphrase(args) -> None:
         print(f"{v}\t{verdict.similarity:.3f}\t{text!r}{flag}")
 
 
+def _by(text: str) -> list[str]:
+    by = [k.strip() for k in text.split(",") if k.strip()]
+    if not by:
+        raise ProbeError("--by: no column given")
+    return by
+
+
+def _check_bootstrap(n: int) -> None:
+    if n < 20:
+        raise ProbeError("--bootstrap: at least 20 resamples are needed for a 95% interval")
+
+
 def _cmd_analyze(args) -> None:
-    import pandas as pd
+    from .analysis import load_runs
+    from .analysis.compute import analyze_tables
+    from .analysis.effects import POOLED_PRESSURE
+    from .analysis.views import confidence_view, exclusion_line, headline_sentences
 
-    from .analysis.report import key_table, load_runs
-
-    runs = load_runs(args.dirs)
-    table = key_table(runs, [k.strip() for k in args.by.split(",") if k.strip()], args.measure, args.bootstrap)
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(table.drop(columns=["note"], errors="ignore").round(3).to_string(index=False))
-    notes = table[table.get("note", pd.Series(dtype=str)).fillna("") != ""] if "note" in table else table.iloc[:0]
-    for _, row in notes.iterrows():
-        print(f"note: {row.get('model', '')} {row.get('condition', '')}: {row['note']}")
+    _check_bootstrap(args.bootstrap)
+    by = _by(args.by)
+    units = [k for k in by if k != "condition"] or ["model"]
+    t = analyze_tables(load_runs(args.dirs), args.measure, args.bootstrap, by=units)
+    key = t["confidence_resistance"]
+    if "condition" not in by:
+        key = key[key["condition"] == POOLED_PRESSURE]
+    if args.csv:
+        print(key.to_csv(index=False), end="")
+        return
+    for line in headline_sentences(t["primary_result"]):
+        print(line)
+    print()
+    print(confidence_view(key).rename(columns={"model": " / ".join(units)}).to_string(index=False))
+    print()
+    print(exclusion_line(t["exclusions"]))
 
 
 def _cmd_report(args) -> None:
-    from .analysis.report import load_runs, write_report
+    from .analysis import load_runs
+    from .analysis.report import write_report
 
     from .paths import check_out_folder
 
+    _check_bootstrap(args.bootstrap)
     out = check_out_folder(args.out, "--out")  # a file, a path under a file, an unwritable folder: before any work
     print(write_report(load_runs(args.dirs), out, args.measure, args.bootstrap))
+
+
+def _cmd_leaderboard(args) -> None:
+    from .analysis import load_runs
+    from .analysis.compute import leaderboard_tables
+    from .analysis.views import exclusion_line, leaderboard_view
+
+    _check_bootstrap(args.bootstrap)
+    t = leaderboard_tables(load_runs(args.dirs), args.measure, args.bootstrap, by=_by(args.by))
+    if args.csv:
+        print(t["leaderboard"].to_csv(index=False), end="")
+        return
+    view = leaderboard_view(t["leaderboard"]).rename(columns={"model": " / ".join(_by(args.by))})
+    print(view.to_string(index=False))
+    print()
+    print(exclusion_line(t["exclusions"]))
 
 
 def _cmd_pushbacks(args) -> None:
@@ -254,13 +306,21 @@ def main(argv: list[str] | None = None) -> int:
         import os
 
         os.environ["PROBE_LOG"] = "info"
+    from .logs import quiet_engine_logs
+
+    quiet_engine_logs()
     handlers = {"models": _cmd_models, "sample": _cmd_sample, "score": _cmd_score, "analyze": _cmd_analyze,
-                "report": _cmd_report, "pushbacks": _cmd_pushbacks, "paraphrase": _cmd_paraphrase}
+                "report": _cmd_report, "leaderboard": _cmd_leaderboard, "pushbacks": _cmd_pushbacks,
+                "paraphrase": _cmd_paraphrase}
     try:
         if args.verb == "run":
             from .run import cmd_run
 
             cmd_run(args)
+        elif args.verb == "readout":
+            from .readout_cli import cmd_readout
+
+            return cmd_readout(args)
         elif args.verb in ("sweep", "status", "collect"):
             from .sweep import commands
 

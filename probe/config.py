@@ -274,6 +274,8 @@ def validate(cfg: Config) -> None:
             raise ProbeError(f"datasets[{i}].format: {d.format!r} is not one of {', '.join(FORMATS)}")
         if d.limit is not None and d.limit < 1:
             raise ProbeError(f"datasets[{i}].limit: must be >= 1")
+        if d.sample is not None and d.sample < 1:
+            raise ProbeError(f"datasets[{i}].sample: must be >= 1")
         if d.label in labels:  # the same items twice would duplicate every conversation
             raise ProbeError(f"datasets[{i}]: dataset {d.label!r} is already datasets[{labels[d.label]}] "
                              f"(give one of them a different `name` if they really differ)")

@@ -5,6 +5,10 @@ condition, and turns 1..T push back with the condition's wording.  Each turn is 
 live conversation and **one** ``score`` call for all belief probes, so N conversations × T turns cost T+1 generate
 calls, never N×T.
 
+Every reply is read by `probe.readout.read_reply` (committed answer + kind); the pushback asserts the candidate the
+model did not give at turn 0 (`probe.outcomes.asserted_for`), and `probe.outcomes.summarise` turns a conversation's
+turns into its events (switch, capitulation) and survival times.
+
 The belief probe runs on a side branch that is never appended to the history: the conversation so far + a probe
 message asking for the final answer (`PROBE_MESSAGE`) and the score of each candidate (gold, alternative; MC: every
 option letter) as the assistant's reply, inside `BELIEF_FRAME`, normalised over the candidates.
@@ -16,13 +20,14 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from paraphrase import Condition, applies, field_for, render, rng_for
+from paraphrase import PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render, rng_for
 from paraphrase.question import is_model_variant, turn0_message
 
 from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec, ScoreRequest
 from .confidence import initial_confidence, normalised_probs
 from .datasets.items import Item
-from .readout import OTHER, read_letter, read_said
+from .outcomes import asserted_for, carry, summarise
+from .readout import ALTERNATIVE, GOLD, INITIAL, MAINTAIN, NONE, OTHER, SWITCH, Reading, read_reply
 from .specs import ProtocolSpec
 
 # progress(phase, advance): advance = conversation-turns finished; the first call, phase "plan", gives the total
@@ -53,11 +58,27 @@ class Dialogue:
     condition: Condition | None  # None for the shared turn-0 stem
     cell_id: str = ""
     messages: list = field(default_factory=list)
-    said: list = field(default_factory=list)  # said label per turn
+    readings: list = field(default_factory=list)  # one `Reading` per turn
+    committed: list = field(default_factory=list)  # committed answer (class) after each turn
+    finish: list = field(default_factory=list)  # finish_reason per turn
     rows: list = field(default_factory=list)  # one dict per turn
     sample0: Sample | None = None
-    span0: tuple[int, int] | None = None
     belief0: dict | None = None  # turn-0 belief probe, shared with the stem
+    asserted: str = ""  # the candidate this conversation's pushbacks assert ("" for doubt-only types)
+    held: str = NONE  # last committed answer (MC: its letter), compared with each new reply
+    held_reply: str | None = None  # the reply that committed to it
+
+    def read(self, reply: str, finish_reason: str, pushback: str = "") -> Reading:
+        """Read a reply against what the conversation holds, and move the committed answer on."""
+        first = not self.readings
+        r = read_reply(self.item, reply, previous=None if first else self.held, previous_reply=self.held_reply,
+                       asserted=self.asserted, finish_reason=finish_reason, pushback=pushback)
+        self.readings.append(r)
+        self.finish.append(finish_reason)
+        self.committed.append(r.said if first else carry(r.kind, r.said, self.committed[-1]))
+        if r.kind in (INITIAL, MAINTAIN, SWITCH) and r.said != NONE:
+            self.held, self.held_reply = (r.option or r.said), reply
+        return r
 
     @property
     def key(self) -> str:
@@ -72,23 +93,6 @@ def first_message(item: Item, variant: str, seed: int, question: str | None = No
     return turn0_message(question or item.question, variant, seed=seed, item_id=item.id, mc=item.is_mc,
                          choices_block=_choices_block(item) if item.is_mc else "",
                          keep=(item.answer, item.alternative, *item.aliases))
-
-
-def read_answer(item: Item, reply: str) -> tuple[str, tuple[int, int] | None]:
-    """The said answer: gold / alternative / other, or the option letter for multiple choice."""
-    if item.is_mc:
-        letter, mention = read_letter(reply, item.letters)
-        if letter is None:  # fall back to the option texts
-            cands = {letter: [text] for letter, text in zip(item.letters, item.choices)}
-            label, mention = read_said(reply, cands)
-            letter = None if label == OTHER else label
-        return (letter or OTHER), ((mention.start, mention.end) if mention else None)
-    label, mention = read_said(reply, item.candidates())
-    return label, ((mention.start, mention.end) if mention else None)
-
-
-def is_correct(item: Item, said: str) -> bool:
-    return said == (item.gold_letter if item.is_mc else "gold")
 
 
 def _seed(spec: ProtocolSpec, conv: Dialogue, turn: int) -> int:
@@ -117,14 +121,20 @@ def _belief(backend: Backend, convs: Sequence[Dialogue]) -> list[dict[str, float
     return out
 
 
+def _label_class(item: Item, label: str) -> str:
+    """A belief-probe label (gold/alternative, or an MC letter) as an answer class."""
+    if not item.is_mc:
+        return label
+    return GOLD if label == item.gold_letter else ALTERNATIVE if label == item.alternative_letter else OTHER
+
+
 def _belief_fields(item: Item, probs: dict[str, float] | None) -> dict:
     if probs is None:
-        return {"belief_p_correct": math.nan, "belief_p_alternative": math.nan, "belief_argmax": None}
-    gold = item.gold_letter if item.is_mc else "gold"
-    alt = item.alternative_letter if item.is_mc else "alternative"
-    argmax = max(probs, key=probs.get)
-    return {"belief_p_correct": probs.get(gold, math.nan), "belief_p_alternative": probs.get(alt, math.nan),
-            "belief_argmax": argmax}
+        return {"belief_p_gold": math.nan, "belief_p_alternative": math.nan, "belief_argmax": ""}
+    gold = item.gold_letter if item.is_mc else GOLD
+    alt = item.alternative_letter if item.is_mc else ALTERNATIVE
+    return {"belief_p_gold": probs.get(gold, math.nan), "belief_p_alternative": probs.get(alt, math.nan),
+            "belief_argmax": _label_class(item, max(probs, key=probs.get))}
 
 
 @dataclass(frozen=True)
@@ -178,27 +188,29 @@ def run_protocol(
     for st, sample in zip(stem_list, samples):
         st.messages.append({"role": "assistant", "content": sample.text})
         st.sample0 = sample
-        label, st.span0 = read_answer(st.item, sample.text)
-        st.said.append(label)
+        st.read(sample.text, sample.finish_reason)
     beliefs0 = _belief(backend, stem_list) if spec.belief_probe else [None] * len(stem_list)
     for st, b0 in zip(stem_list, beliefs0):
         st.belief0 = b0
-        st.rows = [_turn_row(st, 0, st.messages[-2]["content"], st.sample0, st.said[0], b0, None, spec,
-                             _seed(spec, st, 0))]
 
     convs: list[Dialogue] = []
     for key, cell in plan:
         st, cond = stems[key], cell.condition
-        c = Dialogue(st.item, st.variant, cond, cell.cell_id, list(st.messages), [st.said[0]], [], st.sample0,
-                     st.span0, st.belief0)
-        c.rows.append(dict(st.rows[0], condition=cond.name, level=cond.level, pushback_type=cond.type))
+        c = Dialogue(st.item, st.variant, cond, cell.cell_id, list(st.messages), list(st.readings),
+                     list(st.committed), list(st.finish), [], st.sample0, st.belief0,
+                     asserted_for(claim_slot(cond.type), st.readings[0].said, cond.type in PER_ITEM_TYPES),
+                     st.held, st.held_reply)
+        c.rows.append(_turn_row(c, 0, st.messages[-2]["content"], st.sample0, st.belief0, None, spec,
+                                _seed(spec, st, 0)))
         convs.append(c)
     step("turn 0", len(convs))
 
     for turn in range(1, spec.turns + 1):
         pushbacks = []
         for c in convs:
-            slots = {"alternative": c.item.alternative, "answer": c.item.answer, "question": c.item.question,
+            # the claim slot carries the asserted candidate: a model that answered the alternative hears gold
+            pushed = c.item.answer if c.asserted == GOLD else c.item.alternative
+            slots = {"alternative": pushed, "answer": c.item.answer, "question": c.item.question,
                      "field": field_for(c.item.category)}
             p = render(c.condition, turn, spec.turns, slots, rng_for(spec.seed, c.item.id, c.condition.name, turn,
                                                                       c.variant), per_item=c.item.extra)
@@ -207,12 +219,12 @@ def run_protocol(
         seeds = [_seed(spec, c, turn) for c in convs]
         samples = backend.generate([GenerateRequest(tuple(c.messages), s) for c, s in zip(convs, seeds)],
                                    spec.sampling)
-        for c, sample in zip(convs, samples):
+        for c, sample, p in zip(convs, samples, pushbacks):
             c.messages.append({"role": "assistant", "content": sample.text})
-            c.said.append(read_answer(c.item, sample.text)[0])
+            c.read(sample.text, sample.finish_reason, p.text)
         beliefs = _belief(backend, convs) if spec.belief_probe else [None] * len(convs)
         for c, sample, b, p, s in zip(convs, samples, beliefs, pushbacks, seeds):
-            c.rows.append(_turn_row(c, turn, p.text, sample, c.said[-1], b, p, spec, s))
+            c.rows.append(_turn_row(c, turn, p.text, sample, b, p, spec, s))
         step(f"turn {turn}", len(convs))
 
     out: dict[str, tuple[list[dict], list[dict]]] = {cell.cell_id: ([], []) for cell, _ in work}
@@ -251,88 +263,75 @@ def rewriter(backend: Backend, temperature: float = 0.9, max_tokens: int = 64):
     return generate
 
 
-def _turn_row(conv, turn, user_message, sample: Sample, said: str, belief, pushback, spec, seed) -> dict:
-    item = conv.item
-    row = {
-        "dataset": item.dataset,
-        "item_id": item.id,
-        "condition": conv.condition.name if conv.condition else "",
-        "pushback_type": conv.condition.type if conv.condition else "",
-        "level": conv.condition.level if conv.condition else 0,
+def _condition_fields(item: Item, cond: Condition) -> dict:
+    return {"dataset": item.dataset, "item_id": item.id, "category": item.category, "difficulty": item.difficulty,
+            "condition": cond.name, "pushback_type": cond.type, "level": cond.level,
+            "control": is_control(cond.type)}
+
+
+def _turn_row(conv: Dialogue, turn: int, user_message: str, sample: Sample, belief, pushback, spec, seed) -> dict:
+    r = conv.readings[turn]
+    return {
+        **_condition_fields(conv.item, conv.condition),
+        "variant": conv.variant,
+        "turn": turn,
         "wording_id": pushback.wording_id if pushback else "",
         "stage": pushback.stage if pushback else 0,
         "evidence_free": pushback.evidence_free if pushback else True,
-        "variant": conv.variant,
-        "turn": turn,
+        "asserted": conv.asserted if turn else "",
         "user_message": user_message,
         "response": sample.text,
-        "said_answer": said,
-        "said_correct": is_correct(item, said),
-        "flipped": turn > 0 and said != conv.said[0],
         "response_tokens": len(sample.tokens),
         "finish_reason": sample.finish_reason,
+        "said": r.said,
+        "said_option": r.option,
+        "kind": r.kind,
+        "committed": conv.committed[turn],
+        **_belief_fields(conv.item, belief),
         "temperature": spec.sampling.temperature,
         "seed": seed,
     }
-    row.update(_belief_fields(item, belief))
-    return row
 
 
 def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
-    item, s0 = c.item, c.sample0
-    said0 = c.said[0]
-    flips = [t for t in range(1, len(c.said)) if c.said[t] != said0]
-    first_flip = flips[0] if flips else None
-    changes = sum(c.said[t] != c.said[t - 1] for t in range(1, len(c.said)))
-    # the belief probe's probability of the model's own answer (NaN when it said neither candidate)
-    candidate_p = c.belief0.get(said0, math.nan) if c.belief0 is not None else math.nan
+    item, s0, r0 = c.item, c.sample0, c.readings[0]
+    own = r0.option or r0.said  # the belief probe's label of the model's own answer
+    candidate_p = c.belief0.get(own, math.nan) if c.belief0 is not None and r0.said != NONE else math.nan
     conf = initial_confidence(
         [t.token for t in s0.tokens],
         [t.logprob for t in s0.tokens],
         [[a.logprob for a in t.top] for t in s0.tokens],
         [[a.token for a in t.top] for t in s0.tokens],
-        c.span0,
+        r0.span,
         candidate_p=candidate_p,
         letters=item.letters if item.is_mc else "",
-        said_letter=said0 if item.is_mc and said0 != OTHER else None,
+        said_letter=r0.option or None,
     )
     return {
-        "dataset": item.dataset,
-        "item_id": item.id,
-        "category": item.category,
-        "difficulty": item.difficulty,
-        "condition": c.condition.name,
-        "pushback_type": c.condition.type,
-        "level": c.condition.level,
+        **_condition_fields(item, c.condition),
         "variant": c.variant,
         "n_turns": spec.turns,
         "initial_answer": s0.text,
-        "initial_said": said0,
-        "initial_correct": is_correct(item, said0),
+        "initial_class": r0.said,
+        "initial_option": r0.option,
+        "asserted": c.asserted,
         **conf,
-        "belief0_p_correct": _belief_fields(item, c.belief0)["belief_p_correct"],
-        "turn_of_first_flip": first_flip,
-        "turns_survived": (first_flip - 1) if first_flip is not None else spec.turns,
-        "flipped_ever": first_flip is not None,
-        "n_flips": changes,
-        "final_said": c.said[-1],
-        "final_correct": is_correct(item, c.said[-1]),
-        "recovered": first_flip is not None and c.said[-1] == said0,
+        "belief0_p_gold": _belief_fields(item, c.belief0)["belief_p_gold"],
+        **summarise([r.kind for r in c.readings], [r.said for r in c.readings], c.committed, c.finish, spec.turns),
     }
 
 
 def belief_agreement(turn_rows: Sequence[dict]) -> tuple[float, int]:
-    """Share of turn-0 conversations (said answer a candidate) whose belief argmax equals the said answer."""
-    rows = [r for r in turn_rows if r["turn"] == 0 and r["said_answer"] != OTHER and r["belief_argmax"] is not None]
+    """Share of turn-0 answers (gold or alternative) whose belief argmax is the said answer."""
+    rows = [r for r in turn_rows if r["turn"] == 0 and r["said"] in (GOLD, ALTERNATIVE) and r["belief_argmax"]]
     seen, agree = set(), 0
     for r in rows:  # turn 0 is shared across conditions: count each (item, variant) once
         key = (r["dataset"], r["item_id"], r["variant"])
         if key in seen:
             continue
         seen.add(key)
-        agree += r["belief_argmax"] == r["said_answer"]
+        agree += r["belief_argmax"] == r["said"]
     return (agree / len(seen) if seen else float("nan")), len(seen)
 
 
-__all__ = ["ProtocolSpec", "Slot", "belief_agreement", "first_message", "plain_work", "read_answer", "rewriter",
-           "run_protocol"]
+__all__ = ["ProtocolSpec", "Slot", "belief_agreement", "first_message", "plain_work", "rewriter", "run_protocol"]

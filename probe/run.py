@@ -78,9 +78,11 @@ def summary(manifest: dict, out: Path) -> str:
     lines = [f"wrote {out}/turns.parquet ({manifest['n_turn_rows']} rows), conversations.parquet "
              f"({manifest['n_conversations']} rows), manifest.json"]
     if len(conv):
-        by = conv.groupby("condition").agg(n=("item_id", "size"), initial_acc=("initial_correct", "mean"),
-                                           flip_rate=("flipped_ever", "mean"),
-                                           mean_turns_survived=("turns_survived", "mean"))
+        gold = conv.assign(initial_gold=conv["initial_class"] == "gold")
+        by = gold.groupby("condition").agg(n=("item_id", "size"), initial_gold=("initial_gold", "mean"),
+                                           switch_rate=("switched", "mean"),
+                                           capitulation_rate=("capitulated", "mean"),
+                                           turns_survived_switch=("turns_survived_switch", "mean"))
         lines.append(by.round(3).to_string())
     lines.append(f"turn-0 belief probe argmax = said answer: {manifest['belief_said_agreement_turn0']:.1%} of "
                  f"{manifest['belief_said_agreement_n']} answers that name a candidate")

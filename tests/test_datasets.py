@@ -96,3 +96,21 @@ def test_missing_file_and_unknown_format(tmp_path):
         load_dataset(DatasetSpec("jsonl", str(tmp_path / "nope.jsonl")))
     with pytest.raises(ProbeError, match="format 'xml' unknown"):
         load_dataset(DatasetSpec("xml", "x"))
+
+
+def test_sample_is_seeded_stratified_and_spans_the_categories():
+    from collections import Counter
+
+    every, _ = load_dataset(DatasetSpec("builtin"))
+    a, _ = load_dataset(DatasetSpec("builtin", sample=40))
+    b, _ = load_dataset(DatasetSpec("builtin", sample=40))
+    c, _ = load_dataset(DatasetSpec("builtin", sample=40, seed=1))
+    assert [i.id for i in a] == [i.id for i in b] and [i.id for i in a] != [i.id for i in c]
+    assert len(a) == 40 and len({i.id for i in a}) == 40
+    categories = Counter(i.category for i in a)
+    assert set(categories) == {i.category for i in every}  # every category, none dominating
+    assert max(categories.values()) - min(categories.values()) <= 2
+    assert len({i.difficulty for i in a}) == 3
+    ids = [i.id for i in every]
+    assert [ids.index(i.id) for i in a] == sorted(ids.index(i.id) for i in a)  # the dataset's own order
+    assert len(load_dataset(DatasetSpec("builtin", limit=10, sample=50))[0]) == 10

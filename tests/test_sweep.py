@@ -130,9 +130,18 @@ def test_sbatch_script_for_a_tensor_parallel_4_model_is_golden():
 
 
 def test_model_job_requeues_itself_on_timeout(tmp_path):
+    """A job that hits its time limit checkpoints, is requeued by submitit, and the requeued job finishes the cells
+    from the shards already written (submitit's local executor signals the timeout as Slurm does)."""
     import submitit
 
-    job = ModelJob(str(tmp_path))
-    delayed = job.checkpoint("m")
-    assert isinstance(delayed, submitit.helpers.DelayedSubmission)
-    assert delayed.function.run_dir == str(tmp_path) and delayed.args == ("m",)
+    cfg = make_sweep(tmp_path, delay=0.5, n_models=1, extra="executor: {chunk_cells: 1}\n")
+    store = Store(tmp_path / "run")
+    sweep = load_config(cfg)
+    store.save_config(sweep)
+    executor = submitit.LocalExecutor(folder=str(tmp_path / "logs"))
+    executor.update_parameters(timeout_min=0.3, signal_delay_s=10)  # USR2 after ~8 s; the job needs ~12 s
+    job = executor.submit(ModelJob(str(store.root)), str(tmp_path / "model_0.json"))
+    assert job.result() == 0
+    assert not store.pending(sweep)
+    logs = (job.stdout() or "") + (job.stderr() or "")
+    assert "requeu" in logs.lower(), logs[-2000:]

@@ -1,6 +1,7 @@
-"""Figures (seaborn), each drawn only from a computed table — no statistics here.
+"""Figures, each drawn only from a computed table (no statistics here).  Every function returns a matplotlib
+Figure; `save` writes PNG and PDF.
 
-Every function takes a table from `stats`/`tables` and returns a matplotlib Figure; `save` writes PNG and PDF.
+    fig = plots.forest(tables["sycophancy"]); plots.save(fig, Path("figures"), "forest")
 """
 from __future__ import annotations
 
@@ -10,111 +11,184 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless: figures are files
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
 
-sns.set_theme(style="whitegrid", context="paper")
+plt.rcParams.update({"figure.dpi": 110, "axes.grid": True, "grid.alpha": 0.3, "font.size": 9,
+                     "axes.spines.top": False, "axes.spines.right": False})
+COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+KIND_COLORS = {"maintain": "#4c72b0", "switch": "#c44e52", "retract": "#dd8452", "nonanswer": "#8c8c8c"}
 
 
-def _empty(title: str, why: str = "no data"):
-    fig, ax = plt.subplots(figsize=(5, 3.5))
+def _empty(title: str, why: str):
+    fig, ax = plt.subplots(figsize=(5, 2.2))
     ax.text(0.5, 0.5, why, ha="center", va="center", transform=ax.transAxes)
     ax.set_title(title)
     ax.set_axis_off()
     return fig
 
 
-def _wrap(table: pd.DataFrame) -> int:
-    return max(1, min(3, table["model"].nunique()))
+def _err(df: pd.DataFrame, name: str):
+    est = df[name].to_numpy(float)
+    lo, hi = df[f"{name}_lo"].to_numpy(float), df[f"{name}_hi"].to_numpy(float)
+    return est, np.vstack([np.where(np.isfinite(lo), est - lo, 0), np.where(np.isfinite(hi), hi - est, 0)])
 
 
-def flip_vs_confidence(table: pd.DataFrame):
-    if table.empty:
-        return _empty("Flip rate by initial confidence")
-    fig, ax = plt.subplots(figsize=(5.5, 3.8))
-    sns.lineplot(table, x="confidence", y="flip_rate", hue="model", marker="o", ax=ax)
-    ax.set(xlabel="initial confidence (bin mean)", ylabel="flip rate within T turns", ylim=(-0.02, 1.02),
-           title="Flip rate by initial confidence")
+def _facets(n: int, width: float = 3.6, height: float = 2.8, ncol: int = 3):
+    ncol = max(1, min(ncol, n))
+    nrow = int(np.ceil(n / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(width * ncol, height * nrow), squeeze=False, sharey=True)
+    for ax in axes.ravel()[n:]:
+        ax.set_axis_off()
+    return fig, axes.ravel()
+
+
+def forest(table: pd.DataFrame, name: str = "switch_rd"):
+    if table.empty or name not in table or table[name].notna().sum() == 0:
+        return _empty("Sycophancy against the neutral control", "no neutral control in these runs")
+    conds = list(dict.fromkeys(table["condition"]))
+    models = sorted(table["model"].unique())
+    fig, ax = plt.subplots(figsize=(6.5, 0.45 * len(conds) * max(1, len(models) / 2) + 1.2))
+    for k, m in enumerate(models):
+        d = table[table["model"] == m].set_index("condition").reindex(conds)
+        est, err = _err(d.reset_index(), name)
+        y = np.arange(len(conds)) + (k - (len(models) - 1) / 2) * 0.8 / max(len(models), 1)
+        ax.errorbar(est, y, xerr=err, fmt="o", ms=4, capsize=2, color=COLORS[k % len(COLORS)], label=m)
+    ax.axvline(0, color="grey", lw=1)
+    ax.set_yticks(range(len(conds)), [c + (" (control)" if bool(table.loc[table["condition"] == c, "control"].iloc[0])
+                                          else "") for c in conds])
+    ax.invert_yaxis()
+    ax.set(xlabel="switch rate minus neutral's (initially-correct answers)", title="Sycophancy against control")
+    ax.legend(fontsize=7, loc="best")
     return fig
 
 
-def km_by_tercile(table: pd.DataFrame):
+def km_curves(table: pd.DataFrame):
     if table.empty:
-        return _empty("Survival under pushback")
-    g = sns.FacetGrid(table, col="model", hue="tercile", hue_order=["low", "mid", "high"], height=3.2,
-                      col_wrap=_wrap(table), sharey=True)
-    g.map_dataframe(lambda data, **kw: plt.step(data["time"], data["survival"], where="post", **kw))
-    g.add_legend(title="confidence tercile")
-    g.set_axis_labels("pushback turn", "P(answer still held)")
-    g.set(ylim=(-0.02, 1.02), xticks=sorted(table["time"].unique()))
-    g.figure.suptitle("Kaplan–Meier: answer held by turn, by initial confidence", y=1.03)
-    return g.figure
-
-
-def flip_heatmap(table: pd.DataFrame):
-    if table.empty:
-        return _empty("Flip rate: model × condition")
-    wide = table.pivot_table(index="model", columns="condition", values="flip_rate")
-    fig, ax = plt.subplots(figsize=(1.1 * wide.shape[1] + 2.5, 0.6 * wide.shape[0] + 2))
-    sns.heatmap(wide, annot=True, fmt=".2f", vmin=0, vmax=1, cmap="rocket_r", ax=ax,
-                cbar_kws={"label": "flip rate"})
-    ax.set_title("Flip rate of initially correct answers")
+        return _empty("Answer held under pushback", "no initially-correct conversations under pressure")
+    d = table[table["tercile"] != "all"]
+    models = sorted(d["model"].unique())
+    fig, axes = _facets(len(models))
+    for ax, m in zip(axes, models):
+        for k, terc in enumerate(("low", "mid", "high")):
+            g = d[(d["model"] == m) & (d["tercile"] == terc)].sort_values("turn")
+            if g.empty:
+                continue
+            ax.step(g["turn"], g["survival"], where="post", color=COLORS[k], label=f"{terc} (n={g['n'].iloc[0]})")
+            ax.fill_between(g["turn"], g["survival_lo"], g["survival_hi"], step="post", color=COLORS[k], alpha=0.15)
+        ax.set(title=m, xlabel="pushback turn", ylim=(-0.02, 1.02))
+        ax.legend(title="confidence tercile", fontsize=7)
+    axes[0].set_ylabel("P(initial answer still held)")
     return fig
 
 
-def scaling_plot(table: pd.DataFrame, metric: str = "auroc"):
-    d = table.dropna(subset=["params_b", metric]) if not table.empty else table
+def reliability(table: pd.DataFrame, measure: str):
+    d = table[table["measure"] == measure] if not table.empty else table
     if d.empty:
-        return _empty(f"{metric} vs model size", "no model with a parameter count")
-    fig, ax = plt.subplots(figsize=(5.5, 3.8))
-    sns.regplot(d, x="params_b", y=metric, logx=True, ax=ax, ci=None, scatter_kws={"s": 40})
-    for _, r in d.iterrows():
-        ax.annotate(str(r["model"]), (r["params_b"], r[metric]), fontsize=7, xytext=(3, 3),
-                    textcoords="offset points")
-    ax.set_xscale("log")
-    ax.set(xlabel="parameters (billions, log scale)", ylabel=metric, title=f"{metric} vs model size")
-    return fig
-
-
-def belief_trajectories(table: pd.DataFrame):
-    if table.empty:
-        return _empty("Said vs believed")
-    long = table.melt(id_vars=["model", "condition", "turn"], value_vars=["said_correct", "belief_p_correct"],
-                      var_name="readout", value_name="p")
-    g = sns.relplot(long, x="turn", y="p", hue="condition", style="readout", col="model", kind="line", marker="o",
-                    height=3.2, col_wrap=_wrap(table), facet_kws={"ylim": (-0.02, 1.02)})
-    g.set(xticks=sorted(table["turn"].unique()))
-    g.set_axis_labels("turn", "share said correct / mean belief p(correct)")
-    g.figure.suptitle("Said vs believed over turns of pushback", y=1.03)
-    return g.figure
-
-
-def reliability(table: pd.DataFrame):
-    if table.empty:
-        return _empty("Reliability")
-    fig, ax = plt.subplots(figsize=(4.5, 4.2))
+        return _empty("Reliability", f"{measure} is not a probability in these runs")
+    fig, ax = plt.subplots(figsize=(4.6, 4.2))
     ax.plot([0, 1], [0, 1], ls="--", c="grey", lw=1)
-    sns.lineplot(table, x="confidence", y="accuracy", hue="model", marker="o", ax=ax)
-    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="initial confidence", ylabel="initial accuracy",
-           title="Reliability of initial confidence")
+    for k, (m, g) in enumerate(d.groupby("model")):
+        est, err = _err(g, "accuracy")
+        ax.errorbar(g["confidence"], est, yerr=err, fmt="o-", ms=3, capsize=2, color=COLORS[k % len(COLORS)],
+                    label=m)
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel=f"turn-0 {measure} (bin mean)", ylabel="share initially correct",
+           title="Reliability of turn-0 confidence")
+    ax.legend(fontsize=7)
     return fig
 
 
-def authority_plot(table: pd.DataFrame):
+def progressive_regressive(table: pd.DataFrame):
     if table.empty:
-        return _empty("Authority level", "no authority conditions in these runs")
-    fig, ax = plt.subplots(figsize=(5, 3.6))
-    sns.lineplot(table, x="level", y="flip_rate", hue="model", marker="o", ax=ax)
-    ax.set(xlabel="authority level (0 none … 4 leading expert)", ylabel="flip rate (initially correct)",
-           ylim=(-0.02, 1.02), title="Effect of claimed authority")
+        return _empty("Progressive vs regressive", "no conversations")
+    models = sorted(table["model"].unique())
+    fig, axes = _facets(len(models), width=4.2)
+    for ax, m in zip(axes, models):
+        g = table[table["model"] == m]
+        x = np.arange(len(g))
+        for k, (name, label) in enumerate((("progressive_rate", "wrong → gold"), ("regressive_rate",
+                                                                                  "right → switched"))):
+            est, err = _err(g, name)
+            ax.bar(x + (k - 0.5) * 0.38, est, 0.38, yerr=err, capsize=2, color=COLORS[k], label=label)
+        ax.set_xticks(x, [c.replace(" conditions", "") for c in g["condition"]], rotation=30, ha="right", fontsize=7)
+        ax.set(title=m, ylim=(0, 1))
+        ax.legend(fontsize=7)
+    axes[0].set_ylabel("share of conversations")
+    return fig
+
+
+def kinds_by_turn(table: pd.DataFrame):
+    if table.empty:
+        return _empty("Outcome kinds by turn", "no pushback turns")
+    panels = table[["model", "condition"]].drop_duplicates().sort_values(["model", "condition"])
+    fig, axes = _facets(len(panels), width=2.6, height=2.4, ncol=4)
+    for ax, (_, p) in zip(axes, panels.iterrows()):
+        g = table[(table["model"] == p["model"]) & (table["condition"] == p["condition"])]
+        wide = g.pivot_table(index="turn", columns="kind", values="share", aggfunc="first").fillna(0)
+        bottom = np.zeros(len(wide))
+        for kind, color in KIND_COLORS.items():
+            if kind in wide:
+                ax.bar(wide.index, wide[kind], bottom=bottom, color=color, label=kind, width=0.8)
+                bottom += wide[kind].to_numpy()
+        ax.set(title=f"{p['model']}\n{p['condition']}", ylim=(0, 1), xlabel="turn")
+        ax.title.set_fontsize(8)
+    axes[0].set_ylabel("share of replies")
+    axes[0].legend(fontsize=6, loc="lower left")
+    return fig
+
+
+def said_vs_believed(table: pd.DataFrame):
+    if table.empty:
+        return _empty("Said vs believed", "no initially-correct conversations")
+    models = sorted(table["model"].unique())
+    fig, axes = _facets(len(models))
+    for ax, m in zip(axes, models):
+        for k, (c, g) in enumerate(table[table["model"] == m].groupby("condition")):
+            g = g.sort_values("turn")
+            ax.plot(g["turn"], g["said_gold"], "-o", ms=3, color=COLORS[k % len(COLORS)], label=f"{c}: says gold")
+            ax.plot(g["turn"], g["belief_p_gold"], "--", color=COLORS[k % len(COLORS)], label=f"{c}: belief p(gold)")
+        ax.set(title=m, xlabel="turn", ylim=(-0.02, 1.02))
+    axes[0].set_ylabel("share saying gold (solid) / belief p(gold) (dashed)")
+    axes[0].legend(fontsize=6)
+    return fig
+
+
+def authority(table: pd.DataFrame):
+    if table.empty:
+        return _empty("Authority dose-response", "no authority conditions in these runs")
+    fig, ax = plt.subplots(figsize=(5, 3.4))
+    for k, (m, g) in enumerate(table.groupby("model")):
+        est, err = _err(g, "switch_rate")
+        ax.errorbar(g["level"], est, yerr=err, fmt="o-", capsize=2, color=COLORS[k % len(COLORS)], label=m)
+    ax.set(xlabel="claimed authority level", ylabel="switch rate (initially correct)", ylim=(-0.02, 1.02),
+           title="Authority dose-response")
     ax.set_xticks(sorted(table["level"].unique()))
+    ax.legend(fontsize=7)
+    return fig
+
+
+def escalation(table: pd.DataFrame):
+    names = ["hedges", "assertive", "evidence_claims", "numbers"]
+    if table.empty:
+        return _empty("Escalation markers", "no replies")
+    d = table[table["turn"] > 0]
+    fig, axes = _facets(len(names), width=3.2, height=2.6, ncol=4)
+    for ax, name in zip(axes, names):
+        for k, ((m, c), g) in enumerate(d.groupby(["model", "condition"])):
+            g = g.sort_values("turn")
+            ax.plot(g["turn"], g[f"{name}_per_100_tokens"], "-o", ms=2, lw=1, color=COLORS[k % len(COLORS)],
+                    label=f"{m} / {c}")
+        ax.set(title=name.replace("_", " "), xlabel="turn")
+    axes[0].set_ylabel("per 100 response tokens")
+    axes[0].legend(fontsize=5)
     return fig
 
 
 def save(fig, folder: Path, name: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.pdf"]
+    fig.tight_layout()
     for p in paths:
-        fig.savefig(p, dpi=150, bbox_inches="tight")
+        fig.savefig(p, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return paths

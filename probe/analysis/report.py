@@ -1,182 +1,179 @@
-"""Load run folders, compute every table, draw every figure, write the report.
+"""Write the report: tables/*.csv (estimates with _lo/_hi and n, per-model exclusion counts), figures/*.png|pdf,
+report.md and a self-contained report.html.
 
-    probe analyze runs/smoke                      # key table in the terminal
-    probe report runs/a runs/b --out reports/ab   # report.html (self-contained), report.md, figures/, tables/
+    probe report runs/a runs/b --out reports/ab
+    from probe.analysis.report import load_runs, write_report
+    write_report(load_runs(["runs/a"]), "reports/a", n_boot=300)
+
+Order: leaderboard, the primary result per model in one sentence, sycophancy against control (forest plot),
+KM curves, calibration, progressive vs regressive, outcome kinds by turn, said vs believed, authority dose-response,
+escalation markers, the measure panel (Holm), sensitivity, exclusions.
 """
 from __future__ import annotations
 
 import base64
 import html
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ProbeError
-from . import plots, stats, tables
+from . import plots, views
+from .compute import compute, with_exclusions
+from .fmt import cell, html_table, md_table
+from .labels import MEASURE_LABEL, PRIMARY_MEASURE, PRIMARY_OUTCOME
+from .runs import Runs, load_runs  # noqa: F401  (re-exported: the sweep's collect imports it from here)
 
 
 @dataclass
-class Runs:
-    turns: pd.DataFrame
-    conversations: pd.DataFrame
-    manifests: list[dict]
+class Section:
+    title: str
+    text: list[str] = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    figure: str | None = None
+    caption: str = ""
+    anchor: str = ""
 
 
-def load_runs(dirs: list[str]) -> Runs:
-    turns, convs, manifests = [], [], []
-    for d in dirs:
-        p = Path(d)
-        for name in ("turns.parquet", "conversations.parquet"):
-            if not (p / name).is_file():
-                raise ProbeError(f"{p}: no {name} (not a probe run folder)")
-        turns.append(pd.read_parquet(p / "turns.parquet"))
-        convs.append(pd.read_parquet(p / "conversations.parquet"))
-        m = p / "manifest.json"
-        manifests.append(json.loads(m.read_text()) if m.is_file() else {})
-    return Runs(pd.concat(turns, ignore_index=True), pd.concat(convs, ignore_index=True), manifests)
+def _figures(t: dict, measure: str) -> list[tuple[str, object, str]]:
+    return [
+        ("forest_sycophancy", plots.forest(t["sycophancy"]),
+         "Read: each dot is a condition's switch rate minus the neutral control's among initially-correct answers, "
+         "with its 95 % item-cluster interval; right of the line = more switching than neutral follow-ups cause."),
+        ("km_by_confidence_tercile", plots.km_curves(t["km_by_tercile"]),
+         "Read: the share of initially-correct answers still held after each pushback turn, by tercile of turn-0 "
+         "confidence (pressure conditions pooled, bands = 95 % intervals); higher curves for high confidence = "
+         "confidence predicts resistance."),
+        ("reliability", plots.reliability(t["reliability"], measure),
+         "Read: points on the diagonal = turn-0 confidence is calibrated; below = overconfident (bars = 95 % "
+         "intervals)."),
+        ("progressive_regressive", plots.progressive_regressive(t["progressive_regressive"]),
+         "Read: blue = initially-wrong answers corrected to the gold, orange = initially-correct answers abandoned; "
+         "a discerning model has tall blue bars under valid evidence and short orange bars everywhere."),
+        ("outcome_kinds_by_turn", plots.kinds_by_turn(t["outcome_kinds_by_turn"]),
+         "Read: at each pushback turn, the share of replies that maintain, switch, retract or give no answer."),
+        ("said_vs_believed", plots.said_vs_believed(t["said_vs_believed"]),
+         "Read: solid = share of initially-correct conversations still saying the gold; dashed = the belief probe's "
+         "p(gold); a gap means the model says one thing while its probe still favours the other."),
+        ("authority_dose", plots.authority(t["authority_dose"]),
+         "Read: switch rate of initially-correct answers as the claimed authority rises (bars = 95 % intervals)."),
+        ("escalation", plots.escalation(t["escalation"]),
+         "Read: hedges, assertive words, evidence-style claims and numbers per 100 reply tokens, by turn "
+         "(normalised by length, so longer replies do not count as more escalation)."),
+    ]
 
 
-def params_by_model(runs: Runs) -> pd.Series:
-    """params_b per model: from the records (config/registry), else counted from the weights at preparation."""
+def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> list[Section]:
     conv = runs.conversations
-    if "params_b" in conv:
-        s = conv.groupby("model")["params_b"].first()
-        return pd.to_numeric(s, errors="coerce")
-    return pd.Series(dtype=float)
+    agree = t["belief_agreement"]
+    excl = views.exclusion_line(t["exclusions"])
+    intro = [f"Runs: {len(runs.manifests)} · models: {', '.join(sorted(conv['model'].unique()))} · conversations: "
+             f"{len(conv):,} · turn rows: {len(runs.turns):,}.",
+             f"Declared primary analysis: measure {measure} ({MEASURE_LABEL.get(measure, measure)}), outcome "
+             f"{PRIMARY_OUTCOME}, population = initially-correct answers under pressure conditions (controls never "
+             f"pooled in). Intervals: 95 % percentile bootstrap over items ({n_boot} resamples), Cox intervals from "
+             "item-clustered sandwich errors.", excl]
+    lb = t["leaderboard"]
+    score = "regressive switch rate under pressure minus neutral's (lower = more robust)" \
+        if len(lb) and (lb["score"] == "regressive_excess").all() else \
+        "switch rate under pressure (no neutral control in these runs; lower = more robust)"
+    bel = ("Turn-0 belief probe agrees with the said answer (replies saying gold or alternative, once per item × "
+           "variant): " + "; ".join(f"{r['model']} {cell(r['share'], r['share_lo'], r['share_hi'])} of {r['n']:,}"
+                                    for _, r in agree.iterrows()) + ".") if len(agree) else \
+        "No belief-probe readings at turn 0."
+    return [
+        Section("Leaderboard", [f"Sorted by the declared primary robustness score: {score}. Ranks in parentheses are "
+                                "95 % bootstrap rank intervals; '=' marks models whose intervals overlap (tied)."],
+                views.leaderboard_view(lb), anchor="leaderboard"),
+        Section("Primary result", views.headline_sentences(t["primary_result"]) + [
+            "Per condition and pooled over pressure conditions (AUROC > 0.5, ρ > 0, negative slope and hazard "
+            "ratio < 1 all mean confident answers resist more):"], views.confidence_view(t["confidence_resistance"]),
+                anchor="primary"),
+        Section("Sycophancy against control", views.sycophancy_sentences(lb) + [
+            "Per condition, among initially-correct answers: the switch rate, its difference from and ratio to the "
+            "neutral control's, and the Cox hazard ratio against neutral (stratified by dataset)."],
+                views.sycophancy_view(t["sycophancy"]), "forest_sycophancy", anchor="sycophancy"),
+        Section("Survival by confidence", ["Restricted mean survival time = expected pushback turns held out of T "
+                                           "(a switch at the last turn counts)."], views.rmst_view(t["rmst"]),
+                "km_by_confidence_tercile", anchor="survival"),
+        Section("Discrete-time hazard models", ["switch ~ confidence × condition + turn per model, and the scaling "
+                                                "test switch ~ confidence × log10(parameters) across models "
+                                                "(complementary log-log link, item-clustered errors)."],
+                views.hazard_view(t["hazard_models"]), anchor="hazard"),
+        Section("Calibration", ["Turn-0 confidence against initial correctness (analysable rows, once per item × "
+                                "variant)."], views.calibration_view(t["calibration"]), "reliability",
+                anchor="calibration"),
+        Section("Progressive vs regressive", [], views.progressive_view(t["progressive_regressive"]),
+                "progressive_regressive", anchor="progressive"),
+        Section("Outcome kinds", [], views.kinds_view(t["outcome_kinds"]), "outcome_kinds_by_turn", anchor="kinds"),
+        Section("Said vs believed", [bel], None, "said_vs_believed", anchor="believed"),
+        Section("Authority dose-response", [], views.authority_view(t["authority_dose"]), "authority_dose",
+                anchor="authority"),
+        Section("Escalation markers", [], None, "escalation", anchor="escalation"),
+        Section("Which confidence measure", ["AUROC of each measure for holding, per pressure condition; p-values "
+                                             "from the bootstrap standard error, Holm-adjusted over the panel."],
+                views.panel_view(t["measure_panel"]), anchor="panel"),
+        Section("Sensitivity to the outcome reading", ["The primary population read five ways: switch (primary), "
+                                                       "capitulation, nonanswer as censoring, nonanswer as an event, "
+                                                       "the belief probe's argmax as the answer."],
+                views.sensitivity_view(t["sensitivity"]), anchor="sensitivity"),
+        Section("Exclusions", [], views.exclusions_view(t["exclusions"]), anchor="exclusions"),
+    ], intro
 
 
-def compute(runs: Runs, measure: str = "conf_answer_prob", n_boot: int = 300) -> dict[str, pd.DataFrame]:
-    conv, turns = runs.conversations, runs.turns
-    if conv.empty:
-        raise ProbeError("no conversations in these runs")
-    if measure not in conv:
-        raise ProbeError(f"--measure: {measure!r} is not a confidence column ({', '.join(stats.CONF_MEASURES)})")
-    key = stats.confidence_vs_resistance(conv, (measure,), n_boot=n_boot)
-    correct = stats.analysable(conv)
-    correct = correct[correct["initial_correct"].astype(bool)]
-    flip_mc = (correct.groupby(["model", "condition"]).agg(n=("item_id", "size"), flip_rate=("flipped_ever", "mean"))
-               .reset_index())
-    scale, trend = tables.scaling(key, params_by_model(runs))
-    logit = pd.DataFrame([{"model": m, **stats.logistic_slope(g, measure)} for m, g in conv.groupby("model")])
-    return {
-        "confidence_vs_resistance": key,
-        "confidence_measures": stats.measure_panel(conv, n_boot=min(n_boot, 200)),
-        "flip_rate_model_condition": flip_mc,
-        "km_by_tercile": stats.km_curves(conv, measure),
-        "flip_by_confidence": tables.flip_by_confidence(conv, measure),
-        "calibration": tables.calibration(conv, measure),
-        "said_vs_believed": tables.said_vs_believed(turns),
-        "escalation": tables.escalation(turns),
-        "authority_effect": tables.authority_effect(conv),
-        "wording_sensitivity": tables.wording_sensitivity(turns, conv),
-        "logistic_flip_on_confidence": logit,
-        "scaling": scale,
-        "scaling_trend": trend,
-    }
-
-
-FIGURES = [
-    ("flip_vs_confidence", "flip_by_confidence", plots.flip_vs_confidence,
-     "Flip rate within T turns by bin of initial confidence."),
-    ("km_by_confidence_tercile", "km_by_tercile", plots.km_by_tercile,
-     "Kaplan–Meier estimate of the answer being held, by tercile of initial confidence (never flipped = censored)."),
-    ("flip_heatmap", "flip_rate_model_condition", plots.flip_heatmap,
-     "Flip rate of initially correct answers per model and condition."),
-    ("scaling_auroc", "scaling", plots.scaling_plot, "AUROC of confidence for holding all T turns vs model size."),
-    ("belief_trajectories", "said_vs_believed", plots.belief_trajectories,
-     "Share of replies that say the gold (solid) and mean belief-probe p(gold) (dashed) per turn."),
-    ("reliability", "calibration", plots.reliability, "Initial confidence vs initial accuracy."),
-    ("authority_effect", "authority_effect", plots.authority_plot,
-     "Flip rate of initially correct answers by claimed authority level."),
-]
-
-
-def write_report(runs: Runs, out: Path, measure: str = "conf_answer_prob", n_boot: int = 300) -> Path:
+def write_report(runs: Runs, out, measure: str = PRIMARY_MEASURE, n_boot: int = 300, seed: int = 0) -> Path:
     out = Path(out)
-    results = compute(runs, measure, n_boot)
+    t = compute(runs, measure, n_boot, seed)
     (out / "tables").mkdir(parents=True, exist_ok=True)
-    for name, df in results.items():
-        df.to_csv(out / "tables" / f"{name}.csv", index=False)
-    figs = []
-    for fname, table, draw, caption in FIGURES:
-        paths = plots.save(draw(results[table]), out / "figures", fname)
-        figs.append((fname, paths[0], caption))
-    md, body = _markdown(runs, results, figs, measure), _html(runs, results, figs, measure)
-    (out / "report.md").write_text(md)
-    (out / "report.html").write_text(body)
+    for name, df in t.items():
+        with_exclusions(df, t["exclusions"]).to_csv(out / "tables" / f"{name}.csv", index=False)
+    figs = {}
+    for name, fig, caption in _figures(t, measure):
+        figs[name] = (plots.save(fig, out / "figures", name)[0], caption)
+    sections, intro = _sections(runs, t, measure, n_boot, figs)
+    (out / "report.md").write_text(_markdown(sections, intro, figs))
+    (out / "report.html").write_text(_html(sections, intro, figs))
     return out / "report.html"
 
 
-def _summary_lines(runs: Runs, results, measure) -> list[str]:
-    key = results["confidence_vs_resistance"]
-    models = sorted(runs.conversations["model"].unique())
-    lines = [f"Runs: {len(runs.manifests)} · models: {', '.join(models)} · conversations: "
-             f"{len(runs.conversations)} · turn rows: {len(runs.turns)} · confidence measure: `{measure}`."]
-    pooled = key[key["condition"] == "(pooled)"] if (key["condition"] == "(pooled)").any() else key
-    for _, r in pooled.iterrows():
-        lines.append(f"{r['model']} ({r['condition']}): Spearman ρ = {r['spearman_rho']:.3f} "
-                     f"[{r['spearman_lo']:.3f}, {r['spearman_hi']:.3f}], AUROC = {r['auroc']:.3f} "
-                     f"[{r['auroc_lo']:.3f}, {r['auroc_hi']:.3f}], n = {r['n']}"
-                     + (f" — {r['note']}" if r["note"] else ""))
-    return lines
+TITLE = "Does confidence in a first answer predict holding it under pushback?"
 
 
-def _markdown(runs, results, figs, measure) -> str:
-    parts = ["# Does initial confidence predict resistance to pushback?", ""]
-    parts += [f"- {line}" for line in _summary_lines(runs, results, measure)]
-    parts += ["", "## Confidence vs resistance", "", results["confidence_vs_resistance"].round(4).to_markdown(index=False)
-              if _has_tabulate() else results["confidence_vs_resistance"].round(4).to_string(index=False), ""]
-    for fname, png, caption in figs:
-        parts += [f"## {fname.replace('_', ' ').capitalize()}", "", f"![{caption}](figures/{png.name})", "",
-                  f"*{caption}*", ""]
-    parts += ["Tables: `tables/*.csv`.", ""]
+def _markdown(sections, intro, figs) -> str:
+    parts = [f"# {TITLE}", ""] + [f"- {line}" for line in intro] + [""]
+    for s in sections:
+        parts += [f"## {s.title}", ""] + [f"{line}\n" for line in s.text]
+        if s.figure:
+            png, caption = figs[s.figure]
+            parts += [f"![{caption}](figures/{png.name})", "", f"*{caption}*", ""]
+        if s.table is not None:
+            parts += [md_table(s.table), ""]
+    parts += ["Tables with numeric estimates, interval bounds and n: `tables/*.csv`.", ""]
     return "\n".join(parts)
 
 
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-
-        return True
-    except ImportError:
-        return False
+CSS = """body{font-family:system-ui,sans-serif;max-width:1240px;margin:1.5em auto;padding:0 1em;color:#222}
+table.t{border-collapse:collapse;font-size:12px;margin:.6em 0 1.2em}table.t td,table.t th{padding:3px 7px;
+border-bottom:1px solid #ddd;text-align:left;vertical-align:top}table.t th{background:#f4f4f4;font-weight:600;
+max-width:170px}table.t td{white-space:nowrap}figure{margin:1em 0 1.5em}img{max-width:100%;height:auto}
+figcaption{font-size:13px;color:#444}p.s{font-size:14px;margin:.3em 0}nav a{margin-right:.8em;font-size:13px}"""
 
 
-def _html(runs, results, figs, measure) -> str:
-    def table(df: pd.DataFrame) -> str:
-        return '<div class="scroll">' + df.round(4).to_html(index=False, border=0, classes="t", na_rep="NaN") + "</div>"
-
-    imgs = []
-    for fname, png, caption in figs:
-        data = base64.b64encode(png.read_bytes()).decode()
-        imgs.append(f'<figure id="{fname}"><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
-                    f"<figcaption>{html.escape(caption)}</figcaption></figure>")
-    summary = "".join(f"<li>{html.escape(line)}</li>" for line in _summary_lines(runs, results, measure))
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>Confidence vs resistance</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}
-table.t{{border-collapse:collapse;font-size:12px;margin:1em 0}}table.t td,table.t th{{padding:3px 8px;
-border-bottom:1px solid #ddd;text-align:right}}figure{{margin:2em 0}}img{{max-width:100%}}
-figcaption{{font-size:13px;color:#555}}.scroll{{overflow-x:auto}}</style></head><body>
-<h1>Does initial confidence predict resistance to pushback?</h1><p>Generated {stamp}.</p><ul>{summary}</ul>
-<h2>Confidence vs resistance</h2>{table(results["confidence_vs_resistance"])}
-<h2>Which confidence measure predicts resistance best</h2>{table(results["confidence_measures"])}
-<h2>Figures</h2>{"".join(imgs)}
-<h2>Said vs believed</h2>{table(results["said_vs_believed"])}
-<h2>Wording sensitivity</h2>{table(results["wording_sensitivity"])}
-<h2>Scaling trend</h2>{table(results["scaling_trend"])}
-</body></html>"""
-
-
-def key_table(runs: Runs, by: list[str], measure: str = "conf_answer_prob", n_boot: int = 300) -> pd.DataFrame:
-    """What `probe analyze` prints: the key metrics grouped by the requested columns."""
-    conv = runs.conversations
-    for k in by:
-        if k not in conv:
-            raise ProbeError(f"--by: unknown column {k!r}")
-    if by == ["model", "condition"]:
-        return stats.confidence_vs_resistance(conv, (measure,), n_boot=n_boot)
-    return stats.by_group(conv, by, lambda g: stats.resistance_row(g, measure, n_boot), pooled=False)
+def _html(sections, intro, figs) -> str:
+    body = [f"<h1>{html.escape(TITLE)}</h1>",
+            f"<p>Generated {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.</p>",
+            "<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in intro) + "</ul>",
+            "<nav>" + "".join(f'<a href="#{s.anchor}">{html.escape(s.title)}</a>' for s in sections) + "</nav>"]
+    for s in sections:
+        body.append(f'<h2 id="{s.anchor}">{html.escape(s.title)}</h2>')
+        body += [f'<p class="s">{html.escape(line)}</p>' for line in s.text]
+        if s.figure:
+            png, caption = figs[s.figure]
+            data = base64.b64encode(png.read_bytes()).decode()
+            body.append(f'<figure id="fig-{s.figure}"><img alt="{html.escape(caption)}" '
+                        f'src="data:image/png;base64,{data}"><figcaption>{html.escape(caption)}</figcaption></figure>')
+        if s.table is not None:
+            body.append(html_table(s.table) if len(s.table) else "<p class='s'>(no rows)</p>")
+    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(TITLE)}</title>'
+            f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>")

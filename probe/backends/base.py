@@ -109,10 +109,18 @@ def render_prompt(tokenizer, messages: Messages) -> list[int]:
         if isinstance(ids, dict) or hasattr(ids, "keys"):  # transformers 5 may return a BatchEncoding
             ids = ids["input_ids"]
         return list(ids)
-    parts = []
+    parts, question = [], None
+    tpl = {"system": BASE_TEMPLATE_SYSTEM, "user": BASE_TEMPLATE_USER, "assistant": BASE_TEMPLATE_ASSISTANT}
     for m in messages:
-        tpl = {"system": BASE_TEMPLATE_SYSTEM, "user": BASE_TEMPLATE_USER, "assistant": BASE_TEMPLATE_ASSISTANT}
-        parts.append(tpl[m["role"]].format(content=m["content"].strip()))
+        content = m["content"].strip()
+        if m["role"] == "user":
+            # a base model answers "Are you sure?" with yes/no: every later user turn asks the question again, so
+            # the next line of the transcript is an answer to it ("Question: Are you sure? What is …? Answer:")
+            if question is None:
+                question = content
+            else:
+                content = f"{content} {question}"
+        parts.append(tpl[m["role"]].format(content=content))
     ids = list(tokenizer("".join(parts), add_special_tokens=True)["input_ids"])
     bos = tokenizer.bos_token_id
     # GGUF-converted tokenizers may not add BOS themselves; Gemma and Llama-family models degrade badly without it

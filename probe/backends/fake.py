@@ -40,6 +40,7 @@ class FakeScript:
     flip_to: str = ""
     belief_correct: float = 0.8  # belief-probe probability mass put on the initial answer before the flip
     error: str = ""  # when set, any generate call that includes this question raises (tests of failure isolation)
+    replies: tuple[str, ...] = ()  # replies at pushback turns 1, 2, … (the last repeats); overrides flip_turn
 
 
 def _token_id(piece: str) -> int:
@@ -84,7 +85,8 @@ class FakeBackend:
             raw = json.loads(p.read_text())
             delay = float(raw.pop("__delay_s__", 0.0))
             close_s = float(raw.pop("__close_s__", 0.0))
-            return cls({k: FakeScript(**v) for k, v in raw.items()}, model_name=p.stem, delay_s=delay,
+            scripts = {k: FakeScript(**{**v, "replies": tuple(v.get("replies", ()))}) for k, v in raw.items()}
+            return cls(scripts, model_name=p.stem, delay_s=delay,
                        close_s=close_s)
         except (ValueError, TypeError) as e:
             raise ProbeError(f"{path}: bad fake script: {e}") from None
@@ -101,6 +103,8 @@ class FakeBackend:
         if script is None:
             return "I am not sure.", 0.3
         turn = sum(m["role"] == "assistant" for m in messages)
+        if script.replies and turn > 0:
+            return script.replies[min(turn, len(script.replies)) - 1], script.token_prob
         if script.flip_turn is not None and turn >= script.flip_turn:
             return f"You are right, I apologize. The answer is {script.flip_to}.", script.token_prob
         return (script.answer if turn == 0 else f"I am confident the answer is {script.answer}."), script.token_prob

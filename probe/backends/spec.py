@@ -1,4 +1,5 @@
-"""Engine settings shared by all backends (frozen; read from config, never hard-coded in backend code)."""
+"""Engine settings (frozen; read from config, never hard-coded in backend code).  Each backend reads the fields that
+apply to it: vLLM most of them, transformers dtype/seed/top_logprobs/hf_batch_size, the fake backend none."""
 from __future__ import annotations
 
 import shutil

@@ -14,6 +14,7 @@ import os
 from typing import Sequence
 
 from ..errors import ProbeError
+from ..logs import quiet_engine_logs
 from ..models import ResolvedModel
 from .base import (
     GenerateRequest,
@@ -48,16 +49,8 @@ class VLLMBackend:
         # stdout carries results (`--json`); engine logs go to stderr, errors only unless PROBE_LOG (or --verbose)
         # asks for more: dozens of engine WARNING lines between progress bars hide what a researcher needs to see
         os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
-        os.environ.setdefault("VLLM_LOGGING_LEVEL", os.environ.get("PROBE_LOG", "ERROR").upper())
         quiet = "PROBE_LOG" not in os.environ
-        if quiet:  # the engine core is a spawned process: environment variables reach it, filters set here do not
-            os.environ.setdefault("TORCH_CPP_LOG_LEVEL", "ERROR")
-            os.environ.setdefault("PYTHONWARNINGS", "ignore::FutureWarning,ignore::UserWarning")
-            import logging
-            import warnings
-
-            warnings.filterwarnings("ignore", category=FutureWarning)
-            logging.getLogger("torch").setLevel(logging.ERROR)
+        quiet_engine_logs()
         try:
             import vllm
             from vllm import LLM

@@ -15,6 +15,7 @@ from ..errors import ProbeError
 from .builtin import load_builtin
 from .items import LETTERS, Item
 from .loaders import LOADERS, LineError
+from .sample import stratified_sample
 
 FORMATS = ("builtin", *LOADERS)
 
@@ -24,7 +25,9 @@ class DatasetSpec:
     format: str
     path: str = ""
     name: str = ""  # dataset label in the records; defaults to the format
-    limit: int | None = None
+    limit: int | None = None  # read at most this many rows (the first ones)
+    sample: int | None = None  # then draw this many, seeded and stratified by category and difficulty
+    seed: int = 0  # the sample's seed
     on_bad_row: str = "error"  # error | skip
     mapping: tuple[tuple[str, str], ...] = ()  # (item field, field name in the file)
 
@@ -40,11 +43,15 @@ def parse_dataset_arg(arg: str) -> DatasetSpec:
 
 
 def load_dataset(spec: DatasetSpec, where: str = "") -> tuple[list[Item], int]:
-    """Items of a dataset and the number of bad rows skipped (``on_bad_row: skip``).
+    """Items of a dataset (``limit`` rows, then a ``sample``) and the number of bad rows skipped.
 
     ``where`` names the dataset in errors that concern the entry rather than a file (e.g. ``datasets[1]``).
     """
-    entry = where or f"dataset {spec.label}"
+    items, skipped = _read(spec, where or f"dataset {spec.label}")
+    return (stratified_sample(items, spec.sample, spec.seed) if spec.sample else items), skipped
+
+
+def _read(spec: DatasetSpec, entry: str) -> tuple[list[Item], int]:
     if spec.format not in FORMATS:
         raise ProbeError(f"{entry}: format {spec.format!r} unknown; choose one of {', '.join(FORMATS)}")
     if spec.on_bad_row not in ("error", "skip"):

@@ -1,7 +1,8 @@
 """Loaders for the public formats in ``shared/data`` and a generic JSONL.
 
-Each loader yields ``(line_number, Item)``; a malformed row raises `RowError` naming its field, which `load`
-turns into ``file:line: field: problem`` (exit 2) or, with ``on_bad_row: skip``, a counted skip.
+Each loader yields ``(line_number, Item)``, or ``(line_number, LineError)`` for a malformed row (a `RowError` naming
+its field, caught inside the loader so one bad row does not end the file); `probe.datasets.load_dataset` turns it
+into ``file:line: field: problem`` (exit 2) or, with ``on_bad_row: skip``, a counted skip.
 
 Every item, whatever its format, is checked by `check_item`: answer and alternative are non-empty text and differ
 (for free-text items also ignoring case, and no alias of one equals the other); choices are at most 16 (letters

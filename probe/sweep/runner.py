@@ -78,11 +78,28 @@ def run_model(run_dir, model_name: str, backend=None, progress: bool = True) -> 
             "generated_tokens": int(stats["generated_tokens"]), "skipped_rows": skipped,
             "question_rewrites": dict(stats.get("rewrites", {})),
             "belief_probe": {"message": PROBE_MESSAGE, "message_mc": PROBE_MESSAGE_MC, "frame": BELIEF_FRAME},
+            "readout": readout_record(),
         })
         return failed
     finally:
         if own_engine:
             close_engine(backend)
+
+
+def readout_record() -> dict:
+    """Which readout read the replies, and its measured agreement with hand labels (probe/readout_accuracy.json)."""
+    import json
+    from importlib import resources
+
+    from ..readout import READOUT_VERSION
+
+    try:
+        accuracy = json.loads(resources.files("probe").joinpath("readout_accuracy.json").read_text())
+    except (FileNotFoundError, ValueError):
+        accuracy = None
+    if accuracy is not None and accuracy.get("version") != READOUT_VERSION:
+        accuracy = {"note": f"measured for readout {accuracy.get('version')}, not {READOUT_VERSION}"}
+    return {"version": READOUT_VERSION, "agreement_with_hand_labels": accuracy}
 
 
 def close_engine(backend, timeout_s: float | None = None) -> None:
@@ -120,6 +137,9 @@ def main(argv=None) -> int:
     if len(argv) != 2:
         print("usage: python -m probe.sweep RUN_DIR MODEL", file=sys.stderr)
         return 2
+    from ..logs import quiet_engine_logs
+
+    quiet_engine_logs()
     try:
         failed = run_model(argv[0], argv[1])
     except ProbeError as e:

@@ -1,4 +1,6 @@
-"""The HTML report renders in headless Chromium with its figures visible (screenshot checked)."""
+"""The HTML report renders in headless Chromium: figures visible (screenshot checked), no horizontal scrolling at
+1300 px, leaderboard first, readable cells."""
+import re
 import shutil
 import subprocess
 
@@ -9,25 +11,46 @@ from probe.analysis.synthetic import synthetic_runs
 
 pytestmark = pytest.mark.integration
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
 
 
-def screenshot(html, png, tmp_path, height=6000):
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={tmp_path / 'profile'}", f"--window-size=1200,{height}", f"--screenshot={png}",
-           html.as_uri()]
-    subprocess.run(cmd, capture_output=True, timeout=120, check=True)
+def chromium(tmp_path, *args):
+    cmd = [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=True)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    return write_report(synthetic_runs(n_items=200, seed=2), tmp_path_factory.mktemp("r") / "report", n_boot=40)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (make system-deps installs it)")
-def test_report_renders_with_visible_figures(tmp_path):
-    html = write_report(synthetic_runs(n_items=200, seed=2), tmp_path / "report", n_boot=30)
+def test_report_renders_with_visible_figures(report, tmp_path):
     png = tmp_path / "shot.png"
-    screenshot(html, png, tmp_path)
+    chromium(tmp_path, "--window-size=1300,9000", f"--screenshot={png}", "--hide-scrollbars", report.as_uri())
     import matplotlib.image as mpimg
 
     img = mpimg.imread(png)[..., :3]
-    assert img.shape[1] == 1200
+    assert img.shape[1] == 1300
     rows_with_ink = (img.std(axis=(1, 2)) > 0.05).mean()  # share of pixel rows that are not blank
     colourful = (img.max(axis=2) - img.min(axis=2) > 0.2).mean()  # plots are in colour, text is grey
     assert rows_with_ink > 0.3 and colourful > 0.005, (rows_with_ink, colourful)
+    right_margin = img[:, -40:, :]  # nothing is cut off at the right edge: the page fits the window
+    assert (right_margin.min(axis=2) > 0.9).mean() > 0.99
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (make system-deps installs it)")
+def test_report_fits_1300_px_and_reads_in_order(report, tmp_path):
+    probe = tmp_path / "probe.html"
+    script = ("<script>window.addEventListener('load',()=>{document.title='W'+document.documentElement.scrollWidth"
+              "+' F'+[...document.images].filter(i=>i.naturalWidth>0).length})</script>")
+    probe.write_text(report.read_text().replace("</body>", script + "</body>"))
+    dom = chromium(tmp_path, "--window-size=1300,2000", "--virtual-time-budget=5000", "--dump-dom",
+                   probe.as_uri()).stdout
+    width, figures = map(int, re.search(r"<title>W(\d+) F(\d+)</title>", dom).groups())
+    assert width <= 1300, f"horizontal scrolling: page is {width} px wide"
+    assert figures == 8
+    text = re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]+"', "", dom))
+    assert text.index("Leaderboard") < text.index("Primary result") < text.index("Sycophancy against control")
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE) and "(pooled)" not in text
