@@ -32,6 +32,8 @@ SCORE = "regressive_excess"
 
 def _per_model(cs: CellStats, models, num, den):
     est, samp = cs.ratio(num, den)
+    if not len(est):  # an empty population (e.g. no initially-wrong answer under pressure): every model NaN
+        return np.full(len(models), np.nan), np.full((samp.shape[0] if samp.ndim == 2 else 0, len(models)), np.nan)
     idx = pd.Index(cs.keys["model"]).get_indexer(models)
     ok = idx >= 0
     p = np.where(ok, est[np.maximum(idx, 0)], np.nan)
