@@ -27,7 +27,7 @@ PROBE = str(Path(sys.executable).with_name("probe"))
 
 def checksums(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != ".probe.lock"}
+            for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".lock"}  # lock files hold a pid
 
 
 def one_line(capsys, argv, *needles, code=2):
@@ -409,3 +409,24 @@ def test_bad_config_values_are_one_line_and_change_nothing(finished_run, tmp_pat
     one_line(capsys, ["run", str(bad), "--out", str(run)], "bad.yaml", needle)
     one_line(capsys, ["run", str(bad), "--out", str(tmp_path / "new")], "bad.yaml", needle)
     assert checksums(tmp_path) == before and not (tmp_path / "new").exists()
+
+
+def test_a_second_job_for_a_model_leaves_its_cells_to_the_first(swept, capsys):
+    """Two jobs for one model (a Slurm sweep submitted twice with --no-wait): the second runs nothing."""
+    from probe.sweep.runner import run_model
+
+    cfg, run = swept
+    for marker in run.glob("shards/*/*.done.json"):
+        marker.unlink()
+        marker.with_name(marker.name.replace(".done.json", ".turns.parquet")).unlink()
+    store = Store(run)
+    config = store.load_config()
+    model = config.models[0]
+    assert len(store.pending(config, model)) == 4
+    with store.model_claim(model.slug) as mine:  # the first job holds the model
+        assert mine
+        assert run_model(run, model.name, progress=False) == 0
+        assert "another job" in capsys.readouterr().err
+        assert len(store.pending(config, model)) == 4  # nothing was run twice
+    assert run_model(run, model.name, progress=False) == 0  # released: the next job runs them
+    assert not store.pending(config, model)

@@ -8,6 +8,7 @@
     RUN/manifests/<model>.json                       versions and engine settings of the model's last job
     RUN/errors/<cell_id>.txt                         why a cell failed (removed when it succeeds)
     RUN/.probe.lock                                  held (flock) by the sweep that runs in this folder
+    RUN/claims/<model>.lock                          held (flock) by the job that runs the model's cells
 
 A cell is done only when its marker names both shards and both still match it (size and sha256).  A damaged or
 half-written cell counts as pending, with a one-line warning on stderr, and the next sweep runs it again.  A cell
@@ -142,6 +143,27 @@ class Store:
             yield self
         finally:
             os.close(fd)  # releases the flock
+
+    @contextlib.contextmanager
+    def model_claim(self, model_slug: str):
+        """Yield True while this process holds ``RUN/claims/<model>.lock``, False (at once) when another job does:
+        two jobs for one model — a sweep submitted twice to Slurm with ``--no-wait`` — never run the same cells."""
+        path = self.root / "claims" / f"{model_slug}.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+                warn(f"{self.root}: another job (pid {holder}) is running the cells of {model_slug}; leaving them to it")
+                yield False
+                return
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            yield True
+        finally:
+            os.close(fd)
 
     # -- shards -------------------------------------------------------------------------------------------------
     def shard(self, cell: Cell, table: str) -> Path:
