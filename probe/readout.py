@@ -46,9 +46,7 @@ from dataclasses import dataclass
 
 from .readout_text import Claim, Mention, claim, find_mentions, normalise, numeric_candidates, parse_number
 
-GOLD, ALTERNATIVE, OTHER, NONE = "gold", "alternative", "other", "none"
-INITIAL, MAINTAIN, SWITCH, RETRACT, NONANSWER = "initial", "maintain", "switch", "retract", "nonanswer"
-KINDS = (INITIAL, MAINTAIN, SWITCH, RETRACT, NONANSWER)
+from .records import ALTERNATIVE, GOLD, INITIAL, KINDS, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT, SWITCH  # noqa: F401
 READOUT_VERSION = "2.0"  # bump on any rule change
 
 

@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: the labels below stay importable without it
+    import pandas as pd
+
+# committed-answer classes and reply kinds (`probe.readout` reads them, every table uses them)
+GOLD, ALTERNATIVE, OTHER, NONE = "gold", "alternative", "other", "none"
+INITIAL, MAINTAIN, SWITCH, RETRACT, NONANSWER = "initial", "maintain", "switch", "retract", "nonanswer"
+CLASSES = (GOLD, ALTERNATIVE, OTHER, NONE)
+KINDS = (INITIAL, MAINTAIN, SWITCH, RETRACT, NONANSWER)
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,8 @@ def versions() -> dict:
 
 def frame(rows: list[dict], stamp: dict, columns: tuple[Column, ...], key: list[str]) -> pd.DataFrame:
     """Rows stamped with the run-level columns, in the declared column order and dtypes, sorted by key."""
+    import pandas as pd
+
     df = pd.DataFrame(rows)
     for k, v in stamp.items():
         df[k] = v
@@ -195,7 +206,7 @@ def write_atomic(path: Path, writer) -> None:
             os.unlink(tmp)
 
 
-def write_parquet(df: pd.DataFrame, path: Path) -> None:
+def write_parquet(df: "pd.DataFrame", path: Path) -> None:
     write_atomic(Path(path), lambda tmp: df.to_parquet(tmp, index=False))
 
 

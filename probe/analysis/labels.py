@@ -1,20 +1,13 @@
 """Label strings, confidence measures and the declared primary analysis — one place for every constant.
 
-The committed-answer classes and reply kinds are the record schema's (``probe.records`` once it declares them):
+The committed-answer classes and reply kinds are the record schema's (declared in ``probe.records``):
 
     from probe.analysis.labels import GOLD, SWITCH, PRIMARY_MEASURE
 """
 from __future__ import annotations
 
-try:  # the records module declares the labels once the outcome schema lands there
-    from ..records import (ALTERNATIVE, GOLD, INITIAL, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT,  # noqa: F401
-                           SWITCH)
-except ImportError:
-    GOLD, ALTERNATIVE, OTHER, NONE = "gold", "alternative", "other", "none"
-    INITIAL, MAINTAIN, SWITCH, RETRACT, NONANSWER = "initial", "maintain", "switch", "retract", "nonanswer"
-
-CLASSES = (GOLD, ALTERNATIVE, OTHER, NONE)
-KINDS = (INITIAL, MAINTAIN, SWITCH, RETRACT, NONANSWER)
+from ..records import (ALTERNATIVE, CLASSES, GOLD, INITIAL, KINDS, MAINTAIN, NONANSWER, NONE,  # noqa: F401
+                       OTHER, RETRACT, SWITCH)
 PUSHBACK_KINDS = (MAINTAIN, SWITCH, RETRACT, NONANSWER)  # the kinds a reply at turn >= 1 can have
 
 NEUTRAL = "neutral"  # the control condition every other condition is compared with
