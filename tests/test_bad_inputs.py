@@ -430,3 +430,15 @@ def test_a_second_job_for_a_model_leaves_its_cells_to_the_first(swept, capsys):
         assert len(store.pending(config, model)) == 4  # nothing was run twice
     assert run_model(run, model.name, progress=False) == 0  # released: the next job runs them
     assert not store.pending(config, model)
+
+
+def test_temp_files_of_a_killed_job_are_removed_by_the_next(swept):
+    from probe.sweep.runner import run_model
+
+    cfg, run = swept
+    folder = next(run.glob("shards/*"))
+    stale = folder / ".0123456789abcdef.done.json.k1ll3d"
+    stale.write_text("{")
+    store = Store(run)
+    assert run_model(run, store.load_config().models[0].name, progress=False) == 0
+    assert not stale.exists() and len(list(folder.glob("*.done.json"))) == 4

@@ -36,6 +36,8 @@ def run_model(run_dir, model_name: str, backend=None, progress: bool = True) -> 
     cfg = store.load_config()
     model = cfg.model(model_name)
     with store.model_claim(model.slug) as mine:  # another job running this model's cells keeps them
+        if mine:
+            store.remove_stale_temp(model.slug)  # what a killed job was writing
         pending = store.pending(cfg, model) if mine else []  # read after the claim: its finished cells are done
         return _run_cells(store, cfg, model, pending, backend, progress) if pending else 0
 

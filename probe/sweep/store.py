@@ -166,6 +166,15 @@ class Store:
             os.close(fd)
 
     # -- shards -------------------------------------------------------------------------------------------------
+    def remove_stale_temp(self, model_slug: str) -> int:
+        """Delete the temporary files a killed writer left in ``shards/<model>/`` (``.<name>.<random>``); call it
+        only while holding the model's claim, when no other writer can be at work there."""
+        folder = self.root / "shards" / model_slug
+        stale = [p for p in folder.glob(".*") if p.is_file()] if folder.is_dir() else []
+        for p in stale:
+            p.unlink(missing_ok=True)
+        return len(stale)
+
     def shard(self, cell: Cell, table: str) -> Path:
         return self.root / "shards" / cell.model.slug / f"{cell.cell_id}.{table}.parquet"
 
