@@ -140,7 +140,6 @@ def test_model_names_that_share_a_folder_name_are_refused(tmp_path, capsys):
 
 
 def test_a_model_named_dot_dot_stays_inside_shards(tmp_path):
-
     cfg = make_sweep(tmp_path, n_models=1, conditions="[neutral]")
     cfg.write_text(cfg.read_text().replace("models: [", "models: [{name: '..'}, {name: '../../x'}, "))
     store = Store(tmp_path / "r")
