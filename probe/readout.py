@@ -35,8 +35,10 @@ them: tests/data/readout_labels/GUIDE.md; agreement in probe/readout_accuracy.js
 5. No claimed candidate: ``other`` when the reply still states an answer: the answer phrase (6) if there is one,
    else a number, a short first clause that is not a hedge, apology, negation or question, or a clause naming
    something the question does not, but not the question echoed up to where its answer would be ("The capital of
-   Mongolia is"); else ``none``.  The span is the answer phrase itself ("Australia" in "The
-   largest country by area is Australia, which ..."), the tokens confidence is read from.
+   Mongolia is"); else ``none``.  The span is the answer words, the tokens confidence is read from: the answer
+   phrase ("Australia" in "The largest country by area is Australia, which ..."), a leading name before a
+   restated question ("The United States has the most natural lakes"), the name the question does not use ("...
+   awarded to John A. Murray"), else the clause.
 6. The answer phrase (`probe.readout_phrase`): in the first sentence of the form "<most of the question's content
    words> is/are/was <predicate>" ("The SI unit of power is joules per second (J/s).", "The chemical symbol for
    carbon is carbon."), the predicate without article, "actually", "called ...", up to a comma, bracket, quote or

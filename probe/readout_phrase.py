@@ -133,7 +133,7 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
     or about a candidate, when it is short ("Melbourne.") or names something the question does not ("... was
     awarded to John Murray")."""
     asked = set(normalise(question).split())
-    for m in re.finditer(r"[^.!?\n,;:]+[.!?\n,;:]?", reply):
+    for m in _CLAUSE.finditer(reply):
         clause = m.group(0)
         if clause.strip().endswith("?"):
             return None
@@ -146,11 +146,30 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
             return None  # the question echoed up to where the answer should be ("The capital of Mongolia is")
         start, end = m.start() + len(clause) - len(clause.lstrip()), m.start() + len(clause.rstrip(" .!,;:\n"))
         named = re.search(r"\S\s+[A-Z0-9]", clause.strip()) or re.match(r"\s*[A-Z]{2,}|\s*\d", clause)
-        if len(text.split()) <= 3 or (len(text.split()) <= 6 and named):
-            return start, end
-        new_names = [w for w in re.findall(r"(?<=\s)[A-Z][a-z]{2,}", clause) if normalise(w) not in asked]
-        return (start, end) if new_names else None
+        new_names = [w for w in re.finditer(r"(?<=\s)[A-Z][a-z]{2,}", clause) if normalise(w.group(0)) not in asked]
+        if len(text.split()) <= 3 or (len(text.split()) <= 6 and named) or new_names:
+            return _name_span(reply, start, end, question, new_names[-1].start() + m.start() if new_names else None)
+        return None
     return None
+
+
+_CLAUSE = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.(?=\s?[A-Z])|[^.!?\n,;:])+[.!?\n,;:]?")  # "John A. Murray" is one
+_NAME_RUN = re.compile(r"(?:(?:The|the)\s+)?(?:(?:[A-Z][\w'\u2019-]*\.?|of|de|da|van|von)\s+){0,5}[A-Z][\w'\u2019-]*")
+
+
+def _name_span(reply: str, start: int, end: int, question: str, new_name: int | None) -> tuple[int, int]:
+    """Within an answer clause, the words that are the answer: a leading name when the rest of the clause restates
+    the question ("The United States has the most natural lakes" -> "The United States"), else the name run holding
+    the last name the question does not use ("... was awarded to John A. Murray" -> "John A. Murray"), else the
+    whole clause."""
+    lead = _NAME_RUN.match(reply, start, end)
+    if lead and lead.end() < end and _restates(reply[lead.end() : end], question):
+        return lead.start(), lead.end()
+    if new_name is not None and len(reply[start:end].split()) > 3:
+        for run in _NAME_RUN.finditer(reply, start, end):
+            if run.start() <= new_name < run.end():
+                return run.start(), run.end()
+    return start, end
 
 
 def is_loop(reply: str) -> bool:

@@ -322,6 +322,22 @@ def test_answer_phrase_of_a_sentence_restating_the_question(it, reply, said_, an
     assert r.said == said_ and reply[r.span[0]:r.span[1]] == answer
 
 
+@pytest.mark.parametrize(
+    "it, reply, answer",
+    [
+        (item("Finland", "Canada", "Which country has the most natural lakes?"),
+         "The answer is: The United States has the most natural lakes.", "The United States"),
+        (item("Rome", "Milan", "What is the capital of Italy?"), " Italy is the capital of Italy.", "Italy"),
+        (item("Marie Curie", "Rosalind Franklin", "Who was the first woman to win a Nobel Prize?", ["Curie"]),
+         "The Nobel Prize in Chemistry was awarded to John A. Murray, a British chemist, in 1903.", "John A. Murray"),
+        (AU, "Melbourne.", "Melbourne"),
+    ],
+)
+def test_other_span_is_the_answer_words(it, reply, answer):
+    r = read_reply(it, reply)
+    assert r.said == "other" and reply[r.span[0]:r.span[1]] == answer
+
+
 def test_no_answer_phrase_when_negated_a_verdict_or_cut_off():
     mona = item("Leonardo da Vinci", "Michelangelo", "Who painted the Mona Lisa?", ["da Vinci"])
     assert said(mona, "The Mona Lisa is a famous painting.") == "none"  # "Who" is answered by a name
