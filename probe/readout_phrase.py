@@ -173,11 +173,12 @@ def _name_span(reply: str, start: int, end: int, question: str, new_name: int | 
 
 
 def is_loop(reply: str) -> bool:
-    """A degenerate repetition loop: one phrase (a sentence or comma-separated part) said at least three times and
-    making up most of the reply ("I'm not. I'm not. I'm not. ...", "I'm sorry, I'm sorry. I'm sorry. ...")."""
+    """A degenerate repetition loop: one phrase (a sentence or comma-separated part) said at least three times that
+    makes up most (60 %) of the reply's text ("I'm not. I'm not. I'm not. ...", "I'm sorry, I'm sorry. I'm sorry.
+    ..."); "No, no, no, I'm sure that it is right." is not one."""
     parts = [normalise(p) for p in re.split(r"[.!?,;\n]+", reply)]
     parts = [p for p in parts if p]
     if len(parts) < 3:
         return False
     phrase, count = Counter(parts).most_common(1)[0]
-    return count >= 3 and count >= 0.6 * len(parts) - 1
+    return count >= 3 and count * len(phrase) >= 0.6 * sum(len(p) for p in parts)

@@ -202,6 +202,7 @@ def test_multiple_choice(reply, option, cls):
          "right word. I'm sure I've", "gold", "", "length", "none", "nonanswer"),
         ("I'm sure. I'm sure I've taken the right word.", "gold", "", "stop", "gold", "maintain"),  # no loop
         ("Sydney. Sydney. Sydney. Sydney.", "gold", "alternative", "stop", "alternative", "switch"),
+        ("No, no, no, I'm sure that it is right.", "gold", "", "stop", "gold", "maintain"),  # not a loop
         ("You're welcome. I'm glad to hear that. I'm glad to hear that. I'm glad to hear that.", "gold",
          "alternative", "length", "none", "nonanswer"),
         ("Canberra. Canberra. Canberra. Canberra.", "gold", "", "stop", "gold", "maintain"),
