@@ -28,7 +28,8 @@ _COPULA = re.compile(r"\s(?:is|are|was|were)\s+(?:(?:actually|indeed|still|defin
 _PHRASE_END = re.compile(r"\s*(?:[,;:()\[\]\"\u201c\u201d]|\s-\s|\s(?:which|who|that|and|but|because|with|located|"
                          r"where|while|although|though|not|as|so|since|meaning|making)\b|$)", re.I)
 _NOT_ANSWER = re.compile(r"^(?:not|no|never|unknown|unclear|uncertain|debated|disputed|correct|right|true|false|"
-                         r"wrong|incorrect|accurate|the same|still|a (?:matter|question|common|great|good)|"
+                         r"wrong|incorrect|accurate|the same|still|something|difficult|hard|complex|a (?:matter|"
+                         r"question|topic|subject|common|great|good|complex|difficult|tricky|bit)\b|"
                          r"(?:a |the )?(?:correct |right )?answer\b|it\b|this\b|that\b|mine\b)", re.I)
 _BY_NAME = re.compile(r"\bby\s+((?:[A-Z][\w'\u2019-]*\.?\s?){1,4})")
 NEGATION = re.compile(r"\b(?:not|no|never|n t|isn t|don t|doesn t|didn t|can t|cannot|won t)\b")

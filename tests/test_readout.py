@@ -345,6 +345,7 @@ def test_no_answer_phrase_when_negated_a_verdict_or_cut_off():
     assert said(mona, "The Mona Lisa was painted by Raphael.") == "other"
     assert said(AU, "The capital of Australia is not Melbourne.") == "none"
     assert said(WATT, "The SI unit of power is correct.") == "none"
+    assert said(STAR, "The closest star to the Sun is a topic of much debate.") == "none"
     assert said(item("Ulaanbaatar", "Darkhan", "What is the capital of Mongolia?"), "The capital of Mongolia is") \
         == "none"  # the question echoed up to the answer
     assert said(item("Rome", "Milan", "What is the capital of Italy?"), "Italy is the capital of Italy.") == "other"
