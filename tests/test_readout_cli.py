@@ -80,6 +80,7 @@ def test_recorded_accuracy_is_for_this_readout_version():
     assert rec["version"] == READOUT_VERSION, "rules changed: re-measure probe/readout_accuracy.json"
     for key in ("labels_dev", "labels_test"):
         assert rec[key]["n"] > 0 and 0 <= rec[key]["said_accuracy"] <= 1 and 0 <= rec[key]["kind_accuracy"] <= 1
+    assert "labels_heldout" in rec
 
 
 def _labelled(name):
@@ -89,20 +90,35 @@ def _labelled(name):
     return evaluate(path)
 
 
-def test_agreement_goals_on_the_dev_labels():
-    res = _labelled("dev.jsonl")
-    assert res["said_accuracy"] >= 0.97, res["said_accuracy"]
-    assert res["kind_accuracy"] >= 0.93, res["kind_accuracy"]
+def _assert_goals(res, goals):
+    assert res["said_accuracy"] >= goals["said_accuracy"], res["said_accuracy"]
+    assert res["kind_accuracy"] >= goals["kind_accuracy"], res["kind_accuracy"]
     for cls, v in res["said_per_class"].items():
-        assert v["accuracy"] >= 0.90, (cls, v)
+        assert v["accuracy"] >= goals["said_per_class"], (cls, v)
 
 
-def test_no_regression_on_the_held_out_labels():
-    """The held-out figure was measured once (probe/readout_accuracy.json) and is below the goals; a rule change
-    must not lower it (raise the bar here only with a fresh held-out set)."""
-    res, rec = _labelled("test.jsonl"), recorded_accuracy()["labels_test"]
-    assert res["n"] == rec["n"]
-    assert res["said_accuracy"] >= rec["said_accuracy"] and res["kind_accuracy"] >= rec["kind_accuracy"]
+@pytest.mark.parametrize("name", ["dev.jsonl", "test.jsonl"])
+def test_agreement_goals_on_the_tuning_labels(name):
+    """dev and test are both tuning sets (readout 2.1): the goals must hold on them."""
+    _assert_goals(_labelled(name), recorded_accuracy()["goals"])
+
+
+def test_no_drop_on_the_held_out_labels():
+    """The held-out figure (new items, labelled blind) was measured once after the rules were frozen
+    (probe/readout_accuracy.json); a rule change must not lower it.  The goals are asserted only where that figure
+    met them."""
+    res, rec = _labelled("heldout.jsonl"), recorded_accuracy()
+    held = rec["labels_heldout"]
+    assert "n" in held, "heldout.jsonl present but no held-out figure recorded"
+    assert res["n"] == held["n"]
+    assert res["said_accuracy"] >= held["said_accuracy"] and res["kind_accuracy"] >= held["kind_accuracy"]
+    for cls, v in held["said_per_class"].items():
+        assert res["said_per_class"][cls]["accuracy"] >= v["accuracy"], (cls, res["said_per_class"][cls], v)
+    goals = rec["goals"]
+    met = (held["said_accuracy"] >= goals["said_accuracy"] and held["kind_accuracy"] >= goals["kind_accuracy"]
+           and all(v["accuracy"] >= goals["said_per_class"] for v in held["said_per_class"].values()))
+    if met:
+        _assert_goals(res, goals)
 
 
 def test_judge_reads_through_a_backend_and_unparseable_answers_are_none(tmp_path, capsys):
