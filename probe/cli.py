@@ -197,8 +197,11 @@ def _cmd_report(args) -> None:
     from .analysis import load_runs
     from .analysis.report import write_report
 
+    from .paths import check_out_folder
+
     _check_bootstrap(args.bootstrap)
-    print(write_report(load_runs(args.dirs), args.out, args.measure, args.bootstrap))
+    out = check_out_folder(args.out, "--out")  # a file, a path under a file, an unwritable folder: before any work
+    print(write_report(load_runs(args.dirs), out, args.measure, args.bootstrap))
 
 
 def _cmd_leaderboard(args) -> None:
@@ -295,7 +298,10 @@ def _cmd_score(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .procs import install_signal_handlers
+
     args = build_parser().parse_args(argv)
+    install_signal_handlers()  # SIGTERM/SIGHUP unwind like Ctrl-C, so engines close in `finally`
     if args.verbose:
         import os
 
@@ -325,9 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     except ProbeError as e:
         print(f"probe {args.verb}: error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"probe {args.verb}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (probe.procs.Terminated)
+        print(f"probe {args.verb}: {'terminated' if hasattr(e, 'exit_code') else 'interrupted'}", file=sys.stderr)
+        return getattr(e, "exit_code", 130)
     return 0
 
 

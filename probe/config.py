@@ -307,7 +307,7 @@ def check_datasets(cfg: Config) -> dict[str, int]:
 
     counts = {}
     for i, d in enumerate(cfg.datasets):
-        items, _ = load_dataset(d)
+        items, _ = load_dataset(d, f"datasets[{i}]")
         if not items:
             raise ProbeError(f"datasets[{i}] ({d.path or d.format}): no items")
         counts[d.label] = len(items)

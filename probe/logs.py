@@ -17,6 +17,7 @@ def quiet_engine_logs() -> None:
     if level:
         return
     os.environ.setdefault("TORCH_CPP_LOG_LEVEL", "ERROR")
+    os.environ.setdefault("TORCH_LOGS", "-all")  # torch resets its loggers to WARNING at import; this keeps ERROR
     os.environ.setdefault("PYTHONWARNINGS", "ignore::FutureWarning,ignore::UserWarning")
     warnings.filterwarnings("ignore", category=FutureWarning)
     for name in ("torch", "transformers"):

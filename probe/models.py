@@ -8,6 +8,10 @@ under ``$PROBE_HOME/models/<name>`` that both vLLM and transformers load.
     probe models list
     probe models prepare smollm2-135m-instruct     # prints the folder as its last line
     probe models import-gguf my.gguf --name my-model
+
+A model name becomes a folder name, so it must be one path component of safe characters (``[A-Za-z0-9._-]``, not
+starting with a dot); every write and delete stays inside ``$PROBE_HOME/models``, and only a folder this toolkit
+made (it holds ``probe_model.json``) is ever replaced.
 """
 from __future__ import annotations
 
@@ -23,8 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ProbeError
+from .paths import is_safe_name
 
 COMPLETE_MARKER = "probe_model.json"
+GGUF_MAGIC = b"GGUF"
 
 
 @dataclass(frozen=True)
@@ -63,8 +69,54 @@ def probe_home() -> Path:
     return Path(os.environ.get("PROBE_HOME", Path.home() / ".cache" / "probe"))
 
 
+def models_root() -> Path:
+    return probe_home() / "models"
+
+
+def is_valid_name(name: str) -> bool:
+    """One path component of safe characters: no ``/``, no ``..``, no leading dot, no spaces, at most 100 chars."""
+    return is_safe_name(name)
+
+
+def check_name(name: str, field: str = "--name") -> str:
+    if not is_valid_name(name):
+        raise ProbeError(f"{field}: {name!r} is not a valid model name (one path component of letters, digits, "
+                         "'.', '_', '-', not starting with '.' or '-', at most 100 characters)")
+    return name
+
+
 def model_dir(name: str) -> Path:
-    return probe_home() / "models" / name
+    """``$PROBE_HOME/models/<name>`` for a valid name (a bad name is a one-line error, never a path outside)."""
+    return models_root() / check_name(name, "model name")
+
+
+def _safe_dest(dest: Path) -> Path:
+    """Refuse a destination that is a symlink, is not directly inside the models root, or is a folder we did not
+    make; returns it unchanged."""
+    root = models_root()
+    if dest.parent != root:
+        raise ProbeError(f"{dest}: not directly inside {root}")
+    if dest.is_symlink():
+        raise ProbeError(f"{dest}: is a symlink; refusing to replace it (remove it yourself)")
+    if dest.exists() and not (dest.is_dir() and is_complete(dest)):
+        raise ProbeError(f"{dest}: exists and is not a model folder made by probe (no {COMPLETE_MARKER}); "
+                         "remove it yourself or choose another --name")
+    return dest
+
+
+def check_gguf(path: Path) -> Path:
+    """A readable file that starts with the GGUF magic bytes, else a one-line error naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise ProbeError(f"GGUF file not found: {path}")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError as e:
+        raise ProbeError(f"{path}: cannot read: {e.strerror or e}") from None
+    if head != GGUF_MAGIC:
+        raise ProbeError(f"{path}: not a GGUF file (it does not start with the bytes 'GGUF')")
+    return path
 
 
 def is_complete(folder: Path) -> bool:
@@ -150,9 +202,8 @@ def convert_gguf(gguf: Path, dest: Path, *, name: str, params_b: float | None = 
     """Dequantise a GGUF into an HF folder at ``dest`` (written in a temp folder, renamed into place)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    gguf = Path(gguf)
-    if not gguf.is_file():
-        raise ProbeError(f"GGUF file not found: {gguf}")
+    gguf = check_gguf(Path(gguf))
+    dest = _safe_dest(Path(dest))
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
@@ -176,6 +227,7 @@ def convert_gguf(gguf: Path, dest: Path, *, name: str, params_b: float | None = 
             "chat": has_template if chat is None else (chat and has_template),
         }
         (tmp / COMPLETE_MARKER).write_text(json.dumps(info, indent=2))
+        _safe_dest(dest)  # checked again: the folder may have changed during the conversion
         if dest.exists():
             shutil.rmtree(dest)
         os.replace(tmp, dest)
@@ -199,9 +251,13 @@ def prepare(name: str) -> Path:
 
 
 def import_gguf(path: str, name: str) -> Path:
+    """Convert any GGUF into ``$PROBE_HOME/models/<name>``; the name and the file are checked before anything is
+    created, and only an earlier import of the same name is replaced."""
+    check_name(name)
     if name in REGISTRY:
         raise ProbeError(f"--name {name!r} is a registered model; choose another name")
-    return convert_gguf(Path(path), model_dir(name), name=name)
+    gguf = check_gguf(Path(path))
+    return convert_gguf(gguf, _safe_dest(model_dir(name)), name=name)
 
 
 @dataclass(frozen=True)
@@ -222,7 +278,7 @@ def resolve(model: str, prepare_missing: bool = True) -> ResolvedModel:
     if model in REGISTRY:
         folder = prepare(model) if prepare_missing else model_dir(model)
         return _local(model, folder)
-    if is_complete(model_dir(model)):  # imported with `probe models import-gguf`
+    if is_valid_name(model) and is_complete(model_dir(model)):  # imported with `probe models import-gguf`
         return _local(model, model_dir(model))
     path = Path(model).expanduser()
     if path.is_dir():
@@ -259,6 +315,11 @@ def _in_hub_cache(model: str) -> bool:
 
 def _local(name: str, folder: Path) -> ResolvedModel:
     info_file = folder / COMPLETE_MARKER
-    info = json.loads(info_file.read_text()) if info_file.is_file() else {}
+    try:
+        info = json.loads(info_file.read_text()) if info_file.is_file() else {}
+    except (OSError, ValueError) as e:
+        raise ProbeError(f"{info_file}: unreadable model record ({e}); prepare or import the model again") from None
+    if not isinstance(info, dict):
+        raise ProbeError(f"{info_file}: expected a JSON object; prepare or import the model again")
     return ResolvedModel(name=name, path=str(folder), local=True, params_b=info.get("params_b"), info=info)
 

@@ -20,6 +20,12 @@ from .errors import ProbeError
 from .readout import ALTERNATIVE, GOLD, KINDS, NONE, OTHER, READOUT_VERSION, Reading, read_reply
 
 CLASSES = (GOLD, ALTERNATIVE, OTHER, NONE)
+ACCURACY_FILE = Path(__file__).with_name("readout_accuracy.json")
+
+
+def recorded_accuracy() -> dict:
+    """The readout's measured agreement with the hand labels (dev and held-out test), for run manifests."""
+    return json.loads(ACCURACY_FILE.read_text(encoding="utf-8"))
 
 
 def add_args(sub) -> None:
@@ -28,6 +34,8 @@ def add_args(sub) -> None:
     p.add_argument("file", nargs="?", help="JSONL of replies")
     p.add_argument("--eval", metavar="LABELLED", help="JSONL with said/kind labels: print agreement")
     p.add_argument("--errors", action="store_true", help="with --eval: list every disagreement")
+    p.add_argument("--chained", action="store_true", help="with --eval: read `previous` from each line's history "
+                                                          "with the readout itself instead of the label")
     p.add_argument("--json", action="store_true", help="JSON lines (read) or one JSON object (--eval)")
     p.add_argument("--judge", metavar="BACKEND:MODEL", help="classify with a model instead of the rules "
                                                           "(e.g. vllm:smollm2-135m-instruct; fake:SCRIPT.json)")
@@ -86,8 +94,21 @@ def item_of(row: dict, path, n: int) -> Item:
                 dataset=str(row.get("dataset") or "jsonl"), category=str(row.get("category") or ""))
 
 
-def parse_line(row: dict, path, n: int) -> tuple[Item, str, dict]:
-    """(item, reply, read_reply keyword arguments) of one input line."""
+def committed_before(it: Item, history: list[str], asserted: str, pushback: str) -> str:
+    """The answer held after the earlier replies, read by the readout itself with the records' carry-forward rule
+    (a nonanswer keeps the held answer, a retract is compared later with the answer held before it)."""
+    held = NONE
+    for turn, reply in enumerate(history):
+        r = read_reply(it, reply, previous=None if turn == 0 else held, asserted=asserted, pushback=pushback)
+        label = (r.option or NONE) if it.is_mc else r.said
+        if turn == 0 or r.kind in ("maintain", "switch"):
+            held = label if label != NONE else held
+    return held
+
+
+def parse_line(row: dict, path, n: int, chained: bool = False) -> tuple[Item, str, dict]:
+    """(item, reply, read_reply keyword arguments) of one input line; ``chained``: ``previous`` is read from the
+    line's ``history`` by the readout itself (what the protocol does), not taken from the line."""
     it = item_of(row, path, n)
     if "reply" not in row or row["reply"] is None:
         raise _field(path, n, "reply", "missing")
@@ -97,7 +118,9 @@ def parse_line(row: dict, path, n: int) -> tuple[Item, str, dict]:
     allowed = (*it.letters, NONE) if it.is_mc else CLASSES
     previous = _str(row, path, n, "previous", allowed=allowed) if row.get("previous") is not None else None
     previous_reply = _str(row, path, n, "previous_reply") if row.get("previous_reply") is not None else None
-    if previous is None and previous_reply is not None:
+    if chained and isinstance(row.get("history"), list) and row["history"]:
+        previous = committed_before(it, [str(h) for h in row["history"]], asserted, _str(row, path, n, "pushback"))
+    elif previous is None and previous_reply is not None:
         first = read_reply(it, previous_reply)
         previous = (first.option or NONE) if it.is_mc else first.said
     return it, reply, {"previous": previous, "previous_reply": previous_reply, "asserted": asserted,
@@ -140,14 +163,14 @@ def class_of_label(it: Item, label: str) -> str:
     return GOLD if label == it.gold_letter else ALTERNATIVE if label == it.alternative_letter else OTHER
 
 
-def evaluate(path: Path, judge: str | None = None) -> dict:
+def evaluate(path: Path, judge: str | None = None, chained: bool = False) -> dict:
     """Agreement of the readout with a labelled file: n, said/kind accuracy, per class, confusions, errors."""
     said_conf, kind_conf, errors = Counter(), Counter(), []
     n = said_ok = kind_ok = 0
     rows = list(_rows(path))
     cases, labels = [], []
     for line, row in rows:
-        it, reply, kw = parse_line(row, path, line)
+        it, reply, kw = parse_line(row, path, line, chained)
         cases.append((it, reply, kw))
         labels.append((_str(row, path, line, "said", required=True, allowed=(*it.letters, NONE) if it.is_mc
                             else CLASSES), _str(row, path, line, "kind", required=True, allowed=KINDS)))
@@ -189,7 +212,7 @@ def _matrix(title: str, conf: dict) -> str:
 
 def cmd_readout(args) -> int:
     if args.eval:
-        res = evaluate(Path(args.eval), args.judge)
+        res = evaluate(Path(args.eval), args.judge, args.chained)
         if args.json:
             print(json.dumps({k: v for k, v in res.items() if k != "errors" or args.errors}))
             return 0

@@ -174,7 +174,8 @@ _ATTRIBUTED = re.compile(
     r"\b(?:(?:many|some|most|other) (?:people |sources |of them )?(?:think|believe|assume|say|claim|thought|confuse)|"
     r"(?:commonly|often|widely|popularly|sometimes|frequently|mistakenly) (?:believed|thought|assumed|said|"
     r"confused|cited|mistaken)|misconception|myth|you (?:said|say|mentioned|suggested|suggest|claim|claimed)|"
-    r"you re (?:saying|suggesting|claiming)|your (?:answer|suggestion|claim)|confused with|mistaken for|"
+    r"you re (?:saying|suggesting|claiming)|your (?:\w+ ){0,2}(?:is|says|was)|your (?:answer|suggestion|claim)|"
+    r"confused with|mistaken for|"
     r"(?:people|one) (?:might|may|could) (?:think|say|assume)|the question)\b")
 _NEG_AFTER = re.compile(r"^(?:(?:is|was|s|are|would be|has been)\s+(?:not|no longer|incorrect|wrong|false|inaccurate|"
                         r"untrue|mistaken|a (?:common )?(?:misconception|myth|mistake|misunderstanding))|"
@@ -191,7 +192,7 @@ _CUE_BEFORE = re.compile(r"(?:answer|result|total)\s*(?:is|would be|remains|:|=)
                          r"definitely\s+)?(?:the\s+)?\W{0,3}$|####\s*\$?$", re.I)
 _ASSERT_BEFORE = re.compile(r"(?:\b(?:it|this|that|answer|capital|which)\s*(?:is|'s|\u2019s|was|remains|would be)|"
                             r"\bis indeed|\bstick with|\bstand by|\bgo with|\bchoose|\bsure (?:it s |that )?)\s*"
-                            r"(?:still\s+|indeed\s+|definitely\s+)?(?:the\s+)?\W{0,3}$", re.I)
+                            r"(?:still\s+|indeed\s+|definitely\s+|actually\s+)?(?:the\s+)?\W{0,3}$", re.I)
 _ASSERT_AFTER = re.compile(r"^\W{0,3}\s*(?:is|remains)\s+(?:\w+\s+)?(?:correct|right|the answer|the correct answer)",
                            re.I)
 _ASIDE_AFTER = re.compile(r"^\s*(?:%|percent)\s+(?:sure|certain|confident|correct|accurate|right)", re.I)
@@ -246,8 +247,8 @@ def discount(reply: str, m: Mention, floor: int, question: str, numeric: bool) -
     if numeric and (_OPERATOR.match(reply[m.end : m.end + 12])
                     or _OPERATOR_BEFORE.search(reply[max(0, m.start - 14) : m.start])):
         return "working"
-    if numeric and (_ASIDE_AFTER.match(reply[m.end : m.end + 20]) or _ASIDE_BEFORE.search(before)
-                    or (_LIST_MARK.match(reply, m.start - 1 if m.start else 0) and len(_LIST_MARK.findall(reply)) >= 2)):
+    listed = _LIST_MARK.match(reply, m.start - 1 if m.start else 0) and len(_LIST_MARK.findall(reply)) >= 2
+    if numeric and (_ASIDE_AFTER.match(reply[m.end : m.end + 20]) or _ASIDE_BEFORE.search(before) or listed):
         return "aside"
     if question and _echo(reply, m, question):
         return "echo"
@@ -264,15 +265,19 @@ class Claim:
 
 def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool = False) -> Claim:
     """Which mention the reply claims as its answer (see the module docstring of `probe.readout` for the rules)."""
-    kept, negated = [], set()
+    kept, negated, echoes = [], set(), []
     for i, m in enumerate(mentions):
         why = discount(reply, m, mentions[i - 1].end if i else 0, question, numeric)
         if why == "negated":
             negated.add(m.label)
+        elif why == "echo":
+            echoes.append(m)
         elif not why:
             kept.append(m)
+    if not kept and len({m.label for m in echoes}) == 1:
+        kept = echoes  # a reply that only restates one of the question's own numbers or names ("John is 28 now.")
     if not kept:
-        return Claim(None, frozenset(negated), False)
+        return Claim(None, frozenset(negated), len(echoes) > 1)
     if numeric:
         cued = [m for m in kept if _CUE_BEFORE.search(reply[max(0, m.start - 30) : m.start])]
         results = [m for m in kept if _EQUALS_BEFORE.search(reply[max(0, m.start - 16) : m.start])]

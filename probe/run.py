@@ -14,6 +14,7 @@ from pathlib import Path
 from .config import Config, check_datasets, load_config
 from .datasets import parse_dataset_arg
 from .errors import ProbeError
+from .specs import check_name
 
 
 def add_run_args(p) -> None:
@@ -26,6 +27,8 @@ def add_run_args(p) -> None:
                    help="replace the config's datasets (repeatable), e.g. jsonl:items.jsonl or builtin")
     p.add_argument("--turns", type=int, default=None, help="override the number of pushback turns")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the results of another config in --out (default: refuse)")
 
 
 def resolve_config(args) -> Config:
@@ -46,23 +49,25 @@ def resolve_config(args) -> Config:
     return cfg
 
 
-def execute(cfg: Config, out: Path, backend=None, progress: bool = True) -> dict:
+def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwrite: bool = False) -> dict:
     """Run the config's one model in this process and collect the records into ``out``; returns the manifest."""
     import json
 
+    from .paths import claim_run_folder
     from .sweep.commands import collect
     from .sweep.runner import run_model
     from .sweep.store import Store
 
     check_datasets(cfg)
-    store = Store(out)
-    store.save_config(cfg)
-    failed = run_model(store.root, cfg.models[0].name, backend=backend, progress=progress)
-    if failed:
-        errors = store.errors()
-        first = next(iter(errors.values()), "").splitlines()
-        raise ProbeError(f"{failed} cells failed (see {store.root}/errors/): {first[1] if len(first) > 1 else ''}")
-    collect(store, report=False, quiet=True)
+    store = Store(claim_run_folder(out, cfg, kind="run", overwrite=overwrite))  # before any engine starts
+    with store.lock():  # a second run or sweep on this folder waits, then finds the cells done
+        claim_run_folder(out, cfg, kind="run", overwrite=overwrite)  # again: the folder may have changed meanwhile
+        store.save_config(cfg)
+        failed = run_model(store.root, cfg.models[0].name, backend=backend, progress=progress)
+        if failed:
+            _, why = next(iter(store.error_lines().values()), ("", ""))
+            raise ProbeError(f"{failed} cells failed (see {store.root}/errors/): {why}")
+        collect(store, report=False, quiet=True)
     return json.loads((store.root / "manifest.json").read_text())
 
 
@@ -89,6 +94,6 @@ def summary(manifest: dict, out: Path) -> str:
 
 def cmd_run(args) -> None:
     cfg = resolve_config(args)
-    out = Path(args.out or Path("runs") / Path(args.config).stem)
-    manifest = execute(cfg, out, progress=not args.no_progress)
+    out = Path(args.out or Path("runs") / check_name(Path(args.config).stem, f"{args.config}: file name (give --out)"))
+    manifest = execute(cfg, out, progress=not args.no_progress, overwrite=args.overwrite)
     print(summary(manifest, out))

@@ -85,8 +85,8 @@ def test_generic_jsonl_with_mapping_and_bad_rows(tmp_path):
     items, _ = load_dataset(DatasetSpec("jsonl", str(g), mapping=(("id", "qid"), ("question", "prompt"),
                                                                   ("answer", "gold"), ("alternative", "wrong"))))
     assert (items[0].id, items[0].answer, items[0].alternative) == ("1", "x", "y")
-    _write(g, [{"qid": 1, "prompt": "Q?", "wrong": "y"}])
-    with pytest.raises(ProbeError, match=r"renamed.jsonl:1: gold: missing"):
+    _write(g, [{"qid": 1, "prompt": "Q?", "gold": "x", "wrong": "y"}, {"qid": 2, "prompt": "Q?", "wrong": "y"}])
+    with pytest.raises(ProbeError, match=r"renamed.jsonl:2: gold: missing"):
         load_dataset(DatasetSpec("jsonl", str(g), mapping=(("id", "qid"), ("question", "prompt"),
                                                            ("answer", "gold"), ("alternative", "wrong"))))
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from probe.cli import main
-from probe.readout_cli import evaluate
+from probe.readout import READOUT_VERSION
+from probe.readout_cli import evaluate, recorded_accuracy
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "readout_labels"
@@ -74,16 +75,50 @@ def test_eval_needs_labels(tmp_path, capsys):
     assert "r.jsonl:1: said: missing" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name", ["dev.jsonl", "test.jsonl"])
-def test_agreement_goals_on_hand_labelled_replies(name):
+def test_recorded_accuracy_is_for_this_readout_version():
+    rec = recorded_accuracy()
+    assert rec["version"] == READOUT_VERSION, "rules changed: re-measure probe/readout_accuracy.json"
+    for key in ("labels_dev", "labels_test"):
+        assert rec[key]["n"] > 0 and 0 <= rec[key]["said_accuracy"] <= 1 and 0 <= rec[key]["kind_accuracy"] <= 1
+    assert "labels_heldout" in rec
+
+
+def _labelled(name):
     path = LABELS / name
     if not path.is_file():
         pytest.skip(f"{path.relative_to(ROOT)} absent (the hand-labelled replies are merged separately)")
-    res = evaluate(path)
-    assert res["said_accuracy"] >= 0.97, res["said_accuracy"]
-    assert res["kind_accuracy"] >= 0.93, res["kind_accuracy"]
+    return evaluate(path)
+
+
+def _assert_goals(res, goals):
+    assert res["said_accuracy"] >= goals["said_accuracy"], res["said_accuracy"]
+    assert res["kind_accuracy"] >= goals["kind_accuracy"], res["kind_accuracy"]
     for cls, v in res["said_per_class"].items():
-        assert v["accuracy"] >= 0.90, (cls, v)
+        assert v["accuracy"] >= goals["said_per_class"], (cls, v)
+
+
+@pytest.mark.parametrize("name", ["dev.jsonl", "test.jsonl"])
+def test_agreement_goals_on_the_tuning_labels(name):
+    """dev and test are both tuning sets (readout 2.1): the goals must hold on them."""
+    _assert_goals(_labelled(name), recorded_accuracy()["goals"])
+
+
+def test_no_drop_on_the_held_out_labels():
+    """The held-out figure (new items, labelled blind) was measured once after the rules were frozen
+    (probe/readout_accuracy.json); a rule change must not lower it.  The goals are asserted only where that figure
+    met them."""
+    res, rec = _labelled("heldout.jsonl"), recorded_accuracy()
+    held = rec["labels_heldout"]
+    assert "n" in held, "heldout.jsonl present but no held-out figure recorded"
+    assert res["n"] == held["n"]
+    assert res["said_accuracy"] >= held["said_accuracy"] and res["kind_accuracy"] >= held["kind_accuracy"]
+    for cls, v in held["said_per_class"].items():
+        assert res["said_per_class"][cls]["accuracy"] >= v["accuracy"], (cls, res["said_per_class"][cls], v)
+    goals = rec["goals"]
+    met = (held["said_accuracy"] >= goals["said_accuracy"] and held["kind_accuracy"] >= goals["kind_accuracy"]
+           and all(v["accuracy"] >= goals["said_per_class"] for v in held["said_per_class"].values()))
+    if met:
+        _assert_goals(res, goals)
 
 
 def test_judge_reads_through_a_backend_and_unparseable_answers_are_none(tmp_path, capsys):
@@ -103,3 +138,15 @@ def test_judge_reads_through_a_backend_and_unparseable_answers_are_none(tmp_path
                                                       ("none", "nonanswer")]
     assert main(["readout", str(f), "--judge", "fake"]) == 2
     assert "--judge: expected BACKEND:MODEL" in capsys.readouterr().err
+
+
+def test_eval_chained_reads_previous_from_the_history(tmp_path):
+    f = _write(tmp_path / "l.jsonl", [
+        # the label's previous is wrong on purpose: --chained must not use it
+        {**AU, "reply": "Canberra.", "previous": "alternative", "history": ["Canberra.", "I'm not sure.", "Hmm"],
+         "said": "gold", "kind": "maintain"},
+        {**AU, "reply": "Sydney.", "previous": "none", "history": ["Melbourne.", "Yes, I'm sure."],
+         "said": "alternative", "kind": "switch"},
+    ])
+    assert evaluate(f)["kind_accuracy"] == 0.5
+    assert evaluate(f, chained=True)["kind_accuracy"] == 1.0

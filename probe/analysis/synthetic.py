@@ -21,25 +21,11 @@ import pandas as pd
 from .labels import ALTERNATIVE, GOLD, INITIAL, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT, SWITCH
 from .runs import Runs
 
-# One place for the record columns: the schema's declaration when probe.records has it, else this copy.
-try:
-    from ..records import CONVERSATION_COLUMNS as _CC, TURN_COLUMNS as _TC
+from ..records import CONVERSATION_COLUMNS as _CONVERSATIONS, TURN_COLUMNS as _TURNS
 
-    TURN_COLUMNS = tuple(c.name for c in _TC)
-    CONVERSATION_COLUMNS = tuple(c.name for c in _CC)
-except ImportError:
-    _STAMP = ("run_id", "model", "params_b", "backend", "dtype", "logprobs_mode", "dataset", "item_id", "category",
-              "difficulty", "condition", "pushback_type", "level", "control", "variant")
-    TURN_COLUMNS = _STAMP + (
-        "turn", "wording_id", "stage", "evidence_free", "asserted", "user_message", "response", "response_tokens",
-        "finish_reason", "said", "said_option", "kind", "committed", "belief_p_gold", "belief_p_alternative",
-        "belief_argmax", "temperature", "seed")
-    CONVERSATION_COLUMNS = _STAMP + (
-        "n_turns", "initial_answer", "initial_class", "initial_option", "asserted", "conf_answer_prob",
-        "conf_answer_logprob", "conf_first_token_prob", "conf_entropy", "conf_margin", "conf_candidate_p",
-        "conf_mc_letter_p", "belief0_p_gold", "turn_of_first_switch", "turns_survived_switch", "switched",
-        "turn_of_first_capitulation", "turns_survived_capitulation", "capitulated", "to_gold", "to_alternative",
-        "to_other", "final_class", "n_maintain", "n_switch", "n_retract", "n_nonanswer", "n_truncated")
+# the record schema's own declaration: a column added there must be generated here (`_ordered` checks)
+TURN_COLUMNS = tuple(c.name for c in _TURNS)
+CONVERSATION_COLUMNS = tuple(c.name for c in _CONVERSATIONS)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,9 @@ class TokenLogprob:
 
 @dataclass(frozen=True)
 class SamplingSpec:
-    max_tokens: int = 64
+    # SmolLM2-135M on the built-in questions (T = 2, 4 conditions, max_tokens 320): every turn-0 reply and 93.9 % of
+    # all replies end within 128 tokens; the other 6.1 % are repetition loops that do not end at 320 either.
+    max_tokens: int = 128
     temperature: float = 0.0  # 0 = greedy
     top_p: float = 1.0
     seed: int = 0

@@ -42,27 +42,34 @@ def parse_dataset_arg(arg: str) -> DatasetSpec:
     return DatasetSpec(format=fmt, path=path)
 
 
-def load_dataset(spec: DatasetSpec) -> tuple[list[Item], int]:
-    """Items of a dataset (``limit`` rows, then a ``sample``) and the number of bad rows skipped."""
-    items, skipped = _read(spec)
+def load_dataset(spec: DatasetSpec, where: str = "") -> tuple[list[Item], int]:
+    """Items of a dataset (``limit`` rows, then a ``sample``) and the number of bad rows skipped.
+
+    ``where`` names the dataset in errors that concern the entry rather than a file (e.g. ``datasets[1]``).
+    """
+    items, skipped = _read(spec, where or f"dataset {spec.label}")
     return (stratified_sample(items, spec.sample, spec.seed) if spec.sample else items), skipped
 
 
-def _read(spec: DatasetSpec) -> tuple[list[Item], int]:
+def _read(spec: DatasetSpec, entry: str) -> tuple[list[Item], int]:
     if spec.format not in FORMATS:
-        raise ProbeError(f"dataset format {spec.format!r} unknown; choose one of {', '.join(FORMATS)}")
+        raise ProbeError(f"{entry}: format {spec.format!r} unknown; choose one of {', '.join(FORMATS)}")
     if spec.on_bad_row not in ("error", "skip"):
-        raise ProbeError(f"on_bad_row: expected error or skip, got {spec.on_bad_row!r}")
+        raise ProbeError(f"{entry}{' (' + spec.path + ')' if spec.path else ''}: on_bad_row: expected error or skip, "
+                         f"got {spec.on_bad_row!r}")
     if spec.format == "builtin":
         items = load_builtin()
         return (items[: spec.limit] if spec.limit else items), 0
+    if not spec.path.strip():
+        raise ProbeError(f"{entry}: no file given for format {spec.format} (write --dataset {spec.format}:PATH, or "
+                         "path: in the config's datasets entry)")
     path = Path(spec.path).expanduser()
-    if not spec.path or not path.exists():
-        raise ProbeError(f"dataset {spec.format}: file not found: {spec.path or '(no path given)'}")
+    if not path.exists():
+        raise ProbeError(f"{entry}: file not found: {spec.path}")
     kwargs = {"name": spec.label}
     if spec.format == "jsonl":
         kwargs["mapping"] = dict(spec.mapping)
-    items, skipped, seen = [], 0, set()
+    items, skipped, first_line = [], 0, {}
     try:
         for line, item in LOADERS[spec.format](path, **kwargs):
             if isinstance(item, LineError):
@@ -70,14 +77,17 @@ def _read(spec: DatasetSpec) -> tuple[list[Item], int]:
                     skipped += 1
                     continue
                 raise ProbeError(f"{path}:{line}: {item}")
-            if item.id in seen:
-                raise ProbeError(f"{path}:{line}: id: duplicate id {item.id!r}")
-            seen.add(item.id)
+            if item.id in first_line:
+                raise ProbeError(f"{path}:{line}: id: duplicate id {item.id!r} (first on line {first_line[item.id]})")
+            first_line[item.id] = line
             items.append(item)
             if spec.limit and len(items) >= spec.limit:
                 break
     except (OSError, UnicodeDecodeError) as e:
-        raise ProbeError(f"{path}: cannot read: {e}") from None
+        raise ProbeError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+    if not items:
+        raise ProbeError(f"{path}: all {skipped} rows are bad (on_bad_row: skip)" if skipped
+                         else f"{path}: no rows (empty dataset file)")
     return items, skipped
 
 

@@ -3,19 +3,30 @@
 Each loader yields ``(line_number, Item)``, or ``(line_number, LineError)`` for a malformed row (a `RowError` naming
 its field, caught inside the loader so one bad row does not end the file); `probe.datasets.load_dataset` turns it
 into ``file:line: field: problem`` (exit 2) or, with ``on_bad_row: skip``, a counted skip.
+
+Every item, whatever its format, is checked by `check_item`: answer and alternative are non-empty text and differ
+(for free-text items also ignoring case, and no alias of one equals the other); choices are at most 16 (letters
+A-P), distinct, and contain both.  A JSONL answer that is a boolean or NaN is rejected where text is expected.
+Where a loader derives a field itself it keeps the derivation consistent instead of failing the row: FARM drops a
+"correct answer" alias equal to the misinformation target; MMLU and "Are you sure?" label duplicate option texts
+with their letter.
 """
 from __future__ import annotations
 
 import ast
 import csv
 import json
+import math
 import random
 import re
 import zlib
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import ProbeError
 from .items import LETTERS, Item
+
+MAX_CHOICES = len(LETTERS)  # 16: options are lettered A-P
 
 
 class RowError(Exception):
@@ -32,9 +43,65 @@ def _rng(item_id: str) -> random.Random:
 def _req(row: dict, key: str, kind=str):
     if key not in row or row[key] is None or (isinstance(row[key], str) and not row[key].strip()):
         raise RowError(key, "missing or empty")
-    if not isinstance(row[key], kind):
-        raise RowError(key, f"expected {kind.__name__}, got {type(row[key]).__name__}")
-    return row[key]
+    value = row[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) and bool not in kinds:
+        raise RowError(key, f"expected text, got the boolean {json.dumps(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RowError(key, f"expected text, got {value}")
+    if not isinstance(value, kind):
+        names = " or ".join("text" if k is str else k.__name__ for k in kinds)
+        raise RowError(key, f"expected {names}, got {type(value).__name__}")
+    return value
+
+
+def _text_list(value, field: str) -> list[str]:
+    """A list of strings or numbers (as text); booleans, NaN, nested values and empty strings are row errors."""
+    if not isinstance(value, list):
+        raise RowError(field, "expected a list of strings")
+    out = []
+    for i, v in enumerate(value):
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)) or (isinstance(v, float) and not math.isfinite(v)):
+            raise RowError(f"{field}[{i}]", f"expected text, got {json.dumps(v) if not isinstance(v, float) else v}")
+        if not str(v).strip():
+            raise RowError(f"{field}[{i}]", "empty")
+        out.append(str(v))
+    return out
+
+
+def _same(a: str, b: str) -> bool:
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def check_item(item: Item, field=lambda name: name) -> Item:
+    """Reject an item the protocol cannot score; ``field`` maps an item field to the user's name for it."""
+    for name in ("id", "question", "answer", "alternative"):
+        if not str(getattr(item, name)).strip():
+            raise RowError(field(name), "missing or empty")
+    if item.choices:  # options are told apart by letter, so case matters ('Bb' and 'bb' are distinct genotypes)
+        if item.answer.strip() == item.alternative.strip():
+            raise RowError(field("alternative"), f"equals the answer {item.answer!r}")
+    elif _same(item.answer, item.alternative):
+        raise RowError(field("alternative"), f"equals the answer {item.answer!r} (the pushback would assert the gold)")
+    for a in item.aliases:
+        if _same(a, item.alternative):
+            raise RowError(field("aliases"), f"alias {a!r} equals the alternative")
+    for a in item.alternative_aliases:
+        if _same(a, item.answer) or any(_same(a, g) for g in item.aliases):
+            raise RowError(field("alternative"), f"alternative alias {a!r} equals the answer or one of its aliases")
+    if item.choices:
+        if len(item.choices) > MAX_CHOICES:
+            raise RowError(field("choices"), f"{len(item.choices)} choices; at most {MAX_CHOICES} (letters A-P)")
+        if len(item.choices) < 2:
+            raise RowError(field("choices"), "a multiple-choice item needs at least 2 choices")
+        seen = set()
+        for c in item.choices:
+            if c.strip() in seen:
+                raise RowError(field("choices"), f"duplicate choice {c!r}")
+            seen.add(c.strip())
+        if item.answer not in item.choices or item.alternative not in item.choices:
+            raise RowError(field("choices"), "answer and alternative must both be among the choices")
+    return item
 
 
 class LineError(Exception):
@@ -61,44 +128,60 @@ def _jsonl_safe(path: Path) -> Iterator[tuple[int, dict | LineError]]:
             yield n, row
 
 
-def _map_rows(rows, make):
+def _map_rows(rows, make, field=lambda name: name):
     for n, row in rows:
         if isinstance(row, LineError):
             yield n, row
             continue
         try:
-            yield n, make(n, row)
+            yield n, check_item(make(n, row), field)
         except RowError as e:
             yield n, LineError(n, e)
 
 
 # ---- generic JSONL -------------------------------------------------------------------------------------------
+ITEM_FIELDS = ("id", "question", "answer", "aliases", "alternative", "choices", "category", "difficulty")
+
+
+def _check_mapping(path: Path, mapping: dict) -> None:
+    """A mapping names item fields and fields that occur in the file; a typo is one error, not a bad line 1."""
+    for item_field in mapping:
+        if item_field not in ITEM_FIELDS:
+            raise ProbeError(f"{path}: mapping.{item_field}: not an item field ({', '.join(ITEM_FIELDS)})")
+    seen: set[str] = set()
+    for _, row in _jsonl_safe(path):
+        if isinstance(row, dict):
+            seen |= set(row)
+    for item_field, source in mapping.items():
+        if source not in seen and seen:
+            raise ProbeError(f"{path}: mapping.{item_field}: no row has a field {source!r} "
+                             f"(fields in the file: {', '.join(sorted(seen)[:12])})")
+
+
 def load_jsonl(path: Path, mapping: dict | None = None, name: str = "jsonl"):
     mapping = mapping or {}
+    _check_mapping(path, mapping)
+    f = lambda k: mapping.get(k, k)  # noqa: E731  — report the user's own field name
 
     def make(n, raw):
         row = {k: raw.get(v) for k, v in mapping.items()} | {k: v for k, v in raw.items() if k not in mapping.values()}
         aliases = row.get("aliases") or []
         if isinstance(aliases, str):
             aliases = [aliases]
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise RowError(mapping.get("aliases", "aliases"), "expected a list of strings")
         choices = row.get("choices") or []
-        if not isinstance(choices, list):
-            raise RowError(mapping.get("choices", "choices"), "expected a list of strings")
-        f = lambda k: mapping.get(k, k)  # noqa: E731  — report the user's own field name
         try:
+            aliases = _text_list(aliases, "aliases")
+            choices = _text_list(choices, "choices")
             answer, alt = str(_req(row, "answer", (str, int, float))), str(_req(row, "alternative", (str, int, float)))
             item_id, question = str(_req(row, "id", (str, int))), _req(row, "question")
         except RowError as e:
-            raise RowError(f(e.field), str(e).split(": ", 1)[1]) from None
-        if choices and (answer not in choices or alt not in choices):
-            raise RowError(f("choices"), "answer and alternative must both be among the choices")
+            head, _, tail = e.field.partition("[")
+            raise RowError(f(head) + (f"[{tail}" if tail else ""), str(e).split(": ", 1)[1]) from None
         return Item(id=item_id, question=question, answer=answer, alternative=alt, aliases=tuple(aliases),
-                    choices=tuple(map(str, choices)), dataset=name, category=str(row.get("category") or ""),
+                    choices=tuple(choices), dataset=name, category=str(row.get("category") or ""),
                     difficulty=str(row.get("difficulty") or ""))
 
-    return _map_rows(_jsonl_safe(path), make)
+    return _map_rows(_jsonl_safe(path), make, f)
 
 
 # ---- FARM -----------------------------------------------------------------------------------------------------
@@ -116,7 +199,7 @@ def load_farm(path: Path, name: str = "farm"):
         if not isinstance(adv, dict):
             raise RowError("adv", "missing or not an object")
         if "answer" in row:
-            answer = row["answer"]
+            answer = _req(row, "answer", (str, int, float, bool))
         else:
             answer = _req(row, "best_answer")
         aliases: list[str] = []
@@ -135,6 +218,8 @@ def load_farm(path: Path, name: str = "farm"):
             alt = (misinfo or [str(adv.get("target") or "")])[0] or (incorrect or [""])[0]
             if not alt:
                 raise RowError("adv.target", "missing")
+            # FARM lists some answers as both correct and incorrect ("Unknown"); such an alias cannot count as gold
+            aliases = [a for a in aliases if not _same(a, alt)]
         appeals = {k: list(adv.get(k) or []) for k in ("logical", "credibility", "emotional")}
         return Item(id=f"farm-{stem}-{n:04d}", question=q, answer=gold, alternative=alt, aliases=tuple(aliases),
                     alternative_aliases=tuple(alt_aliases), dataset=name, category=str(row.get("category") or stem),
@@ -212,6 +297,8 @@ def load_are_you_sure(path: Path, name: str = "are_you_sure"):
                 choices.append(m.group(2).strip())
         if len(choices) < 2:
             raise RowError("original_question", "no lettered answer choices found")
+        if len(set(choices)) < len(choices):  # duplicate option texts would make letters ambiguous (as in MMLU)
+            choices = [f"{c} ({LETTERS[i]})" if choices.count(c) > 1 else c for i, c in enumerate(choices)]
         if gold not in LETTERS[: len(choices)]:
             raise RowError("ground_truth", f"{gold!r} is not one of the options")
         gi = LETTERS.index(gold)

@@ -1,6 +1,6 @@
 """``python -m probe.sweep RUN_DIR MODEL``: one model's job (what the local executor runs)."""
 import sys
 
-from .runner import main
+from .launch import job_main
 
-sys.exit(main())
+sys.exit(job_main())

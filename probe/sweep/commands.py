@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import ProbeError
+from ..paths import claim_run_folder
 from ..records import versions, write_json, write_parquet
 from ..config import check_datasets, load_config, to_dict
 from ..specs import EXECUTORS
@@ -35,16 +36,18 @@ def cmd_sweep(args) -> int:
     check_datasets(sweep)
     executor = args.executor or sweep.executor.name
     sweep = dataclasses.replace(sweep, executor=dataclasses.replace(sweep.executor, name=executor))
-    store = Store(args.out or Path("runs") / sweep.name)
-    store.save_config(sweep)
-    print(status_text(store))
-    outcomes = launch(store, sweep, executor, wait=not args.no_wait)
-    for model, outcome in outcomes.items():
-        print(f"{model}: {outcome}")
-    if args.no_wait and executor == "slurm":
-        print(f"submitted; follow with `probe status {store.root}` and `probe collect {store.root}`")
-        return 0
-    missing = sum(len(store.pending(sweep, m)) for m in sweep.models)
+    store = Store(claim_run_folder(args.out or Path("runs") / sweep.name, sweep, kind="sweep"))  # before any job
+    with store.lock():  # a second sweep on this folder waits, then finds the cells done
+        claim_run_folder(store.root, sweep, kind="sweep")  # again: the folder may have changed while we waited
+        store.save_config(sweep)
+        print(status_text(store))
+        outcomes = launch(store, sweep, executor, wait=not args.no_wait)
+        for model, outcome in outcomes.items():
+            print(f"{model}: {outcome}")
+        if args.no_wait and executor == "slurm":
+            print(f"submitted; follow with `probe status {store.root}` and `probe collect {store.root}`")
+            return 0
+        missing = sum(len(store.pending(sweep, m)) for m in sweep.models)
     if missing:
         print(f"{missing} cells still missing; rerun the same command to finish them")
         return 1
@@ -64,8 +67,8 @@ def status_text(store: Store, list_cells: bool = False) -> str:
         if list_cells:
             for c in pending:
                 lines.append(f"    pending {c.cell_id}  {c.dataset.label} {c.condition.name} {c.variant}")
-    for cell_id, text in store.errors().items():
-        lines.append(f"  error in cell {cell_id}: {text.splitlines()[0]} — {text.splitlines()[1][:160]}")
+    for cell_id, (what, why) in store.error_lines().items():
+        lines.append(f"  error in cell {cell_id}: {what} — {why[:160]}")
     lines.append(f"  {total} pending in all")
     return "\n".join(lines)
 
@@ -78,15 +81,13 @@ def cmd_status(args) -> int:
 def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = False) -> Path:
     """Merge the done cells into RUN/turns.parquet and RUN/conversations.parquet, write RUN/manifest.json (one shape
     for runs and sweeps) and, unless ``report`` is false, the report."""
-    import json
-
     cfg = store.load_config()
     turns, convs, missing = store.collect(cfg)
     if turns.empty:
         raise ProbeError(f"{store.root}: no finished cells to collect")
     write_parquet(turns, store.root / "turns.parquet")
     write_parquet(convs, store.root / "conversations.parquet")
-    manifests = {p.stem: json.loads(p.read_text()) for p in sorted((store.root / "manifests").glob("*.json"))}
+    manifests = store.manifests()
     from ..protocol import belief_agreement
 
     agreement, n_agree = belief_agreement(turns[turns["turn"] == 0].to_dict("records"))

@@ -4,19 +4,27 @@
 Each model's job starts its engine once and runs all of that model's pending cells.  On Slurm, a job that times out
 or is preempted requeues itself (submitit checkpointing) and resumes from the shards already written.
 Multi-node tensor parallelism (vLLM needs Ray across nodes) is out of scope: a model must fit on one node.
+
+The local executor's job (``python -m probe.sweep RUN MODEL``) stays in the sweep's process group and dies with its
+parent (``PR_SET_PDEATHSIG``): Ctrl-C reaches both, and the job stops with one line, no traceback; SIGINT/SIGTERM
+sent to the parent alone are forwarded to the job, and the parent waits for it (SIGKILL after ``JOB_GRACE_S``).
 """
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from ..errors import ProbeError
+from ..procs import Terminated, die_with_parent, install_signal_handlers, kill_tree
 from ..config import Config
 from ..specs import ModelSpec
 from .runner import run_model
 from .store import Store
+
+JOB_GRACE_S = 30.0
 
 
 class ModelJob:
@@ -76,12 +84,44 @@ def launch(store: Store, sweep: Config, executor: str, wait: bool = True, progre
     if executor == "local":
         out = {}
         for m in todo:
-            rc = subprocess.run([sys.executable, "-m", "probe.sweep", str(store.root), m.name]).returncode
+            rc = run_job([sys.executable, "-m", "probe.sweep", str(store.root), m.name])
             out[m.name] = "ok" if rc == 0 else f"failed (exit {rc})"
         return out
     if executor == "slurm":
         return _slurm(store, sweep, todo, wait)
     raise ProbeError(f"--executor: {executor!r} is not one of debug, local, slurm")
+
+
+def run_job(cmd: list[str], grace_s: float = JOB_GRACE_S) -> int:
+    """Run one local job to its end; if this process is interrupted (Ctrl-C, SIGTERM), pass the signal on, wait up
+    to ``grace_s`` for the job to stop, kill its process tree if it has not, and re-raise."""
+    proc = subprocess.Popen(cmd, preexec_fn=die_with_parent)
+    try:
+        return proc.wait()
+    except BaseException as e:
+        sig = e.signum if isinstance(e, Terminated) else signal.SIGINT
+        try:
+            proc.send_signal(sig)  # a terminal's Ctrl-C reached the job already; a second signal is ignored there
+            proc.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            kill_tree(proc.pid)
+            proc.wait()
+        except BaseException:  # interrupted again while waiting: do not wait any longer
+            kill_tree(proc.pid)
+            proc.wait()
+        raise
+
+
+def job_main(argv: list[str] | None = None) -> int:
+    """``python -m probe.sweep RUN MODEL``: one model's job, stopped by SIGINT/SIGTERM with one line, no traceback."""
+    from .runner import main
+
+    install_signal_handlers()
+    try:
+        return main(argv)
+    except KeyboardInterrupt as e:
+        print(f"probe sweep job: {'terminated' if isinstance(e, Terminated) else 'interrupted'}", file=sys.stderr)
+        return e.exit_code if isinstance(e, Terminated) else 130
 
 
 def _slurm(store: Store, sweep: Config, todo: list[ModelSpec], wait: bool) -> dict:

@@ -32,14 +32,19 @@ def _chunks(seq: list, size: int) -> list[list]:
 
 def run_model(run_dir, model_name: str, backend=None, progress: bool = True) -> int:
     """Run the model's pending cells on one engine; returns the number of cells that failed."""
-    from ..backends import load_backend
-
     store = Store(run_dir)
     cfg = store.load_config()
     model = cfg.model(model_name)
-    pending = store.pending(cfg, model)
-    if not pending:
-        return 0
+    with store.model_claim(model.slug) as mine:  # another job running this model's cells keeps them
+        if mine:
+            store.remove_stale_temp(model.slug)  # what a killed job was writing
+        pending = store.pending(cfg, model) if mine else []  # read after the claim: its finished cells are done
+        return _run_cells(store, cfg, model, pending, backend, progress) if pending else 0
+
+
+def _run_cells(store, cfg, model, pending, backend, progress) -> int:
+    from ..backends import load_backend
+
     # the data first: a bad row is a one-line error before any engine starts
     items, skipped = {}, {}
     for cell in pending:

@@ -14,6 +14,17 @@ def smollm2_path():
 
 
 @pytest.fixture(scope="session")
+def smoke_run(tmp_path_factory, smollm2_path):
+    """`probe run experiments/smoke.yaml` on the real model, as a user runs it: (folder, stdout)."""
+    from tests.helpers import run_cli
+
+    out = tmp_path_factory.mktemp("smoke")
+    r = run_cli("run", "experiments/smoke.yaml", "--out", str(out), "--no-progress")
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out, r.stdout
+
+
+@pytest.fixture(scope="session")
 def vllm_backend(smollm2_path):
     backend = load_backend("vllm", MODEL, EngineSpec(dtype="float32", top_logprobs=20))
     yield backend

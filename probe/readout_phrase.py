@@ -1,0 +1,185 @@
+"""Sentence-level reading for short-answer replies: the answer phrase of a sentence that restates the question,
+statements about a candidate that answer something else, other answers stated without a candidate, and degenerate
+repetition loops.
+
+    >>> answer_phrase("The largest country by area is Australia, which is 14% of the land.",
+    ...               "What is the largest country by area?")
+    (31, 40)
+    >>> about_not_answer("Sirius is the brightest star in the sky.", 0, 6, "What is the closest star to the Sun?")
+    True
+    >>> is_loop("I'm not. I'm not. I'm not. I'm not.")
+    True
+
+Used by `probe.readout` (rules in its docstring).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .readout_text import normalise
+
+_STOP = set("the a an of in on at to is was are were be by for and or with what which who whom whose how when where "
+            "this that it its as from does did do has have had there their they".split())
+# a sentence: initials ("D.B.") and decimals do not end it
+_SENTENCE = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.(?=\s?[A-Z])|\d\.\d|[^.!?\n])+[.!?\n]?")
+_COPULA = re.compile(r"\s(?:is|are|was|were)\s+(?:(?:actually|indeed|still|definitely|probably|likely|simply|also|"
+                     r"called|known as|named)\s+)*", re.I)
+_PHRASE_END = re.compile(r"\s*(?:[,;:()\[\]\"\u201c\u201d]|\s-\s|\s(?:which|who|that|and|but|because|with|located|"
+                         r"where|while|although|though|not|as|so|since|meaning|making)\b|$)", re.I)
+_NOT_ANSWER = re.compile(r"^(?:not|no|never|unknown|unclear|uncertain|debated|disputed|correct|right|true|false|"
+                         r"wrong|incorrect|accurate|the same|still|something|difficult|hard|complex|a (?:matter|"
+                         r"question|topic|subject|common|great|good|complex|difficult|tricky|bit)\b|"
+                         r"(?:a |the )?(?:correct |right )?answer\b|it\b|this\b|that\b|mine\b)", re.I)
+_BY_NAME = re.compile(r"\bby\s+((?:[A-Z][\w'\u2019-]*\.?\s?){1,4})")
+NEGATION = re.compile(r"\b(?:not|no|never|n t|isn t|don t|doesn t|didn t|can t|cannot|won t)\b")
+_PRED_BREAK = re.compile(r"[,;:()\"\u201c\u201d]|\s-\s|\b(?:but|however|although|though|while|whereas)\b")
+
+
+def content(text: str) -> set[str]:
+    """Content-word stems (first five letters) of a text: what two phrasings of one question share."""
+    return {w[:5] for w in normalise(text).split() if w not in _STOP and len(w) > 2}
+
+
+def sentences(reply: str):
+    """(start, end) of each sentence, initials and decimals not ending one."""
+    for m in _SENTENCE.finditer(reply):
+        if m.group(0).strip():
+            yield m.start(), m.end()
+
+
+def _restates(subject: str, question: str) -> bool:
+    """The subject repeats most (60 %) of the question's content words."""
+    q, s = content(question), content(subject)
+    return bool(q) and len(q & s) >= max(1, 0.6 * len(q))
+
+
+def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
+    """Span of the answer in the first sentence of the form "<the question restated> is <answer>" ("The river that
+    flows through Baghdad is the Tigris, which ..." -> "Tigris"; an article, "actually", "called" are skipped; the
+    phrase ends at a comma, bracket, quote or relative clause).  When the restated subject itself names an author
+    ("The story of X by D.B. Croswell is a classic") that name is the answer.  None when no sentence has that form,
+    or its predicate is negated or not an answer ("is not", "is correct", "is unknown")."""
+    for s0, s1 in sentences(reply):
+        text = reply[s0:s1]
+        cop = _COPULA.search(text)
+        if not cop or not _restates(text[: cop.start()], question) or NEGATION.search(normalise(text[: cop.start()])):
+            continue
+        by = _BY_NAME.search(text[: cop.start()])
+        if by and not (content(by.group(1)) & content(question)):
+            return s0 + by.start(1), s0 + by.start(1) + len(by.group(1).rstrip())
+        rest = text[cop.end() :]
+        if _NOT_ANSWER.match(rest):
+            return None
+        article = re.match(r"(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){1,3}(?:called|named|known as)\s+(?:the\s+)?)?"
+                           r"[\"\u201c]?", rest, re.I)  # "the star called the "white dwarf"" -> white dwarf
+        skip = article.end() if article else 0
+        end = _PHRASE_END.search(rest, skip)
+        body = rest[skip : end.start()].rstrip(" .!?")
+        if not body.strip(" \"'") or len(body.split()) > 8:
+            return None
+        if re.match(r"\s*who\b", question, re.I) and not body[:1].isupper():
+            return None  # "Who ...?" is answered by a name, not "a famous painting"
+        start = s0 + cop.end() + skip
+        return start, start + len(body)
+    return None
+
+
+def authored_by(reply: str, start: int, question: str) -> bool:
+    """The mention at ``start`` names the author of the work the question asks about ("'Paradise Lost' by John
+    Milton", "... is attributed to Chaucer")."""
+    before = reply[max(0, start - 60) : start]
+    if re.search(r"\b(?:attributed|credited|written|authored) (?:to|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", before):
+        return True
+    hit = re.search(r"(.{0,40})\bby\s+$", before)
+    return bool(hit and _restates(hit.group(1), question))
+
+
+def about_not_answer(reply: str, start: int, end: int, question: str) -> bool:
+    """The mention ``reply[start:end]`` is the subject of a sentence saying something else about it ("Sirius is the
+    brightest star in the sky." to "What is the closest star to the Sun?", "Thomas Edison invented the light bulb."
+    to "Who is credited with inventing the telephone?"): the rest of its clause covers under 60 % of the question's
+    content words and adds at least two others, and is not a verdict ("is correct", "is the answer").  "Sydney is
+    the capital city." still answers "What is the capital of Australia?" (one word added)."""
+    for s0, s1 in sentences(reply):
+        if not s0 <= start < s1:
+            continue
+        if reply[s0:start].strip(" \"'\u201c*"):
+            return False  # not the sentence's subject ("Yes, Sirius ...", "I think Sirius ...")
+        pred = _PRED_BREAK.split(reply[end:s1])[0]
+        if not re.match(r"\s+[a-z]", pred) or re.match(r"\s+(?:or|and|nor)\b", pred):
+            return False
+        pred = re.sub(r"^\s+(?:is|was|are|were)\b", "", pred)
+        if _NOT_ANSWER.match(pred.strip()) or re.match(r"\s*(?:also|indeed|actually|still|definitely)\b", pred):
+            return False
+        q, p = content(question), content(pred)
+        return len(p - q) >= 2 and len(p & q) < 0.6 * len(q)
+    return False
+
+
+_META = re.compile(r"^(?:i|i m|i am|i ve|i d|i will|i ll|you|you re|sorry|thank|thanks|yes|no|sure|ok|okay|please|"
+                   r"let|as|hello|hi|great|well|hmm|oh|my|here|certainly|of course|absolutely|indeed|understood|"
+                   r"apolog|what|why|how|is|are|do|does|can|could|would|that s|this is|it s (?:correct|right|true)|"
+                   r"glad|happy|hope|welcome|good|nice|correct|right|wrong|true|false|exactly|great|wait|hold on|"
+                   r"the answer (?:is|remains) (?:correct|the same|still))\b")
+_HEDGE_PREFIX = re.compile(r"^(?:i (?:think|believe|guess|would say|d say)|i m (?:pretty |fairly )?sure|"
+                           r"i am (?:pretty |fairly )?sure|maybe|perhaps|probably|the answer is|answer)\s*(?:that\s+)?")
+
+
+_FILLER = set("it is s was this that so yes no i am do does you can correct right true indeed sure".split())
+
+
+def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[int, int] | None:
+    """Span of an answer that is neither candidate: the first clause that is not a hedge, apology, question, negation
+    or about a candidate, when it is short ("Melbourne.") or names something the question does not ("... was
+    awarded to John Murray")."""
+    asked = set(normalise(question).split())
+    for m in _CLAUSE.finditer(reply):
+        clause = m.group(0)
+        if clause.strip().endswith("?"):
+            return None
+        text = _HEDGE_PREFIX.sub("", normalise(clause))
+        if any(m.start() <= x < m.end() for x in mention_starts) or NEGATION.search(text):
+            continue
+        if not text or _META.match(text) or set(text.split()) <= _FILLER:
+            continue
+        if re.search(r"\b(?:is|are|was|were|the|a|an|of|to|by|for|in)$", text) and content(clause) <= content(question):
+            return None  # the question echoed up to where the answer should be ("The capital of Mongolia is")
+        start, end = m.start() + len(clause) - len(clause.lstrip()), m.start() + len(clause.rstrip(" .!,;:\n"))
+        named = re.search(r"\S\s+[A-Z0-9]", clause.strip()) or re.match(r"\s*[A-Z]{2,}|\s*\d", clause)
+        new_names = [w for w in re.finditer(r"(?<=\s)[A-Z][a-z]{2,}", clause) if normalise(w.group(0)) not in asked]
+        if len(text.split()) <= 3 or (len(text.split()) <= 6 and named) or new_names:
+            return _name_span(reply, start, end, question, new_names[-1].start() + m.start() if new_names else None)
+        return None
+    return None
+
+
+_CLAUSE = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.(?=\s?[A-Z])|[^.!?\n,;:])+[.!?\n,;:]?")  # "John A. Murray" is one
+_NAME_RUN = re.compile(r"(?:(?:The|the)\s+)?(?:(?:[A-Z][\w'\u2019-]*\.?|of|de|da|van|von)\s+){0,5}[A-Z][\w'\u2019-]*")
+
+
+def _name_span(reply: str, start: int, end: int, question: str, new_name: int | None) -> tuple[int, int]:
+    """Within an answer clause, the words that are the answer: a leading name when the rest of the clause restates
+    the question ("The United States has the most natural lakes" -> "The United States"), else the name run holding
+    the last name the question does not use ("... was awarded to John A. Murray" -> "John A. Murray"), else the
+    whole clause."""
+    lead = _NAME_RUN.match(reply, start, end)
+    if lead and lead.end() < end and _restates(reply[lead.end() : end], question):
+        return lead.start(), lead.end()
+    if new_name is not None and len(reply[start:end].split()) > 3:
+        for run in _NAME_RUN.finditer(reply, start, end):
+            if run.start() <= new_name < run.end():
+                return run.start(), run.end()
+    return start, end
+
+
+def is_loop(reply: str) -> bool:
+    """A degenerate repetition loop: one phrase (a sentence or comma-separated part) said at least three times that
+    makes up most (60 %) of the reply's text ("I'm not. I'm not. I'm not. ...", "I'm sorry, I'm sorry. I'm sorry.
+    ..."); "No, no, no, I'm sure that it is right." is not one."""
+    parts = [normalise(p) for p in re.split(r"[.!?,;\n]+", reply)]
+    parts = [p for p in parts if p]
+    if len(parts) < 3:
+        return False
+    phrase, count = Counter(parts).most_common(1)[0]
+    return count >= 3 and count * len(phrase) >= 0.6 * sum(len(p) for p in parts)
