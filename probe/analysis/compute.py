@@ -28,8 +28,11 @@ from .survival_tables import hazard_models, km_tables
 
 
 def check_measure(conv: pd.DataFrame, measure: str) -> None:
-    if measure not in CONF_MEASURES:
-        raise ProbeError(f"--measure: {measure!r} is not a confidence column (one of {', '.join(CONF_MEASURES)})")
+    from .panel import PANEL_ESTIMATORS
+
+    known = list(dict.fromkeys([*CONF_MEASURES, *(c for c, _, _ in PANEL_ESTIMATORS)]))
+    if measure not in known:
+        raise ProbeError(f"--measure: {measure!r} is not a confidence column (one of {', '.join(known)})")
     if measure not in conv or conv[measure].notna().sum() == 0:
         raise ProbeError(f"--measure: {measure!r} has no values in these runs")
 
