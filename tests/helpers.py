@@ -40,3 +40,16 @@ def make_sweep(tmp_path, delay=0.0, extra="", scripts=None, n_models=2, conditio
 def flat_rows(by_cell: dict) -> tuple[list, list]:
     """`run_protocol`'s {cell: (turn rows, conversation rows)} as two flat lists."""
     return ([r for t, _ in by_cell.values() for r in t], [r for _, c in by_cell.values() for r in c])
+
+
+def one_line_error(capsys, argv, *needles) -> str:
+    """Run the CLI in-process; it must exit 2 with one stderr line (no traceback) containing every needle."""
+    from probe.cli import main
+
+    rc = main(argv)
+    err = capsys.readouterr().err.strip()
+    assert rc == 2, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    for n in needles:
+        assert n in err, err
+    return err

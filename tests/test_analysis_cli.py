@@ -6,6 +6,8 @@ import shutil
 import pandas as pd
 import pytest
 
+from tests.helpers import one_line_error
+
 from probe.analysis.synthetic import synthetic_runs
 from probe.cli import main
 
@@ -26,14 +28,7 @@ def _copy(run_dir, tmp_path, name="r"):
     return dst
 
 
-def _fails(capsys, argv, *needles):
-    rc = main(argv)
-    err = capsys.readouterr().err.strip()
-    assert rc == 2, err
-    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
-    for n in needles:
-        assert n in err, err
-    return err
+_fails = one_line_error
 
 
 @pytest.mark.parametrize("verb", ["analyze", "report", "leaderboard"])

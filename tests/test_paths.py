@@ -13,6 +13,7 @@ import pytest
 from probe import models
 from probe.cli import main
 from probe.errors import ProbeError
+from tests.helpers import one_line_error
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -46,14 +47,7 @@ def world(tmp_path, monkeypatch):
     return tmp_path, home, gguf, notgguf
 
 
-def _refused(capsys, argv, *needles):
-    rc = main(argv)
-    err = capsys.readouterr().err.strip()
-    assert rc == 2, err
-    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
-    for n in needles:
-        assert n in err, err
-    return err
+_refused = one_line_error
 
 
 @pytest.mark.parametrize("name", ["..", ".", "../outside", "../../outside", "../../../x", "a/b", "/tmp/abs",
