@@ -166,7 +166,7 @@ def _markdown(sections, intro, figs) -> str:
 CSS = """body{font-family:system-ui,sans-serif;max-width:1240px;margin:1.5em auto;padding:0 1em;color:#222}
 table.t{border-collapse:collapse;font-size:12px;margin:.6em 0 1.2em}table.t td,table.t th{padding:3px 7px;
 border-bottom:1px solid #ddd;text-align:left;vertical-align:top}table.t th{background:#f4f4f4;font-weight:600;
-max-width:170px}table.t td{white-space:nowrap}figure{margin:1em 0 1.5em}img{max-width:100%;height:auto}
+max-width:170px}table.t{max-width:100%}table.t td{white-space:normal;overflow-wrap:break-word}figure{margin:1em 0 1.5em}img{max-width:100%;height:auto}
 figcaption{font-size:13px;color:#444}p.s{font-size:14px;margin:.3em 0}nav a{margin-right:.8em;font-size:13px}"""
 
 
