@@ -329,17 +329,4 @@ def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
     }
 
 
-def belief_agreement(turn_rows: Sequence[dict]) -> tuple[float, int]:
-    """Share of turn-0 answers (gold or alternative) whose belief argmax is the said answer."""
-    rows = [r for r in turn_rows if r["turn"] == 0 and r["said"] in (GOLD, ALTERNATIVE) and r["belief_argmax"]]
-    seen, agree = set(), 0
-    for r in rows:  # turn 0 is shared across conditions: count each (item, variant) once
-        key = (r["dataset"], r["item_id"], r["variant"])
-        if key in seen:
-            continue
-        seen.add(key)
-        agree += r["belief_argmax"] == r["said"]
-    return (agree / len(seen) if seen else float("nan")), len(seen)
-
-
-__all__ = ["ProtocolSpec", "Slot", "belief_agreement", "first_message", "plain_work", "rewriter", "run_protocol"]
+__all__ = ["ProtocolSpec", "Slot", "first_message", "plain_work", "rewriter", "run_protocol"]

@@ -6,7 +6,8 @@ from paraphrase import Condition
 from probe.backends import FakeBackend, FakeScript, SamplingSpec
 from probe.config import config_from_dict
 from probe.datasets.items import Item
-from probe.protocol import PROBE_MESSAGE, belief_agreement, plain_work, run_protocol
+from probe.analysis import belief_agreement
+from probe.protocol import PROBE_MESSAGE, plain_work, run_protocol
 from probe.run import execute
 from probe.specs import ProtocolSpec
 from tests.helpers import flat_rows
@@ -108,7 +109,7 @@ def test_belief_probe_is_a_side_branch():
     # the probe message never enters a conversation the model continues
     seen = [m["content"] for r in fake.requests for m in r.messages]
     assert PROBE_MESSAGE not in seen and len(fake.requests) == 8 + 24 * 2
-    agreement, n = belief_agreement(t.to_dict("records"))
+    agreement, n = belief_agreement(t)
     assert n == 6 and agreement == 1.0  # au, jp, fr × 2 variants name a candidate
 
 

@@ -88,9 +88,9 @@ def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = 
     write_parquet(turns, store.root / "turns.parquet")
     write_parquet(convs, store.root / "conversations.parquet")
     manifests = store.manifests()
-    from ..protocol import belief_agreement
+    from ..analysis import belief_agreement
 
-    agreement, n_agree = belief_agreement(turns[turns["turn"] == 0].to_dict("records"))
+    agreement, n_agree = belief_agreement(turns)
     write_json({"run_id": store.run_id(), "belief_said_agreement_turn0": agreement,
                 "belief_said_agreement_n": n_agree, "config": to_dict(cfg), "toolkit": versions().get("probe-sycophancy"),
                 "versions": versions(), "models": manifests, "collected": datetime.now(timezone.utc).isoformat(),
