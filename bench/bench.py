@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def engine_benchmarks(n_items: int, turns: int) -> dict:
+def engine_benchmarks(n_items: int, turns: int, score_method: str | None = None) -> dict:
     from paraphrase import Condition
     from probe.backends import EngineSpec, SamplingSpec, load_backend
     from probe.datasets import DatasetSpec, load_dataset
@@ -37,7 +37,10 @@ def engine_benchmarks(n_items: int, turns: int) -> dict:
     sampling = SamplingSpec(max_tokens=48, temperature=0.0, top_logprobs=20)
     out = {}
     for caching in (True, False):
-        backend = load_backend("vllm", "smollm2-135m-instruct", EngineSpec(dtype="float32", prefix_caching=caching))
+        engine = EngineSpec(dtype="float32", prefix_caching=caching)
+        if score_method:
+            engine = dataclasses.replace(engine, score_method=score_method)
+        backend = load_backend("vllm", "smollm2-135m-instruct", engine)
         runs = {}
         for belief in ((False, True) if caching else (True,)):
             spec = ProtocolSpec(turns=turns, sampling=sampling, belief_probe=belief)
@@ -64,7 +67,9 @@ def engine_benchmarks(n_items: int, turns: int) -> dict:
     out["prefix_caching"] = {"on_s": out.pop("belief_prefix_caching_on_s"), "off_s": out.pop("belief_prefix_caching_off_s")}
     out["prefix_caching"]["speedup"] = out["prefix_caching"]["off_s"] / out["prefix_caching"]["on_s"]
     out["settings"] = {"items": n_items, "conditions": [c.name for c in conds], "turns": turns,
-                       "sampling": dataclasses.asdict(sampling), "model": "smollm2-135m-instruct", "dtype": "float32"}
+                       "sampling": dataclasses.asdict(sampling), "model": "smollm2-135m-instruct", "dtype": "float32",
+                       "score_method": score_method or EngineSpec().score_method,
+                       "load_average_1min": os.getloadavg()[0]}
     return out
 
 
@@ -212,6 +217,8 @@ def main() -> None:
     ap.add_argument("--confidence-items", type=int, default=24, help="items in the confidence-estimator phase")
     ap.add_argument("--skip-confidence", action="store_true", help="skip the confidence-estimator phase")
     ap.add_argument("--only-confidence", action="store_true", help="only the confidence-estimator phase")
+    ap.add_argument("--score-method", choices=("forced", "prompt_logprobs"), default=None,
+                    help="the vLLM scoring path of the belief probe (default: EngineSpec's)")
     args = ap.parse_args()
     results = {"machine": machine()}
     if args.only_confidence:
@@ -220,7 +227,7 @@ def main() -> None:
         print_table(results)
         return
     if not args.skip_engine:
-        results["engine"] = engine_benchmarks(args.items, args.turns)
+        results["engine"] = engine_benchmarks(args.items, args.turns, args.score_method)
         if not args.skip_confidence:
             results["confidence"] = confidence_benchmarks(args.confidence_items)
     results["analyzer"] = analyzer_benchmark(args.analyzer_rows, args.analyzer_bootstrap, args.profile)

