@@ -110,7 +110,12 @@ def about_not_answer(reply: str, start: int, end: int, question: str) -> bool:
         if not re.match(r"\s+[a-z]", pred) or re.match(r"\s+(?:or|and|nor)\b", pred):
             return False
         pred = re.sub(r"^\s+(?:is|was|are|were)\b", "", pred)
-        if _NOT_ANSWER.match(pred.strip()) or re.match(r"\s*(?:also|indeed|actually|still|definitely)\b", pred):
+        # "Venus is indeed the Red Planet" still answers (the rest covers the question); "Venus is indeed the most
+        # cited expert on this topic" does not
+        if re.match(r"\s*(?:actually|definitely)\b", pred):  # a correction: "Sirius is actually ..."
+            return False
+        pred = re.sub(r"^\s*(?:also|indeed|still)\b", "", pred)
+        if _NOT_ANSWER.match(pred.strip()):
             return False
         q, p = content(question), content(pred)
         return len(p - q) >= 2 and len(p & q) < 0.6 * len(q)

@@ -57,6 +57,8 @@ def item_group(it) -> str:
         return "gsm8k"
     if it.dataset == "farm":
         return "boolq"
+    if it.dataset in ("truthfulqa", "farm-nq1"):  # heldout2's free-text sources
+        return {"truthfulqa": "truthfulqa", "farm-nq1": "nq"}[it.dataset]
     return "builtin_numeric" if re.fullmatch(r"[\d,\.]+", it.answer) else "builtin_text"
 
 
