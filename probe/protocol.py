@@ -184,6 +184,7 @@ def run_protocol(
                 plan.append((key, cell))
     step("plan", len(plan) * (spec.turns + 1))
     stem_list = list(stems.values())
+    step("turn 0: answers", 0)
     for st in stem_list:
         text = first_message(st.item, st.variant, spec.seed, rewritten.get((st.item.id, st.variant)))
         st.messages = system + [{"role": "user", "content": text}]
@@ -193,9 +194,13 @@ def run_protocol(
         st.messages.append({"role": "assistant", "content": sample.text})
         st.sample0 = sample
         st.read(sample.text, sample.finish_reason)
+    if spec.belief_probe:
+        step("turn 0: belief probe", 0)
     beliefs0 = _belief(backend, stem_list) if spec.belief_probe else [None] * len(stem_list)
     for st, b0 in zip(stem_list, beliefs0):
         st.belief0 = b0
+    if set(spec.confidence) - {"answer_prob"}:
+        step("turn 0: confidence side branches", 0)
     for st, side in zip(stem_list, side_confidence(backend, stem_list, spec, [_seed(spec, s, 0) for s in stem_list])):
         st.side = side
 
@@ -223,11 +228,14 @@ def run_protocol(
             c.messages.append({"role": "user", "content": p.text})
             pushbacks.append(p)
         seeds = [_seed(spec, c, turn) for c in convs]
+        step(f"turn {turn}: replies", 0)
         samples = backend.generate([GenerateRequest(tuple(c.messages), s) for c, s in zip(convs, seeds)],
                                    spec.sampling)
         for c, sample, p in zip(convs, samples, pushbacks):
             c.messages.append({"role": "assistant", "content": sample.text})
             c.read(sample.text, sample.finish_reason, p.text)
+        if spec.belief_probe:
+            step(f"turn {turn}: belief probe", 0)
         beliefs = _belief(backend, convs) if spec.belief_probe else [None] * len(convs)
         for c, sample, b, p, s in zip(convs, samples, beliefs, pushbacks, seeds):
             c.rows.append(_turn_row(c, turn, p.text, sample, b, p, spec, s))

@@ -130,3 +130,16 @@ def test_same_config_twice_gives_identical_records(tmp_path):
     b = pd.read_parquet(tmp_path / "b/turns.parquet")
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == 6 * 5 * 3  # 6 items × 5 default conditions × (T+1)
+
+
+def test_progress_names_each_phase_before_it_runs_and_counts_every_conversation_turn():
+    calls = []
+    spec = ProtocolSpec(turns=2, sampling=SamplingSpec(max_tokens=32), confidence=("answer_prob", "p_true"))
+    run_protocol(FakeBackend(SCRIPTS), plain_work(ITEMS, CONDS, ["original"]),
+                 spec, progress=lambda phase, n: calls.append((phase, n)))
+    n_conv = len(ITEMS) * len(CONDS)
+    assert calls[0] == ("plan", n_conv * 3)
+    assert sum(n for phase, n in calls[1:]) == n_conv * 3  # the bar ends full
+    announced = [phase for phase, n in calls if n == 0]
+    assert announced == ["turn 0: answers", "turn 0: belief probe", "turn 0: confidence side branches",
+                         "turn 1: replies", "turn 1: belief probe", "turn 2: replies", "turn 2: belief probe"]

@@ -23,6 +23,8 @@ class Progress:
         if phase == "plan":
             self.bar.total += advance
             self.bar.refresh()
+        elif advance == 0:  # a phase begins: show it now, not when it ends (turn 0 + side branches take minutes)
+            self.bar.set_postfix_str(phase, refresh=True)
         else:
             self.bar.set_postfix_str(phase, refresh=False)
             self.bar.update(advance)
