@@ -1,8 +1,10 @@
 """The HTML report renders in headless Chromium: figures visible (screenshot checked), no horizontal scrolling at
 1300 px, leaderboard first, readable cells."""
+import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -20,11 +22,21 @@ def chromium(tmp_path, *args):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=True)
 
 
-@pytest.fixture(scope="module", params=["synthetic", "real"])
+SWEEP_RUN = Path(os.environ.get("PROBE_SWEEP_RUN", Path(__file__).resolve().parents[2] / "runs" / "cpu-default"))
+
+
+@pytest.fixture(scope="module", params=["synthetic", "real", "sweep"])
 def report(request, tmp_path_factory):
-    """The report on synthetic records with a known truth, and on a real SmolLM2 run (`probe run` smoke config)."""
+    """The report on synthetic records with a known truth, on a real SmolLM2 run (`probe run` smoke config), and on
+    the embedded default's `make sweep` output when it is there (runs/cpu-default, or PROBE_SWEEP_RUN)."""
     if request.param == "synthetic":
         runs = synthetic_runs(n_items=200, seed=2)
+    elif request.param == "sweep":
+        from probe.analysis import load_runs
+
+        if not (SWEEP_RUN / "turns.parquet").is_file():
+            pytest.skip(f"{SWEEP_RUN} has no collected sweep (run `make sweep` first)")
+        runs = load_runs([str(SWEEP_RUN)])
     else:
         from probe.analysis import load_runs
 
