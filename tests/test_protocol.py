@@ -143,3 +143,14 @@ def test_progress_names_each_phase_before_it_runs_and_counts_every_conversation_
     announced = [phase for phase, n in calls if n == 0]
     assert announced == ["turn 0: answers", "turn 0: belief probe", "turn 0: confidence side branches",
                          "turn 1: replies", "turn 1: belief probe", "turn 2: replies", "turn 2: belief probe"]
+
+
+def test_multiple_choice_belief_probe_scores_option_texts_as_the_whole_reply():
+    mc = Item("planet", "Which planet is largest?", "Jupiter", "Mars", choices=("Mars", "Jupiter", "Venus"))
+    fake = FakeBackend({"planet is largest": FakeScript("(B) Jupiter, by far.", 0.9, belief_correct=0.7)})
+    spec = ProtocolSpec(turns=1, sampling=SamplingSpec(max_tokens=32))
+    turns, _ = flat_rows(run_protocol(fake, plain_work([mc], CONDS[:1], ["original"]), spec))
+    t0 = turns[0]
+    assert t0["said_option"] == "B" and t0["belief_argmax"] == "gold"
+    # the option's text (not its letter inside "My answer is ...") is scored: Jupiter 0.7 vs 0.05 for each other
+    assert t0["belief_p_gold"] == pytest.approx(0.7 / (0.7 + 0.05 + 0.05))

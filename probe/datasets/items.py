@@ -45,7 +45,8 @@ class Item:
         }
 
     def probe_candidates(self) -> list[tuple[str, str]]:
-        """(label, continuation text) scored by the belief probe: gold, alternative, and other MC options."""
+        """(label, continuation text) scored by the belief probe: gold and alternative; MC: each option's letter and
+        text (the probe scores the text: probe.protocol)."""
         if self.is_mc:
-            return [(letter, letter) for letter in self.letters]
+            return list(zip(self.letters, self.choices))
         return [("gold", self.answer), ("alternative", self.alternative)]
