@@ -1,11 +1,10 @@
 import pytest
 
 from probe.datasets.items import Item
-from probe.readout import read_letter, read_reply, read_said
+from probe.readout import read_reply
 from probe.readout_text import normalise, parse_number
 
 AU = Item("au", "What is the capital of Australia?", "Canberra", "Sydney")
-AU_C = {"gold": ["Canberra"], "alternative": ["Sydney"]}
 
 
 def item(answer, alternative, question="Q?", aliases=(), alternative_aliases=(), **kw):
@@ -277,11 +276,6 @@ def test_multiple_choice_kinds_compare_letters():
     assert (r.said, r.option, r.kind) == ("gold", "C", "maintain")
 
 
-def test_previous_signatures_still_answer():
-    assert read_said("The capital is Canberra, not Sydney.", AU_C)[0] == "gold"
-    assert read_said("Melbourne.", AU_C) == ("other", None)
-    assert read_letter("The answer is (D).", "ABCD")[0] == "D"
-    assert read_letter("A lesion of the nerve.", "ABCD") == (None, None)
 
 
 RIVER = item("the Tigris", "the Euphrates", "Which river flows through Baghdad?", ["Tigris"], ["Euphrates"])
