@@ -114,7 +114,7 @@ def parse_line(row: dict, path, n: int, chained: bool = False) -> tuple[Item, st
         raise _field(path, n, "reply", "missing")
     reply = _str(row, path, n, "reply")
     asserted = _str(row, path, n, "asserted", allowed=("gold", "alternative", ""))
-    finish = _str(row, path, n, "finish_reason", allowed=("stop", "length", "")) or "stop"
+    finish = _str(row, path, n, "finish_reason", allowed=("stop", "length", "repetition", "")) or "stop"
     allowed = (*it.letters, NONE) if it.is_mc else CLASSES
     previous = _str(row, path, n, "previous", allowed=allowed) if row.get("previous") is not None else None
     previous_reply = _str(row, path, n, "previous_reply") if row.get("previous_reply") is not None else None

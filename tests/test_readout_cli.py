@@ -36,6 +36,14 @@ def test_read_adds_said_and_kind(tmp_path, capsys):
     assert out[1]["reply"] == "You're right, I apologize."  # the input line is kept
 
 
+def test_a_reply_ended_by_loop_detection_is_read(tmp_path, capsys):
+    f = _write(tmp_path / "r.jsonl", [{**AU, "reply": "I'm not. I'm not. I'm not. I'm not.", "previous": "gold",
+                                       "finish_reason": "repetition"}])
+    assert main(["readout", str(f), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["said"], out["kind"]) == ("none", "nonanswer")
+
+
 def test_eval_counts_agreement_per_class_and_confusions(tmp_path, capsys):
     f = _write(tmp_path / "l.jsonl", [
         {**AU, "reply": "Canberra.", "said": "gold", "kind": "initial"},
