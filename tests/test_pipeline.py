@@ -85,6 +85,6 @@ def test_a_job_whose_engine_close_hangs_still_exits(tmp_path):
                        capture_output=True, text=True, cwd=ROOT, timeout=120,
                        env={**__import__("os").environ, "PROBE_CLOSE_TIMEOUT_S": "2"})
     assert r.returncode == 0, r.stderr[-1000:]
-    assert time.monotonic() - t0 < 60  # the watchdog ended the 600 s close
+    assert time.monotonic() - t0 < 300  # far below the 600 s close: the watchdog ended it (loose: a loaded machine)
     assert "engine close" in r.stderr and "did not finish" in r.stderr
     assert len(list(store.glob("shards/*/*.turns.parquet"))) == 6
