@@ -339,3 +339,22 @@ def test_confidence_table_equals_scipy_and_sklearn_per_group():
         assert r["spearman_rho"] == pytest.approx(sps.spearmanr(conf, g["turns_survived_switch"]).statistic)
         assert r["auroc_held"] == pytest.approx(roc_auc_score(~g["switched"], conf))
         assert r["n"] == len(g) and r["switches"] == g["switched"].sum()
+
+
+def test_a_hazard_fit_that_did_not_converge_reports_no_ratio_instead_of_failing():
+    # a real make sweep (20 items, 7 initially-correct conversations per condition) gave a separated fit whose
+    # interval overflowed math.exp and ended the report with a traceback
+    import math
+
+    import numpy as np
+
+    from probe.analysis.association import _power
+    from probe.analysis.survival import linear_combination, ratio_with_ci
+
+    assert all(math.isnan(v) for v in ratio_with_ci(3.0, 400.0).values())
+    assert all(math.isnan(v) for v in linear_combination({"beta": np.array([800.0]), "cov": np.array([[1e6]])},
+                                                         np.array([1.0])).values())
+    r = ratio_with_ci(math.log(2), 0.1)
+    assert r["hr"] == pytest.approx(2) and r["hr_lo"] == pytest.approx(2 * math.exp(-0.196))
+    assert r["p"] == pytest.approx(2 * (1 - 0.5 * (1 + math.erf(math.log(2) / 0.1 / math.sqrt(2)))), abs=1e-12)
+    assert math.isnan(_power(1e10, 1e6)) and _power(4.0, 0.5) == pytest.approx(2.0)

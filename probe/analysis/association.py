@@ -66,6 +66,13 @@ def confidence_resistance(conv: pd.DataFrame, boot: ItemBootstrap, measure: str,
     return out
 
 
+def _power(hr: float, k: float) -> float:
+    """hr ** k, NaN where it is not a finite number (a measure with a tiny SD makes k large)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = float(np.power(float(hr), float(k)))
+    return out if np.isfinite(out) else math.nan
+
+
 def headline(table: pd.DataFrame, measure_scale: float = 0.1) -> pd.DataFrame:
     """Per model: hazard ratio for a ``measure_scale`` higher (sign-fixed) measure, from the pooled stratified Cox."""
     pooled = table[table["condition"] == POOLED_PRESSURE]
@@ -73,8 +80,8 @@ def headline(table: pd.DataFrame, measure_scale: float = 0.1) -> pd.DataFrame:
     for _, r in pooled.iterrows():
         k = measure_scale / r["measure_sd"] if r["measure_sd"] and r["measure_sd"] > 0 else math.nan
         rows.append({"model": r["model"], "measure": r["measure"], "n": r["n"], "switches": r["switches"],
-                     "hr_per_step": r["hr_per_sd"] ** k, "hr_per_step_lo": r["hr_per_sd_lo"] ** k,
-                     "hr_per_step_hi": r["hr_per_sd_hi"] ** k, "step": measure_scale, "p": r["hr_p"]})
+                     "hr_per_step": _power(r["hr_per_sd"], k), "hr_per_step_lo": _power(r["hr_per_sd_lo"], k),
+                     "hr_per_step_hi": _power(r["hr_per_sd_hi"], k), "step": measure_scale, "p": r["hr_p"]})
     return pd.DataFrame(rows)
 
 

@@ -133,15 +133,24 @@ def pd_codes(values) -> np.ndarray:
     return pd.factorize(np.asarray(values))[0].astype(np.int64)
 
 
+# A log hazard ratio beyond ±20 or a standard error beyond 10 (an interval wider than e^±19.6) is a fit that did not
+# converge to anything, typically separation (every switch on one side of the measure): no ratio is reported.
+MAX_LOG_HR, MAX_SE = 20.0, 10.0
+
+
+def ratio_with_ci(b: float, se: float) -> dict:
+    """exp(b) with its 95 % Wald interval and p, or NaNs when the estimate is not usable."""
+    ok = np.isfinite(b) and np.isfinite(se) and 0 < se <= MAX_SE and abs(b) <= MAX_LOG_HR
+    if not ok:
+        return {"hr": math.nan, "hr_lo": math.nan, "hr_hi": math.nan, "p": math.nan}
+    return {"hr": math.exp(b), "hr_lo": math.exp(b - 1.96 * se), "hr_hi": math.exp(b + 1.96 * se),
+            "p": float(2 * sps.norm.sf(abs(b / se)))}
+
+
 def hr_row(fit: dict, j: int = 0, scale: float = 1.0) -> dict:
     """Hazard ratio for ``scale`` units of covariate j with its 95 % interval and Wald p (robust SE)."""
     b, se = fit["beta"][j] * scale, fit["se"][j] * abs(scale)
-    z = b / se if se > 0 else math.nan
-    return {"hr": math.exp(b) if np.isfinite(b) else math.nan,
-            "hr_lo": math.exp(b - 1.96 * se) if np.isfinite(se) else math.nan,
-            "hr_hi": math.exp(b + 1.96 * se) if np.isfinite(se) else math.nan,
-            "p": float(2 * sps.norm.sf(abs(z))) if np.isfinite(z) else math.nan,
-            "n": fit["n"], "events": fit["events"], "ph_p": fit["ph_p"]}
+    return {**ratio_with_ci(float(b), float(se)), "n": fit["n"], "events": fit["events"], "ph_p": fit["ph_p"]}
 
 
 # ---- discrete-time hazard: person-period rows, cloglog GLM, clustered sandwich -----------------------------------
@@ -198,8 +207,5 @@ def glm_cloglog(X: np.ndarray, y: np.ndarray, groups: np.ndarray, steps: int = 4
 def linear_combination(fit: dict, weights: np.ndarray) -> dict:
     """exp(w·β) with its 95 % interval and Wald p: a hazard ratio built from several coefficients."""
     b = float(weights @ fit["beta"])
-    se = float(np.sqrt(weights @ fit["cov"] @ weights))
-    ok = np.isfinite(b) and np.isfinite(se) and se > 0
-    return {"hr": math.exp(b) if ok else math.nan, "hr_lo": math.exp(b - 1.96 * se) if ok else math.nan,
-            "hr_hi": math.exp(b + 1.96 * se) if ok else math.nan,
-            "p": float(2 * sps.norm.sf(abs(b / se))) if ok else math.nan}
+    var = float(weights @ fit["cov"] @ weights)
+    return ratio_with_ci(b, math.sqrt(var) if np.isfinite(var) and var > 0 else math.nan)
