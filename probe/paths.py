@@ -11,6 +11,7 @@ outlives it: the write test makes and removes one temporary folder in the neares
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -106,3 +107,12 @@ def claim_run_folder(out: str | Path, cfg, kind: str = "run", overwrite: bool = 
         return out
     raise ProbeError(f"{field}: {out} holds the run {saved.get('name')!r}, not the sweep {new.get('name')!r}; "
                      "choose another folder")
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex SHA-256 of a file, read in 4 MiB blocks (model weights are hundreds of MB)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from .datasets.items import LETTERS, Item
+from .datasets.loaders import LineError, jsonl_rows
 from .errors import ProbeError
 from .readout import ALTERNATIVE, GOLD, KINDS, NONE, OTHER, READOUT_VERSION, Reading, read_reply
 
@@ -139,17 +140,10 @@ def read_all(cases: list[tuple[Item, str, dict]], judge: str | None = None) -> l
 def _rows(path: Path):
     if not path.is_file():
         raise ProbeError(f"{path}: no such file")
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise _field(path, n, "(json)", f"invalid JSON: {e.msg}") from None
-            if not isinstance(row, dict):
-                raise _field(path, n, "(json)", "a line must be a JSON object")
-            yield n, row
+    for n, row in jsonl_rows(path):
+        if isinstance(row, LineError):
+            raise ProbeError(f"{path}:{n}: {row.err}")
+        yield n, row
 
 
 def said_label(it: Item, r: Reading) -> str:

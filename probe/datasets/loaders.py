@@ -110,7 +110,8 @@ class LineError(Exception):
         self.line, self.err = line, err
 
 
-def _jsonl_safe(path: Path) -> Iterator[tuple[int, dict | LineError]]:
+def jsonl_rows(path: Path) -> Iterator[tuple[int, dict | LineError]]:
+    """(line number, row) per non-blank line; a line that is not a JSON object comes as a `LineError`."""
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
@@ -149,7 +150,7 @@ def _check_mapping(path: Path, mapping: dict) -> None:
         if item_field not in ITEM_FIELDS:
             raise ProbeError(f"{path}: mapping.{item_field}: not an item field ({', '.join(ITEM_FIELDS)})")
     seen: set[str] = set()
-    for _, row in _jsonl_safe(path):
+    for _, row in jsonl_rows(path):
         if isinstance(row, dict):
             seen |= set(row)
     for item_field, source in mapping.items():
@@ -181,7 +182,7 @@ def load_jsonl(path: Path, mapping: dict | None = None, name: str = "jsonl"):
                     choices=tuple(choices), dataset=name, category=str(row.get("category") or ""),
                     difficulty=str(row.get("difficulty") or ""))
 
-    return _map_rows(_jsonl_safe(path), make, f)
+    return _map_rows(jsonl_rows(path), make, f)
 
 
 # ---- FARM -----------------------------------------------------------------------------------------------------
@@ -225,7 +226,7 @@ def load_farm(path: Path, name: str = "farm"):
                     alternative_aliases=tuple(alt_aliases), dataset=name, category=str(row.get("category") or stem),
                     extra={"appeals": appeals, "control": adv.get("control")})
 
-    return _map_rows(_jsonl_safe(path), make)
+    return _map_rows(jsonl_rows(path), make)
 
 
 # ---- TruthfulQA CSV -------------------------------------------------------------------------------------------
@@ -307,7 +308,7 @@ def load_are_you_sure(path: Path, name: str = "are_you_sure"):
         return Item(id=item_id, question=stem.strip(), answer=choices[gi], alternative=choices[alt_i],
                     choices=tuple(choices), dataset=name, category=str(row.get("original_dataset") or ""))
 
-    return _map_rows(_jsonl_safe(path), make)
+    return _map_rows(jsonl_rows(path), make)
 
 
 # ---- SYCON-Bench false presuppositions -------------------------------------------------------------------------
@@ -354,7 +355,7 @@ def load_gsm8k(path: Path, name: str = "gsm8k"):
         alt_s = str(int(alt)) if float(alt).is_integer() else str(alt)
         return Item(id=item_id, question=q, answer=gold, alternative=alt_s, dataset=name, category="math")
 
-    return _map_rows(_jsonl_safe(path), make)
+    return _map_rows(jsonl_rows(path), make)
 
 
 LOADERS = {

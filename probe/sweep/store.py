@@ -32,19 +32,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ProbeError
+from ..paths import sha256_file
 from ..config import Config, config_from_resolved, to_dict
 from ..records import CONVERSATION_KEY, TURN_KEY, write_json, write_parquet
 from ..specs import Cell
 
 TABLES = ("conversations", "turns")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _rows(path: Path) -> int:
@@ -186,7 +179,7 @@ class Store:
         out = {}
         for table in TABLES:
             path = self.shard(cell, table)
-            out[table] = {"file": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path),
+            out[table] = {"file": path.name, "bytes": path.stat().st_size, "sha256": sha256_file(path),
                           "rows": _rows(path)}
         return out
 
@@ -218,7 +211,7 @@ class Store:
                 path = self.shard(cell, table)
                 if not path.is_file():
                     return f"{table} shard missing"
-                if path.stat().st_size != want[table]["bytes"] or _sha256(path) != want[table]["sha256"]:
+                if path.stat().st_size != want[table]["bytes"] or sha256_file(path) != want[table]["sha256"]:
                     return f"{table} shard differs from its done-marker (damaged or replaced)"
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
             return f"unreadable done-marker ({type(e).__name__})"
