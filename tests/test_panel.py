@@ -118,14 +118,3 @@ def test_report_writes_the_panel_table_and_figure(tmp_path):
     assert set(csv["model"]) == {"m-small", "m-large"} and "conf_p_true" in set(csv["estimator"])
     assert (tmp_path / "figures" / "confidence_panel.png").stat().st_size > 1000
     assert 'id="fig-confidence_panel"' in (tmp_path / "report.html").read_text()
-
-
-def test_the_holm_adjusted_measure_panel_covers_every_estimator_of_the_confidence_panel():
-    from probe.analysis.compute import compute
-    from probe.analysis.panel import PANEL_ESTIMATORS
-    from probe.analysis.synthetic import synthetic_runs
-
-    runs = synthetic_runs(n_items=60, seed=1)
-    panel = compute(runs, n_boot=20)["measure_panel"]
-    present = {c for c, _, _ in PANEL_ESTIMATORS if runs.conversations[c].notna().any()}
-    assert {"conf_p_true", "conf_verbal", "conf_consistency"} <= present <= set(panel["measure"])

@@ -27,15 +27,10 @@ from .sensitivity import sensitivity
 from .survival_tables import hazard_models, km_tables
 
 
-def all_measures() -> list[str]:
-    """Every confidence column: the token-level measures and every estimator of the confidence panel."""
+def check_measure(conv: pd.DataFrame, measure: str) -> None:
     from .panel import PANEL_ESTIMATORS
 
-    return list(dict.fromkeys([*CONF_MEASURES, *(c for c, _, _ in PANEL_ESTIMATORS)]))
-
-
-def check_measure(conv: pd.DataFrame, measure: str) -> None:
-    known = all_measures()
+    known = list(dict.fromkeys([*CONF_MEASURES, *(c for c, _, _ in PANEL_ESTIMATORS)]))
     if measure not in known:
         raise ProbeError(f"--measure: {measure!r} is not a confidence column (one of {', '.join(known)})")
     if measure not in conv or conv[measure].notna().sum() == 0:
@@ -95,7 +90,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         "belief_agreement": belief_agreement_table(conv, tv, boot),
         "authority_dose": authority_dose(conv, boot),
         "escalation": escalation(turns, tv, boot),
-        "measure_panel": measure_panel(conv, boot, all_measures()),
+        "measure_panel": measure_panel(conv, boot),
         "confidence_panel": confidence_panel(conv, boot, seed),
         "sensitivity": sensitivity(conv, variants, boot, measure),
         "exclusions": exclusions(conv),
