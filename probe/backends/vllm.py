@@ -75,8 +75,11 @@ class VLLMBackend:
             kwargs["max_model_len"] = spec.max_model_len
         chunked = spec.chunked_prefill if spec.chunked_prefill is not None else not on_cpu()
         if not chunked:  # every prompt is prefilled in one step, so the step budget must hold the longest one
+            if not spec.max_model_len:
+                raise ProbeError("engine.max_model_len: give a length when chunked prefill is off (the CPU default): "
+                                 "the engine's step budget must hold the longest prompt")
             kwargs["enable_chunked_prefill"] = False
-            kwargs["max_num_batched_tokens"] = max(spec.max_model_len or 0, 8192)
+            kwargs["max_num_batched_tokens"] = max(spec.max_model_len, 8192)
         block = spec.block_size or (32 if on_cpu() else None)
         if block:
             kwargs["block_size"] = block
