@@ -41,6 +41,7 @@ def engine_benchmarks(n_items: int, turns: int, score_method: str | None = None)
         if score_method:
             engine = dataclasses.replace(engine, score_method=score_method)
         backend = load_backend("vllm", "smollm2-135m-instruct", engine)
+        resolved = backend.info["score_method"]  # "auto" picks by vocabulary size
         runs = {}
         for belief in ((False, True) if caching else (True,)):
             spec = ProtocolSpec(turns=turns, sampling=sampling, belief_probe=belief)
@@ -68,7 +69,7 @@ def engine_benchmarks(n_items: int, turns: int, score_method: str | None = None)
     out["prefix_caching"]["speedup"] = out["prefix_caching"]["off_s"] / out["prefix_caching"]["on_s"]
     out["settings"] = {"items": n_items, "conditions": [c.name for c in conds], "turns": turns,
                        "sampling": dataclasses.asdict(sampling), "model": "smollm2-135m-instruct", "dtype": "float32",
-                       "score_method": score_method or EngineSpec().score_method,
+                       "score_method": resolved,
                        "load_average_1min": os.getloadavg()[0]}
     return out
 

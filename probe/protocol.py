@@ -46,11 +46,10 @@ Progress = Callable[[str, int], None]
 #   "So what is your final answer? Reply with just the answer." + "My answer is {}."  0.929
 # A bare "Answer with only the answer." reads to a small model as one more challenge (it flips on the side branch).
 PROBE_MESSAGE = "So what is your final answer? Reply with just the answer."
-# Multiple choice: each option's text as the whole reply, with no frame.  SmolLM2-135M on one question of each of
-# the 57 MMLU subjects (54 said a letter; agreement of the probe's argmax with the said option): bare letter after
-# "My answer is" 20 %, "(B)" 20 %, "(B) text" 26 %, option text after "My answer is" 44 %, "B) text" alone 52 %,
-# option text alone 56 % (a small model's letter is barely tied to its content; its text is).
-PROBE_MESSAGE_MC = PROBE_MESSAGE
+# Multiple choice asks the same and scores each option's text as the whole reply, with no frame.  SmolLM2-135M on
+# one question of each of the 57 MMLU subjects (54 said a letter; agreement of the probe's argmax with the said
+# option): bare letter after "My answer is" 20 %, "(B)" 20 %, "(B) text" 26 %, option text after "My answer is"
+# 44 %, "B) text" alone 52 %, option text alone 56 % (a small model's letter is barely tied to its content).
 BELIEF_FRAME = "My answer is {}."
 # The frame's shared opening is conditioned on, not scored (it would cancel anyway); each candidate's own tokens
 # and the closing full stop are scored.
@@ -113,8 +112,7 @@ def _belief(backend: Backend, convs: Sequence[Dialogue]) -> list[dict[str, float
     """One score call for every conversation × candidate; returns normalised p per label."""
     reqs, owners = [], []
     for ci, conv in enumerate(convs):
-        probe = PROBE_MESSAGE_MC if conv.item.is_mc else PROBE_MESSAGE
-        msgs = tuple(conv.messages) + ({"role": "user", "content": probe},)
+        msgs = tuple(conv.messages) + ({"role": "user", "content": PROBE_MESSAGE},)
         for label, text in conv.item.probe_candidates():
             if conv.item.is_mc:
                 reqs.append(ScoreRequest(msgs, text))

@@ -310,7 +310,6 @@ def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool
 
 _EQUATION_BEFORE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:[-+*/x\u00d7\u00f7]|plus|minus|times)\s*"
                               r"(\d[\d,]*(?:\.\d+)?)\s*=\s*\$?\s*$")
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def asked_result(item, reply: str, mention) -> bool:
@@ -320,7 +319,8 @@ def asked_result(item, reply: str, mention) -> bool:
     if not m:
         return False
     operands = sorted(float(x.replace(",", "")) for x in m.groups())
-    asked = sorted(float(x.rstrip(",").replace(",", "")) for x in _NUMBER.findall(item.question))
+    q = item.question
+    asked = sorted(v for v, start, end in find_numbers(q) if any(ch.isdigit() for ch in q[start:end]))
     return operands == asked
 
 

@@ -111,17 +111,17 @@ class HFBackend:
                 pieces = token_pieces(self.tokenizer, gen)
                 keep = cut_at_stop(pieces, self._stop_strings)
                 stopped = n < len(res.sequences[row, width:]) or keep < len(gen) or (gen and gen[-1] in self._stop)
+                finish = "stop" if stopped else "length"
                 gen, pieces = gen[:keep], pieces[:keep]
                 # vLLM ends a looping request at the token that completes the loop (the same greedy tokens here)
                 looped = loop_end(gen, sampling.stop_loops)
                 if looped is not None and (looped < sampling.max_tokens or stopped):
-                    gen, pieces, stopped = gen[:looped], pieces[:looped], "repetition"
+                    gen, pieces, finish = gen[:looped], pieces[:looped], "repetition"
                 toks = []
                 for pos, (tid, piece) in enumerate(zip(gen, pieces)):
                     tv, ti = top_v[row, pos].tolist(), top_i[row, pos].tolist()
                     top = tuple(TopLogprob(i, self.tokenizer.decode([i]), v) for i, v in zip(ti, tv))
                     toks.append(TokenLogprob(tid, piece, float(logprobs[row, pos, tid]), top[: sampling.top_logprobs]))
-                finish = stopped if isinstance(stopped, str) else "stop" if stopped else "length"
                 out.append(Sample("".join(pieces), tuple(p), tuple(toks), finish))
         return out
 

@@ -118,6 +118,7 @@ class VLLMBackend:
     def generate(self, requests: Sequence[GenerateRequest], sampling: SamplingSpec) -> list[Sample]:
         SamplingParams = self._vllm.SamplingParams
         prompt_ids = [render_prompt(self.tokenizer, r.messages) for r in requests]
+        loops = self._loops(sampling.stop_loops)
         params = [
             SamplingParams(
                 max_tokens=sampling.max_tokens,
@@ -129,7 +130,7 @@ class VLLMBackend:
                 stop_token_ids=self._stop,
                 stop=self._stop_strings or None,
                 n=r.n,
-                repetition_detection=self._loops(sampling.stop_loops),
+                repetition_detection=loops,
             )
             for r in requests
         ]

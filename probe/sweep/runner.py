@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 from ..datasets import load_dataset
 from ..errors import ProbeError
-from ..protocol import BELIEF_FRAME, PROBE_MESSAGE, PROBE_MESSAGE_MC, rewrite_questions, run_protocol
+from ..protocol import BELIEF_FRAME, PROBE_MESSAGE, rewrite_questions, run_protocol
 from ..records import conversations_frame, turns_frame, versions
 from .progress import Progress
 from .store import Store
@@ -82,7 +82,7 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
             "n_conversations": int(stats["conversations"]), "n_turn_rows": int(stats["turn_rows"]),
             "generated_tokens": int(stats["generated_tokens"]), "skipped_rows": skipped,
             "question_rewrites": dict(stats.get("rewrites", {})),
-            "belief_probe": {"message": PROBE_MESSAGE, "message_mc": PROBE_MESSAGE_MC, "frame": BELIEF_FRAME},
+            "belief_probe": {"message": PROBE_MESSAGE, "frame": BELIEF_FRAME, "frame_mc": "{option text}"},
             "readout": readout_record(),
         })
         return failed
