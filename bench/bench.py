@@ -6,12 +6,13 @@ analyzer at scale.  Prints a table and writes bench/results.json (figures, machi
     python bench/bench.py --only-confidence [--confidence-items 24]   # the confidence estimators' cost alone
 
 Goals (printed beside each figure; benchmarks report, they do not fail):
-  probe run ≥ 0.9 × raw engine throughput · belief probes + confidence ≤ +15 % · analyzer ≤ 10 s and ≤ 2 GB
+  probe run ≥ 0.95 × raw engine throughput · belief probes + confidence ≤ +15 % · analyzer ≤ 10 s and ≤ 2 GB
   · P(True) + verbalized ≤ +10 % and consistency (K = 10) ≤ +40 % of the protocol's time.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -42,14 +43,16 @@ def engine_benchmarks(n_items: int, turns: int, score_method: str | None = None)
             engine = dataclasses.replace(engine, score_method=score_method)
         backend = load_backend("vllm", "smollm2-135m-instruct", engine)
         resolved = backend.info["score_method"]  # "auto" picks by vocabulary size
-        runs = {}
+        runs, work = {}, {}
         for belief in ((False, True) if caching else (True,)):
             spec = ProtocolSpec(turns=turns, sampling=sampling, belief_probe=belief)
             backend._llm.reset_prefix_cache()  # every phase starts cold: no phase inherits another's cache
-            t = time.perf_counter()
-            by_cell = run_protocol(backend, plain_work(items, conds, ["original"]), spec)
+            with engine_work(backend) as counted:
+                t = time.perf_counter()
+                by_cell = run_protocol(backend, plain_work(items, conds, ["original"]), spec)
+                seconds = time.perf_counter() - t
             turn_rows = [r for rows, _ in by_cell.values() for r in rows]
-            runs[belief] = (time.perf_counter() - t, turn_rows)
+            runs[belief], work[belief] = (seconds, turn_rows), counted
         if caching:
             seconds, rows = runs[False]
             tokens = sum(r["response_tokens"] for r in rows if r["turn"] > 0) + sum(
@@ -57,9 +60,16 @@ def engine_benchmarks(n_items: int, turns: int, score_method: str | None = None)
             raw_s, raw_tokens = raw_engine_replay(backend, rows, sampling)
             out["overhead"] = {"probe_tokens_per_s": tokens / seconds, "raw_tokens_per_s": raw_tokens / raw_s,
                                "ratio": (tokens / seconds) / (raw_tokens / raw_s), "probe_s": seconds, "raw_s": raw_s,
-                               "tokens": tokens, "raw_tokens": raw_tokens, "goal": ">= 0.9"}
+                               "tokens": tokens, "raw_tokens": raw_tokens, "goal": ">= 0.95"}
+            conv_turns = len(rows)
             out["measurement_cost"] = {"without_belief_s": runs[False][0], "with_belief_and_confidence_s": runs[True][0],
-                                       "added": runs[True][0] / runs[False][0] - 1, "goal": "<= 0.15"}
+                                       "added": runs[True][0] / runs[False][0] - 1, "goal": "<= 0.15",
+                                       # tokens the engine computed (prompt tokens not read from the prefix cache,
+                                       # plus generated ones): the probe's share of the work, whatever the device
+                                       "protocol_tokens": work[False], "with_belief_tokens": work[True],
+                                       "belief_tokens_per_conversation_turn":
+                                           (work[True]["computed"] - work[False]["computed"]) / conv_turns,
+                                       "protocol_tokens_per_conversation_turn": work[False]["computed"] / conv_turns}
             out["belief_prefix_caching_on_s"] = runs[True][0]
         else:
             out["belief_prefix_caching_off_s"] = runs[True][0]
@@ -133,11 +143,34 @@ def confidence_benchmarks(n_items: int, turns: int = 5, k: int = 10) -> dict:
     return out
 
 
+@contextlib.contextmanager
+def engine_work(backend):
+    """Count what the engine computes inside the block: prompt tokens past the prefix-cache hit, generated tokens."""
+    llm, generate = backend._llm, backend._llm.generate
+    counted = {"calls": 0, "prompt": 0, "cached": 0, "generated": 0}
+
+    def counting(*args, **kwargs):
+        outs = generate(*args, **kwargs)
+        counted["calls"] += 1
+        counted["prompt"] += sum(len(o.prompt_token_ids) for o in outs)
+        counted["cached"] += sum(o.num_cached_tokens or 0 for o in outs)
+        counted["generated"] += sum(len(c.token_ids) for o in outs for c in o.outputs)
+        return outs
+
+    llm.generate = counting
+    try:
+        yield counted
+    finally:
+        del llm.generate  # the instance attribute goes; the class method is back
+        counted["computed"] = counted["prompt"] - counted["cached"] + counted["generated"]
+
+
 def raw_engine_replay(backend, rows, sampling) -> tuple[float, int]:
-    """The same conversations, in the same per-turn batches, through vLLM's ``LLM.chat`` directly."""
-    llm, SamplingParams = backend._llm, backend._vllm.SamplingParams  # the one vllm import lives in the backend
-    params = SamplingParams(max_tokens=sampling.max_tokens, temperature=sampling.temperature, seed=sampling.seed,
-                            logprobs=sampling.top_logprobs)
+    """The same conversations, in the same per-turn batches, through vLLM's ``LLM.chat`` directly, with the very
+    SamplingParams the backend gives the engine (stop tokens, loop stop, top-20 logprobs): the same work, so the
+    ratio is the toolkit's own cost (templating, record building, reading), not a difference in tokens."""
+    llm = backend._llm  # the one vllm import lives in the backend
+    params = backend.sampling_params(sampling)
     by_conv: dict = {}
     for r in sorted(rows, key=lambda r: r["turn"]):
         by_conv.setdefault((r["item_id"], r["condition"]), []).append(r)
@@ -245,9 +278,13 @@ def print_table(res: dict) -> None:
     if e:
         o, m, p = e["overhead"], e["measurement_cost"], e["prefix_caching"]
         print(f"{'overhead: probe vs raw LLM.chat':45s} {o['probe_tokens_per_s']:8.1f} vs {o['raw_tokens_per_s']:8.1f} "
-              f"tok/s = {o['ratio']:.2f}x   (goal >= 0.9)")
+              f"tok/s = {o['ratio']:.2f}x   (goal >= 0.95)")
         print(f"{'belief probes + confidence':45s} {m['with_belief_and_confidence_s']:8.1f} s vs "
               f"{m['without_belief_s']:.1f} s = {m['added']:+.0%}   (goal <= +15%)")
+        if "protocol_tokens_per_conversation_turn" in m:
+            print(f"{'  engine tokens per conversation-turn':45s} protocol "
+                  f"{m['protocol_tokens_per_conversation_turn']:.0f}, belief probe "
+                  f"{m['belief_tokens_per_conversation_turn']:.0f} computed")
         print(f"{'belief probes, prefix caching on / off':45s} {p['on_s']:8.1f} s / {p['off_s']:.1f} s "
               f"= {p['speedup']:.2f}x")
         print(f"settings: {e['settings']}")
