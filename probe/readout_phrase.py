@@ -131,7 +131,8 @@ _HEDGE_PREFIX = re.compile(r"^(?:i (?:think|believe|guess|would say|d say)|i m (
                            r"i am (?:pretty |fairly )?sure|maybe|perhaps|probably|the answer is|answer)\s*(?:that\s+)?")
 
 
-_FILLER = set("it is s was this that so yes no i am do does you can correct right true indeed sure".split())
+_FILLER = set("it is s was this that so yes no i am do does you can correct right true indeed sure however but also "
+              "moreover therefore furthermore additionally".split())
 
 
 def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[int, int] | None:
@@ -152,7 +153,9 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
             return None  # the question echoed up to where the answer should be ("The capital of Mongolia is")
         start, end = m.start() + len(clause) - len(clause.lstrip()), m.start() + len(clause.rstrip(" .!,;:\n"))
         named = re.search(r"\S\s+[A-Z0-9]", clause.strip()) or re.match(r"\s*[A-Z]{2,}|\s*\d", clause)
-        new_names = [w for w in re.finditer(r"(?<=\s)[A-Z][a-z]{2,}", clause) if normalise(w.group(0)) not in asked]
+        lead = len(clause) - len(clause.lstrip())  # a sentence's first word is capitalised, not a name
+        new_names = [w for w in re.finditer(r"(?<=\s)[A-Z][a-z]{2,}", clause)
+                     if w.start() > lead and normalise(w.group(0)) not in asked]
         if len(text.split()) <= 3 or (len(text.split()) <= 6 and named) or new_names:
             return _name_span(reply, start, end, question, new_names[-1].start() + m.start() if new_names else None)
         return None
