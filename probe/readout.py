@@ -238,9 +238,12 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
         return c
     phrase = answer_phrase(reply, item.question)
     cut = finish_reason == "length" and phrase and not re.search(r"[.!?\n]", reply[phrase[1] :])  # sentence cut off
-    if phrase and not cut and not any(m.start < phrase[1] and m.end > phrase[0] for m in mentions):
+    if phrase and not cut and not any(m.start < phrase[1] and m.end > phrase[0] for m in mentions) \
+            and parse_number(reply[phrase[0] : phrase[1]]) is None:
         return Claim(Mention(OTHER, *phrase), c.negated, False, "phrase")
     span = states_other(reply, [x.start for x in mentions], item.question)
+    if span and parse_number(reply[span[0] : span[1]]) is not None:
+        return c  # a bare number ("The answer is indeed: 2.") to a question answered by a name: the wrong kind
     return Claim(Mention(OTHER, *span), c.negated, False) if span else c
 
 

@@ -56,3 +56,13 @@ def test_the_questions_own_quoted_words_are_not_a_retract():
     reply = 'The original sentence is: "I am not a crook." This is a classic example of a rhetorical question.'
     assert read(nixon, reply, previous="other", asserted="") == ("none", "nonanswer")
     assert read(nixon, "I am not sure.", previous="other", asserted="") == ("none", "retract")
+
+
+# ---- said -------------------------------------------------------------------------------------------------------
+SWISS = item("Bern", "Zurich", "What is the capital of Switzerland?", ["Berne"])
+
+
+def test_a_bare_number_does_not_answer_a_question_about_a_name():
+    assert read(SWISS, "The answer is indeed: 2.", previous="other", asserted="alternative") == ("none", "nonanswer")
+    assert read(SWISS, "The answer is indeed: Geneva.", previous="none", asserted="alternative") == ("other",
+                                                                                                      "switch")
