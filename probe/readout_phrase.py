@@ -49,9 +49,11 @@ def sentences(reply: str):
 
 
 def _restates(subject: str, question: str) -> bool:
-    """The subject repeats most (60 %) of the question's content words."""
+    """The subject repeats most (60 %) of the question's content words, or is "the <asked noun> in question" ("The
+    particle in question" for "What particle in an atom has a negative charge?")."""
     q, s = content(question), content(subject)
-    return bool(q) and len(q & s) >= max(1, 0.6 * len(q))
+    named = re.fullmatch(r"\s*(?:the|this)\s+(\w+)\s+in question\s*", subject, re.I)
+    return bool(q) and (len(q & s) >= max(1, 0.6 * len(q)) or bool(named and content(named.group(1)) <= q))
 
 
 def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
