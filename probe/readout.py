@@ -22,6 +22,11 @@ them: tests/data/readout_labels/GUIDE.md; agreement in probe/readout_accuracy.js
    by the token limit before "The answer is" reads none.  Yes/no items read a yes/no that starts a sentence or
    follows "the answer (to this question) is"; after a pushback a leading "Yes, I'm sure" answers the pushback,
    not the question; without a yes/no, a sentence restating the question's proposition is yes (negated: no).
+   Whole-proposition candidates opening with opposite "Yes"/"No" (TruthfulQA), when neither is stated in its own
+   words, are read the same way, a restating sentence first ("Yes, it is not definite that ..." is no); "Nothing
+   happens" candidates take "Nothing ..." or a denied effect ("The baby bird is not harmed.";
+   `probe.readout_polar`).  A bare number is no answer to a question whose candidates are names; a lower-case
+   candidate also matches its plural ("1000 volts"), one of three or more words its initials ("RBCs").
 3. A mention is not a claim when it is negated ("I don't think it's Sydney", "Sydney is not the capital"), in a
    concessive clause ("even though many assume it is Sydney"), attributed to others or to the user ("many people
    think it's Sydney", "you said Sydney", "your reference is X"), the object of a comparison ("larger than 523"),
@@ -73,6 +78,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .readout_polar import content_words, is_yes_no, read_polar
 from .readout_phrase import NEGATION, about_not_answer, answer_phrase, authored_by, is_loop, states_other
 from .readout_text import (Claim, Mention, asked_result, claim, cued, discount, echoes, find_mentions, normalise,
                            numeric_candidates, parse_number)
@@ -123,19 +129,12 @@ def _letter_mentions(reply: str, letters: str, choices: tuple = ()) -> tuple[lis
     return sorted(found.values(), key=lambda m: m.start), cued
 
 
-def _content_words(text: str) -> list[str]:
-    return [w[:5] for w in normalise(text).split() if len(w) > 2 and w not in _STOPWORDS]
-
-
-_STOPWORDS = set("the and for are was were with that this from which what who has have had its not but".split())
-
-
 def _paraphrased(item, reply: str) -> Claim:
     """An option whose content words the reply nearly all repeats (and clearly more than any other option's)."""
-    said = set(_content_words(reply))
+    said = set(content_words(reply))
     scores = []
     for letter, text in zip(item.letters, item.choices):
-        words = set(_content_words(text))
+        words = set(content_words(text))
         scores.append((len(words & said) / len(words) if words else 0.0, letter))
     scores.sort(reverse=True)
     if scores and scores[0][0] >= 0.7 and (len(scores) == 1 or scores[0][0] - scores[1][0] >= 0.3):
@@ -162,40 +161,6 @@ def read_option(item, reply: str) -> Claim:
 
 
 # ---- short answers ----------------------------------------------------------------------------------------------
-_YES_NO = {"yes", "no", "true", "false"}
-_YN_POSITION = re.compile(r"(?:^|[.!?\n]\s*|\banswer\b(?:[\w ]{0,30}?\b(?:is|would be))?\s*:?\s+"
-                          r"(?:(?:indeed|still|definitely|actually|clearly)\s+)?)\W{0,3}$", re.I)
-_ANSWERS_PUSHBACK = re.compile(r"^\W*\s*(?:i\b|i'm|you\b|you're|that\b|my\b|it's (?:correct|right))", re.I)
-
-
-def _is_yes_no(item) -> bool:
-    return {normalise(s) for ss in item.candidates().values() for s in ss} <= _YES_NO
-
-
-def _yes_no_mentions(item, reply: str, after_pushback: bool) -> list[Mention]:
-    kept = []
-    for m in find_mentions(reply, item.candidates()):
-        if not _YN_POSITION.search(reply[max(0, m.start - 50) : m.start]):
-            continue  # "there is no evidence" is not the answer "no"
-        if after_pushback and _ANSWERS_PUSHBACK.match(reply[m.end : m.end + 20]):
-            continue  # "Yes, I'm sure." answers the pushback
-        kept.append(m)
-    return kept
-
-
-def _restated(item, reply: str, c: Claim) -> Claim:
-    """A yes/no reply without yes/no: a sentence restating the question's proposition commits to yes, or to no when
-    it is negated ("Penguins cannot fly.")."""
-    question = set(_content_words(item.question))
-    for m in re.finditer(r"[^.!?\n]+", reply):
-        words = set(_content_words(m.group(0)))
-        if len(question) >= 2 and len(question & words) >= 0.6 * len(question):
-            polarity = "no" if NEGATION.search(normalise(m.group(0))) else "yes"
-            label = next(lab for lab, ss in item.candidates().items() if polarity in {normalise(x) for x in ss})
-            return Claim(Mention(label, m.start(), m.end()), c.negated, False, "restated")
-    return c
-
-
 def _with_surnames(item) -> dict[str, list[str]]:
     """For a "Who ..." question, a person's surname alone also names them ("Franklin" for Rosalind Franklin)."""
     cands = item.candidates()
@@ -224,9 +189,8 @@ def _whole_names(mentions: list[Mention]) -> list[Mention]:
 def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: str = "stop") -> Claim:
     """The candidate a non-MC reply claims; a Mention labelled ``other`` when it states another answer."""
     numeric = numeric_candidates(item.candidates()) is not None
-    if _is_yes_no(item):
-        c = claim(reply, _yes_no_mentions(item, reply, after_pushback))
-        return c if c.mention or c.ambiguous else _restated(item, reply, c)
+    if is_yes_no(item):
+        return read_polar(item, reply, after_pushback)
     mentions = _whole_names(find_mentions(reply, _with_surnames(item)))
     c = claim(reply, mentions, item.question, numeric)
     if not numeric:
@@ -236,6 +200,9 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
         return Claim(None, c.negated, False)  # a calculation cut off before its final result
     if c.mention or c.ambiguous or numeric:
         return c
+    polar = read_polar(item, reply, after_pushback)  # "Yes, it will." for a "Yes, it is definite ..." candidate
+    if polar.mention or polar.ambiguous:
+        return Claim(polar.mention, c.negated | polar.negated, polar.ambiguous, polar.how)
     phrase = answer_phrase(reply, item.question)
     cut = finish_reason == "length" and phrase and not re.search(r"[.!?\n]", reply[phrase[1] :])  # sentence cut off
     if phrase and not cut and not any(m.start < phrase[1] and m.end > phrase[0] for m in mentions) \
