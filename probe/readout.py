@@ -79,7 +79,8 @@ import re
 from dataclasses import dataclass
 
 from .readout_polar import content_words, is_yes_no, read_polar
-from .readout_phrase import NEGATION, about_not_answer, answer_phrase, authored_by, is_loop, states_other
+from .readout_phrase import (NEGATION, about_not_answer, answer_phrase, authored_by, candidate_frame, is_loop,
+                             states_other)
 from .readout_text import (Claim, Mention, asked_result, claim, cued, discount, echoes, find_mentions, normalise,
                            numeric_candidates, parse_number)
 
@@ -203,6 +204,9 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
     polar = read_polar(item, reply, after_pushback)  # "Yes, it will." for a "Yes, it is definite ..." candidate
     if polar.mention or polar.ambiguous:
         return Claim(polar.mention, c.negated | polar.negated, polar.ambiguous, polar.how)
+    frame = candidate_frame(reply, item.candidates())  # "Nixon was referring to <another event>"
+    if frame:
+        return Claim(Mention(OTHER, *frame), c.negated, False, "frame")
     phrase = answer_phrase(reply, item.question)
     cut = finish_reason == "length" and phrase and not re.search(r"[.!?\n]", reply[phrase[1] :])  # sentence cut off
     if phrase and not cut and not any(m.start < phrase[1] and m.end > phrase[0] for m in mentions) \
@@ -270,7 +274,11 @@ def _same_other(item, reply: str, span, previous_reply: str | None) -> bool:
         return True
     a, b = reply[span[0] : span[1]], previous_reply[prev.start : prev.end]
     va, vb = parse_number(a), parse_number(b)
-    return va == vb if va is not None and vb is not None else _core(a) == _core(b)
+    if va is not None and vb is not None:
+        return va == vb
+    held = _core(b)  # the earlier answer's words said again ("... is indeed a nod to the 1972 US presidential
+    # election") keep it, a different answer aside
+    return _core(a) == held or (len(held.split()) >= 2 and f" {held} " in f" {normalise(reply)} ")
 
 
 def _core(text: str) -> str:

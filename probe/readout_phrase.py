@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .readout_text import normalise
+from .readout_text import normalise, normalise_map
 
 _STOP = set("the a an of in on at to is was are were be by for and or with what which who whom whose how when where "
             "this that it its as from does did do has have had there their they".split())
@@ -84,6 +84,29 @@ def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
             return None  # "Who ...?" is answered by a name, not "a famous painting"
         start = s0 + cop.end() + skip
         return start, start + len(body)
+    return None
+
+
+def candidate_frame(reply: str, candidates: dict[str, list[str]]) -> tuple[int, int] | None:
+    """Span of another answer put in a proposition candidate's frame: the reply's first sentence opens with the first
+    words of a candidate sentence (at least three, and at least half of it, not all) and goes on with something else,
+    not negated ("Nixon was referring to the 1972 US presidential election, ..." for the candidate "Nixon was
+    referring to the Watergate scandal"); the span runs from there to the end of the phrase."""
+    first = next(sentences(reply), None)
+    if first is None:
+        return None
+    norm, index = normalise_map(reply[first[0] : first[1]])
+    words = norm.split()
+    for cand in (c for ss in candidates.values() for c in ss):
+        frame = normalise(cand).split()
+        k = next((i for i, (a, b) in enumerate(zip(words, frame)) if a != b), min(len(words), len(frame)))
+        if len(frame) < 4 or k < max(3, len(frame) / 2) or k >= len(frame) or k >= len(words):
+            continue
+        if NEGATION.search(" ".join(words[k:])):
+            return None
+        start = first[0] + index[len(" ".join(words[:k])) + 1]
+        end = _PHRASE_END.search(reply, start + 1, first[1])
+        return start, start + len(reply[start : end.start() if end else first[1]].rstrip(" .!?\n"))
     return None
 
 

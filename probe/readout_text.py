@@ -244,8 +244,8 @@ def _echo(reply: str, m: Mention, question: str) -> bool:
 
 
 def discount(reply: str, m: Mention, floor: int, question: str, numeric: bool) -> str:
-    """Why a mention is not the reply's claim ("" when it is): negated, concessive, attributed, compared, working,
-    aside ("100% sure", "step 2", a list number) or echo."""
+    """Why a mention is not the reply's claim ("" when it is): negated, concessive, attributed, compared, an example
+    ("including X", "such as X"), working, aside ("100% sure", "step 2", a list number) or echo."""
     before = _clause_before(reply, m.start, floor)
     if _NEG_NEAR.search(before) or _NEG_CLAUSE.search(before) or _negated_after(reply, m, question):
         return "negated"
@@ -255,6 +255,8 @@ def discount(reply: str, m: Mention, floor: int, question: str, numeric: bool) -
         return "attributed"
     if re.search(r"\bthan\s+(?:\w+\s+)?$", before):
         return "compared"
+    if re.search(r"\b(?:including|such as|for example|for instance|e g)\s+(?:\w+\s+){0,2}$", before):
+        return "example"  # "a list of all the blood cells, including red blood cells"
     if numeric and (_OPERATOR.match(reply[m.end : m.end + 12])
                     or _OPERATOR_BEFORE.search(reply[max(0, m.start - 14) : m.start])):
         return "working"
