@@ -174,6 +174,8 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
             continue
         if not text or _META.match(text) or set(text.split()) <= _FILLER:
             continue
+        if _PREPOSITION.match(text) and content(clause) <= content(question):
+            continue  # the question's own words in an adverbial ("In good luck, ..."): no answer
         if re.search(r"\b(?:is|are|was|were|the|a|an|of|to|by|for|in)$", text) and content(clause) <= content(question):
             return None  # the question echoed up to where the answer should be ("The capital of Mongolia is")
         start, end = m.start() + len(clause) - len(clause.lstrip()), m.start() + len(clause.rstrip(" .!,;:\n"))
@@ -187,6 +189,7 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
     return None
 
 
+_PREPOSITION = re.compile(r"(?:in|on|at|for|with|from|by|during|after|before|about|of)\b")
 _CLAUSE = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.(?=\s?[A-Z])|[^.!?\n,;:])+[.!?\n,;:]?")  # "John A. Murray" is one
 _NAME_RUN = re.compile(r"(?:(?:The|the)\s+)?(?:(?:[A-Z][\w'\u2019-]*\.?|of|de|da|van|von)\s+){0,5}[A-Z][\w'\u2019-]*")
 
