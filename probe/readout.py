@@ -80,7 +80,7 @@ from dataclasses import dataclass
 
 from .readout_polar import content_words, is_yes_no, read_polar
 from .readout_phrase import (NEGATION, about_not_answer, answer_phrase, authored_by, candidate_frame, is_loop,
-                             states_other)
+                             names_a_collection, states_other)
 from .readout_text import (Claim, Mention, asked_result, claim, cued, discount, echoes, find_mentions, normalise,
                            numeric_candidates, parse_number)
 
@@ -209,13 +209,19 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
         return Claim(Mention(OTHER, *frame), c.negated, False, "frame")
     phrase = answer_phrase(reply, item.question)
     cut = finish_reason == "length" and phrase and not re.search(r"[.!?\n]", reply[phrase[1] :])  # sentence cut off
-    if phrase and not cut and not any(m.start < phrase[1] and m.end > phrase[0] for m in mentions) \
-            and parse_number(reply[phrase[0] : phrase[1]]) is None:
-        return Claim(Mention(OTHER, *phrase), c.negated, False, "phrase")
+    if phrase and not cut and not any(m.start < phrase[1] and m.end > phrase[0] for m in mentions):
+        return c if _wrong_kind(item, reply[phrase[0] : phrase[1]]) else Claim(Mention(OTHER, *phrase), c.negated,
+                                                                                False, "phrase")
     span = states_other(reply, [x.start for x in mentions], item.question)
-    if span and parse_number(reply[span[0] : span[1]]) is not None:
-        return c  # a bare number ("The answer is indeed: 2.") to a question answered by a name: the wrong kind
+    if span and _wrong_kind(item, reply[span[0] : span[1]]):
+        return c
     return Claim(Mention(OTHER, *span), c.negated, False) if span else c
+
+
+def _wrong_kind(item, answer: str) -> bool:
+    """A bare number ("The answer is indeed: 2.") to a question answered by a name, or a collection of the asked
+    kind ("the International System of Units" for a unit): an answer of the wrong kind (GUIDE.md)."""
+    return parse_number(answer) is not None or names_a_collection(answer, item.question)
 
 
 def _by_sentence(item, reply: str, mentions: list[Mention], c: Claim) -> Claim:

@@ -110,6 +110,19 @@ def candidate_frame(reply: str, candidates: dict[str, list[str]]) -> tuple[int, 
     return None
 
 
+_ASKED_NOUN = re.compile(r"^\s*(?:(?:what|which)\s+(?:is|are|was|were)\s+the\s+(?:[\w-]+\s+){0,2}?(\w+)\s+(?:of|that|in|for|which|who)"
+                         r"|(?:what|which)\s+(\w+)\s+(?:in|of|is|are|was|has|have|does|do))\b", re.I)
+
+
+def names_a_collection(answer: str, question: str) -> bool:
+    """The answer names a collection of the asked kind, not one ("the International System of Units" for "What is
+    the SI unit of electric current?", "a family of particles" for "What particle ...?"): an answer of the wrong
+    kind."""
+    asked = _ASKED_NOUN.match(question)
+    noun = asked and (asked.group(1) or asked.group(2)).lower()
+    return bool(noun) and bool(re.search(rf"\b\w+ of (?:the )?{re.escape(noun)}(?:s|es)?\b", normalise(answer)))
+
+
 def authored_by(reply: str, start: int, question: str) -> bool:
     """The mention at ``start`` names the author of the work the question asks about ("'Paradise Lost' by John
     Milton", "... is attributed to Chaucer")."""

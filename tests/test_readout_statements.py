@@ -181,3 +181,13 @@ def test_the_questions_words_in_an_opening_adverbial_are_no_answer():
     reply = "In good luck, the story of teddy in good luck is a classic example of a magical tale."
     assert read_reply(teddy, reply).said == "none"
     assert read_reply(teddy, "In the end, Spencer.").said == "gold"
+
+
+def test_a_collection_of_the_asked_kind_is_an_answer_of_the_wrong_kind():
+    amp = item("the ampere", "the volt", "What is the SI unit of electric current?", ["ampere", "amp", "amps"])
+    reply = ("The SI unit of electric current is the International System of Units (SI), which is based on the "
+             "meter-kilogram-second (mKS) system.")
+    assert read_reply(amp, reply).said == "none"
+    assert read(amp, "The International System of Units (SI) is based on the meter-kilogram-second (mKS) system.",
+                previous="none", asserted="") == ("none", "nonanswer")
+    assert read_reply(amp, "The SI unit of electric current is the coulomb.").said == "other"
