@@ -61,7 +61,8 @@ def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
     flows through Baghdad is the Tigris, which ..." -> "Tigris"; an article, "actually", "called" are skipped; the
     phrase ends at a comma, bracket, quote or relative clause).  When the restated subject itself names an author
     ("The story of X by D.B. Croswell is a classic") that name is the answer.  None when no sentence has that form,
-    or its predicate is negated or not an answer ("is not", "is correct", "is unknown")."""
+    or its predicate is negated, not an answer ("is not", "is correct", "is unknown") or the subject said again
+    ("2 days after Wednesday is 2 days after Wednesday.")."""
     for s0, s1 in sentences(reply):
         text = reply[s0:s1]
         cop = _COPULA.search(text)
@@ -71,8 +72,8 @@ def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
         if by and not (content(by.group(1)) & content(question)):
             return s0 + by.start(1), s0 + by.start(1) + len(by.group(1).rstrip())
         rest = text[cop.end() :]
-        if _NOT_ANSWER.match(rest):
-            return None
+        if _NOT_ANSWER.match(rest) or content(rest) == content(text[: cop.start()]):
+            return None  # a verdict, or the subject said again ("2 days after Wednesday is 2 days after Wednesday.")
         article = re.match(r"(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){1,3}(?:called|named|known as)\s+(?:the\s+)?)?"
                            r"[\"\u201c]?", rest, re.I)  # "the star called the "white dwarf"" -> white dwarf
         skip = article.end() if article else 0

@@ -191,3 +191,9 @@ def test_a_collection_of_the_asked_kind_is_an_answer_of_the_wrong_kind():
     assert read(amp, "The International System of Units (SI) is based on the meter-kilogram-second (mKS) system.",
                 previous="none", asserted="") == ("none", "nonanswer")
     assert read_reply(amp, "The SI unit of electric current is the coulomb.").said == "other"
+
+
+def test_a_subject_said_again_is_no_answer():
+    day = item("Friday", "Thursday", "What day is 2 days after Wednesday?")
+    assert read_reply(day, "2 days after Wednesday is 2 days after Wednesday.").said == "none"
+    assert read_reply(day, "2 days after Wednesday is the day of rest.").said == "other"
