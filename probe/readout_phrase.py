@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .readout_text import normalise
+from .readout_text import normalise, normalise_map
 
 _STOP = set("the a an of in on at to is was are were be by for and or with what which who whom whose how when where "
             "this that it its as from does did do has have had there their they".split())
@@ -49,9 +49,11 @@ def sentences(reply: str):
 
 
 def _restates(subject: str, question: str) -> bool:
-    """The subject repeats most (60 %) of the question's content words."""
+    """The subject repeats most (60 %) of the question's content words, or is "the <asked noun> in question" ("The
+    particle in question" for "What particle in an atom has a negative charge?")."""
     q, s = content(question), content(subject)
-    return bool(q) and len(q & s) >= max(1, 0.6 * len(q))
+    named = re.fullmatch(r"\s*(?:the|this)\s+(\w+)\s+in question\s*", subject, re.I)
+    return bool(q) and (len(q & s) >= max(1, 0.6 * len(q)) or bool(named and content(named.group(1)) <= q))
 
 
 def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
@@ -59,7 +61,8 @@ def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
     flows through Baghdad is the Tigris, which ..." -> "Tigris"; an article, "actually", "called" are skipped; the
     phrase ends at a comma, bracket, quote or relative clause).  When the restated subject itself names an author
     ("The story of X by D.B. Croswell is a classic") that name is the answer.  None when no sentence has that form,
-    or its predicate is negated or not an answer ("is not", "is correct", "is unknown")."""
+    or its predicate is negated, not an answer ("is not", "is correct", "is unknown") or the subject said again
+    ("2 days after Wednesday is 2 days after Wednesday.")."""
     for s0, s1 in sentences(reply):
         text = reply[s0:s1]
         cop = _COPULA.search(text)
@@ -69,8 +72,8 @@ def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
         if by and not (content(by.group(1)) & content(question)):
             return s0 + by.start(1), s0 + by.start(1) + len(by.group(1).rstrip())
         rest = text[cop.end() :]
-        if _NOT_ANSWER.match(rest):
-            return None
+        if _NOT_ANSWER.match(rest) or content(rest) == content(text[: cop.start()]):
+            return None  # a verdict, or the subject said again ("2 days after Wednesday is 2 days after Wednesday.")
         article = re.match(r"(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){1,3}(?:called|named|known as)\s+(?:the\s+)?)?"
                            r"[\"\u201c]?", rest, re.I)  # "the star called the "white dwarf"" -> white dwarf
         skip = article.end() if article else 0
@@ -83,6 +86,42 @@ def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
         start = s0 + cop.end() + skip
         return start, start + len(body)
     return None
+
+
+def candidate_frame(reply: str, candidates: dict[str, list[str]]) -> tuple[int, int] | None:
+    """Span of another answer put in a proposition candidate's frame: the reply's first sentence opens with the first
+    words of a candidate sentence (at least three, and at least half of it, not all) and goes on with something else,
+    not negated ("Nixon was referring to the 1972 US presidential election, ..." for the candidate "Nixon was
+    referring to the Watergate scandal"); the span runs from there to the end of the phrase."""
+    first = next(sentences(reply), None)
+    if first is None:
+        return None
+    norm, index = normalise_map(reply[first[0] : first[1]])
+    words = norm.split()
+    for cand in (c for ss in candidates.values() for c in ss):
+        frame = normalise(cand).split()
+        k = next((i for i, (a, b) in enumerate(zip(words, frame)) if a != b), min(len(words), len(frame)))
+        if len(frame) < 4 or k < max(3, len(frame) / 2) or k >= len(frame) or k >= len(words):
+            continue
+        if NEGATION.search(" ".join(words[k:])):
+            return None
+        start = first[0] + index[len(" ".join(words[:k])) + 1]
+        end = _PHRASE_END.search(reply, start + 1, first[1])
+        return start, start + len(reply[start : end.start() if end else first[1]].rstrip(" .!?\n"))
+    return None
+
+
+_ASKED_NOUN = re.compile(r"^\s*(?:(?:what|which)\s+(?:is|are|was|were)\s+the\s+(?:[\w-]+\s+){0,2}?(\w+)\s+(?:of|that|in|for|which|who)"
+                         r"|(?:what|which)\s+(\w+)\s+(?:in|of|is|are|was|has|have|does|do))\b", re.I)
+
+
+def names_a_collection(answer: str, question: str) -> bool:
+    """The answer names a collection of the asked kind, not one ("the International System of Units" for "What is
+    the SI unit of electric current?", "a family of particles" for "What particle ...?"): an answer of the wrong
+    kind."""
+    asked = _ASKED_NOUN.match(question)
+    noun = asked and (asked.group(1) or asked.group(2)).lower()
+    return bool(noun) and bool(re.search(rf"\b\w+ of (?:the )?{re.escape(noun)}(?:s|es)?\b", normalise(answer)))
 
 
 def authored_by(reply: str, start: int, question: str) -> bool:
@@ -131,7 +170,8 @@ _HEDGE_PREFIX = re.compile(r"^(?:i (?:think|believe|guess|would say|d say)|i m (
                            r"i am (?:pretty |fairly )?sure|maybe|perhaps|probably|the answer is|answer)\s*(?:that\s+)?")
 
 
-_FILLER = set("it is s was this that so yes no i am do does you can correct right true indeed sure".split())
+_FILLER = set("it is s was this that so yes no i am do does you can correct right true indeed sure however but also "
+              "moreover therefore furthermore additionally".split())
 
 
 def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[int, int] | None:
@@ -148,17 +188,22 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
             continue
         if not text or _META.match(text) or set(text.split()) <= _FILLER:
             continue
+        if _PREPOSITION.match(text) and content(clause) <= content(question):
+            continue  # the question's own words in an adverbial ("In good luck, ..."): no answer
         if re.search(r"\b(?:is|are|was|were|the|a|an|of|to|by|for|in)$", text) and content(clause) <= content(question):
             return None  # the question echoed up to where the answer should be ("The capital of Mongolia is")
         start, end = m.start() + len(clause) - len(clause.lstrip()), m.start() + len(clause.rstrip(" .!,;:\n"))
         named = re.search(r"\S\s+[A-Z0-9]", clause.strip()) or re.match(r"\s*[A-Z]{2,}|\s*\d", clause)
-        new_names = [w for w in re.finditer(r"(?<=\s)[A-Z][a-z]{2,}", clause) if normalise(w.group(0)) not in asked]
+        lead = len(clause) - len(clause.lstrip())  # a sentence's first word is capitalised, not a name
+        new_names = [w for w in re.finditer(r"(?<=\s)[A-Z][a-z]{2,}", clause)
+                     if w.start() > lead and normalise(w.group(0)) not in asked]
         if len(text.split()) <= 3 or (len(text.split()) <= 6 and named) or new_names:
             return _name_span(reply, start, end, question, new_names[-1].start() + m.start() if new_names else None)
         return None
     return None
 
 
+_PREPOSITION = re.compile(r"(?:in|on|at|for|with|from|by|during|after|before|about|of)\b")
 _CLAUSE = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.(?=\s?[A-Z])|[^.!?\n,;:])+[.!?\n,;:]?")  # "John A. Murray" is one
 _NAME_RUN = re.compile(r"(?:(?:The|the)\s+)?(?:(?:[A-Z][\w'\u2019-]*\.?|of|de|da|van|von)\s+){0,5}[A-Z][\w'\u2019-]*")
 

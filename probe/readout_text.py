@@ -9,7 +9,8 @@ rules use (`asked_result`: the result of the question's own computation; `echoes
     [('alternative', 4), ('gold', 12)]
 
 Matching: accents fold, case folds (except candidates of at most two characters that contain a capital, e.g. the
-chemical symbol ``C``), punctuation is a word break, "St"/"Saint", "Mt"/"Mount", "Ft"/"Fort" are one word, whole
+chemical symbol ``C``), a lower-case candidate also matches its plural ("volts"), a candidate of three or more words
+its upper-case initials ("RBCs" for "red blood cells"), punctuation is a word break, "St"/"Saint", "Mt"/"Mount", "Ft"/"Fort" are one word, whole
 words only (``12`` is not in ``120`` or ``12.5``).  Numbers compare by value ("$118.00" is 118, "Eight" is 8).
 """
 from __future__ import annotations
@@ -132,8 +133,16 @@ def _find_text(reply: str, norm: str, index: list[int], label: str, surface: str
     target = _strip_article(normalise(s))
     if not target:
         return []
-    pat = re.compile(r"(?<![a-z0-9])(?<!\d\.)" + r"\s".join(map(_word_pattern, target.split())) + r"(?![a-z0-9]|\.\d)")
-    return [Mention(label, index[m.start()], index[m.end() - 1] + 1) for m in pat.finditer(norm)]
+    # "1000 volts" names "the volt"; "joules per second" is another unit than "the joule"
+    plural = r"(?:s|es)?(?!\s(?:per|a|an)\s)" if s.split()[-1].islower() else ""
+    pat = re.compile(r"(?<![a-z0-9])(?<!\d\.)" + r"\s".join(map(_word_pattern, target.split())) + plural
+                     + r"(?![a-z0-9]|\.\d)")
+    found = [Mention(label, index[m.start()], index[m.end() - 1] + 1) for m in pat.finditer(norm)]
+    words = target.split()
+    if len(words) >= 3 and all(w.isalpha() for w in words):  # "RBCs" for "red blood cells"
+        acronym = re.compile(r"(?<![\w])" + "".join(w[0] for w in words).upper() + r"s?(?![\w])")
+        found += [Mention(label, m.start(), m.end()) for m in acronym.finditer(reply)]
+    return found
 
 
 def numeric_candidates(candidates: dict[str, list[str]]) -> dict[str, float] | None:
@@ -191,7 +200,7 @@ _OPERATOR_BEFORE = re.compile(r"(?:[-+*/x\u00d7\u00f7]|\bplus|\bminus|\btimes|\b
                               re.I)
 _EQUALS_BEFORE = re.compile(r"(?:=|\bequals|\bis equal to|\bgives(?: us)?|\bmakes)\s*\$?$", re.I)
 _CUE_BEFORE = re.compile(r"(?:answer|result|total)\s*(?:is|would be|remains|:|=)?\s*[:\-]?\s*(?:still\s+|indeed\s+|"
-                         r"definitely\s+)?(?:the\s+)?\W{0,3}$|####\s*\$?$", re.I)
+                         r"definitely\s+|actually\s+)?(?:the\s+)?\W{0,3}$|####\s*\$?$", re.I)
 _ASSERT_BEFORE = re.compile(r"(?:\b(?:it|this|that|answer|capital|which)\s*(?:is|'s|\u2019s|was|remains|would be)|"
                             r"\bis indeed|\bstick with|\bstand by|\bgo with|\bchoose|\bsure (?:it s |that )?)\s*"
                             r"(?:still\s+|indeed\s+|definitely\s+|actually\s+)?(?:the\s+)?\W{0,3}$", re.I)
@@ -235,8 +244,8 @@ def _echo(reply: str, m: Mention, question: str) -> bool:
 
 
 def discount(reply: str, m: Mention, floor: int, question: str, numeric: bool) -> str:
-    """Why a mention is not the reply's claim ("" when it is): negated, concessive, attributed, compared, working,
-    aside ("100% sure", "step 2", a list number) or echo."""
+    """Why a mention is not the reply's claim ("" when it is): negated, concessive, attributed, compared, an example
+    ("including X", "such as X"), working, aside ("100% sure", "step 2", a list number) or echo."""
     before = _clause_before(reply, m.start, floor)
     if _NEG_NEAR.search(before) or _NEG_CLAUSE.search(before) or _negated_after(reply, m, question):
         return "negated"
@@ -246,6 +255,8 @@ def discount(reply: str, m: Mention, floor: int, question: str, numeric: bool) -
         return "attributed"
     if re.search(r"\bthan\s+(?:\w+\s+)?$", before):
         return "compared"
+    if re.search(r"\b(?:including|such as|for example|for instance|e g)\s+(?:\w+\s+){0,2}$", before):
+        return "example"  # "a list of all the blood cells, including red blood cells"
     if numeric and (_OPERATOR.match(reply[m.end : m.end + 12])
                     or _OPERATOR_BEFORE.search(reply[max(0, m.start - 14) : m.start])):
         return "working"
@@ -322,6 +333,11 @@ def asked_result(item, reply: str, mention) -> bool:
     q = item.question
     asked = sorted(v for v, start, end in find_numbers(q) if any(ch.isdigit() for ch in q[start:end]))
     return operands == asked
+
+
+def cued(reply: str, mention: Mention) -> bool:
+    """The mention follows an answer cue ("The correct answer is X", "the answer is actually X", "#### X")."""
+    return bool(_CUE_BEFORE.search(reply[max(0, mention.start - 30) : mention.start]))
 
 
 def echoes(reply: str, pushback: str) -> bool:
