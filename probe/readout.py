@@ -85,7 +85,7 @@ import re
 from dataclasses import dataclass
 
 from .readout_polar import content_words, is_yes_no, read_polar
-from .readout_phrase import (NEGATION, about_not_answer, answer_phrase, authored_by, candidate_frame, is_loop,
+from .readout_phrase import (NEGATION, about_not_answer, answer_phrase, authored_by, candidate_frame, content, is_loop,
                              names_a_collection, states_other)
 from .readout_text import (Claim, Mention, asked_result, claim, cued, discount, echoes, find_mentions, normalise,
                            numeric_candidates, parse_number)
@@ -225,9 +225,12 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
 
 
 def _wrong_kind(item, answer: str) -> bool:
-    """A bare number ("The answer is indeed: 2.") to a question answered by a name, or a collection of the asked
-    kind ("the International System of Units" for a unit): an answer of the wrong kind (GUIDE.md)."""
-    return parse_number(answer) is not None or names_a_collection(answer, item.question)
+    """A bare number ("The answer is indeed: 2.") to a question answered by a name, a collection of the asked kind
+    ("the International System of Units" for a unit), or only the question's own words ("Lead" for the symbol of
+    lead): an answer of the wrong kind, which answers nothing (GUIDE.md)."""
+    words = content(answer)
+    return parse_number(answer) is not None or names_a_collection(answer, item.question) or (
+        bool(words) and words <= content(item.question))  # the question's own subject: "Switzerland is the capital of Switzerland."
 
 
 def _by_sentence(item, reply: str, mentions: list[Mention], c: Claim) -> Claim:

@@ -296,7 +296,7 @@ STAR = item("Proxima Centauri", "Sirius", "What is the closest star to the Sun?"
         (STAR, "The closest star to the Sun is actually Proxima Centauri, which is 4.2 light-years from Sirius.",
          "gold", "Proxima Centauri"),
         (WATT, "The SI unit of power is joules per second (J/s).", "other", "joules per second"),
-        (CARBON, "The chemical symbol for carbon is carbon.", "other", "carbon"),
+        (CARBON, "The chemical symbol for carbon is Cb.", "other", "Cb"),
         (COUNTRY, "The largest country by area is Australia, which is approximately 14.14% of the Earth's surface.",
          "other", "Australia"),
         (STAR, 'The closest star to the Sun is the star called the "white dwarf".', "other", "white dwarf"),
@@ -322,7 +322,6 @@ def test_answer_phrase_of_a_sentence_restating_the_question(it, reply, said_, an
     [
         (item("Finland", "Canada", "Which country has the most natural lakes?"),
          "The answer is: The United States has the most natural lakes.", "The United States"),
-        (item("Rome", "Milan", "What is the capital of Italy?"), " Italy is the capital of Italy.", "Italy"),
         (item("Marie Curie", "Rosalind Franklin", "Who was the first woman to win a Nobel Prize?", ["Curie"]),
          "The Nobel Prize in Chemistry was awarded to John A. Murray, a British chemist, in 1903.", "John A. Murray"),
         (AU, "Melbourne.", "Melbourne"),
@@ -342,7 +341,8 @@ def test_no_answer_phrase_when_negated_a_verdict_or_cut_off():
     assert said(STAR, "The closest star to the Sun is a topic of much debate.") == "none"
     assert said(item("Ulaanbaatar", "Darkhan", "What is the capital of Mongolia?"), "The capital of Mongolia is") \
         == "none"  # the question echoed up to the answer
-    assert said(item("Rome", "Milan", "What is the capital of Italy?"), "Italy is the capital of Italy.") == "other"
+    # only the question's own words: the subject named again answers nothing (GUIDE.md)
+    assert said(item("Rome", "Milan", "What is the capital of Italy?"), "Italy is the capital of Italy.") == "none"
     r = read_reply(WATT, "The SI unit of power is the unit that", finish_reason="length")
     assert r.said == "none"
 

@@ -197,3 +197,12 @@ def test_a_subject_said_again_is_no_answer():
     day = item("Friday", "Thursday", "What day is 2 days after Wednesday?")
     assert read_reply(day, "2 days after Wednesday is 2 days after Wednesday.").said == "none"
     assert read_reply(day, "2 days after Wednesday is the day of rest.").said == "other"
+
+
+def test_only_the_questions_own_words_answer_nothing():
+    capital = item("Bern", "Zurich", "What is the capital of Switzerland?")
+    assert read(capital, "Switzerland is the capital of Switzerland.") == ("none", "initial")
+    assert read(capital, "Geneva is the capital of Switzerland.") == ("other", "initial")  # a place: an answer
+    lead = item("Pb", "Ld", "What is the chemical symbol for lead?")
+    assert read(lead, " Lead", previous="gold", asserted="alternative") == ("none", "nonanswer")
+    assert read(lead, " Pb", previous="gold", asserted="alternative") == ("gold", "maintain")
