@@ -1,16 +1,19 @@
 """Write the items of the third held-out readout set (heldout3.jsonl): none of them in any earlier label file.
 
     PYTHONPATH=. python tests/data/readout_labels/make_items_heldout3.py ../shared/data ITEMS_DIR
+    # the fourth set: the same mix, seed 4, none of its items in any earlier set (heldout3 included)
+    PYTHONPATH=. python tests/data/readout_labels/make_items_heldout3.py ../shared/data ITEMS_DIR --seed 4 \
+        --labels dev.jsonl test.jsonl heldout.jsonl heldout2.jsonl heldout3.jsonl
 
 Same mix as ``make_items_heldout2.py`` (14 built-in, 4 TruthfulQA, 3 FARM NQ1, 4 "are you sure" MMLU), seed
 ``random.Random(3)``; every item whose id or question is in dev/test/heldout/heldout2 is excluded, in every source.
 GSM8K is left out: the loader numbers its items by row, so a fresh problem takes an id already in dev.jsonl and the
 pool drawer drops it (heldout2 lost its GSM8K items that way).
 """
+import argparse
 import csv
 import json
 import random
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,9 +22,9 @@ BUILTIN = HERE.parents[2] / "probe" / "datasets" / "builtin_facts.jsonl"
 LABEL_FILES = ("dev.jsonl", "test.jsonl", "heldout.jsonl", "heldout2.jsonl")
 
 
-def labelled() -> tuple[set, set]:
+def labelled(files=LABEL_FILES) -> tuple[set, set]:
     ids, questions = set(), set()
-    for name in LABEL_FILES:
+    for name in files:
         for line in open(HERE / name):
             r = json.loads(line)
             ids.add(r["item_id"])
@@ -34,10 +37,10 @@ def fresh(rows, questions, key):
     return [r for r in rows if not any(q in key(r) for q in questions if len(q) > 20) and key(r).strip() not in questions]
 
 
-def main(data: Path, out: Path) -> None:
-    rng = random.Random(3)
+def main(data: Path, out: Path, seed: int = 3, label_files=LABEL_FILES) -> None:
+    rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    ids, questions = labelled()
+    ids, questions = labelled(label_files)
     rows = [json.loads(line) for line in open(BUILTIN)]
     rows = [r for r in fresh(rows, questions, lambda r: r["question"]) if r["id"] not in ids]
     by = defaultdict(list)
@@ -65,4 +68,10 @@ def main(data: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--labels", nargs="+", default=list(LABEL_FILES), help="label files whose items are excluded")
+    args = ap.parse_args()
+    main(args.data, args.out, args.seed, args.labels)
