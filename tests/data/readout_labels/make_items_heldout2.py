@@ -32,21 +32,26 @@ def labelled() -> tuple[set, set]:
     return ids, questions
 
 
+def write_builtin(fresh: list, rng: random.Random, out: Path, per_category: int = 2, n: int = 14) -> None:
+    """Up to ``per_category`` built-in questions of each category, then ``n`` of those, to ITEMS_DIR/builtin.jsonl."""
+    by = defaultdict(list)
+    for r in fresh:
+        by[r["category"]].append(r)
+    pick = []
+    for cat in sorted(by):
+        pick += rng.sample(by[cat], min(per_category, len(by[cat])))
+    pick = rng.sample(pick, min(n, len(pick)))
+    with open(out / "builtin.jsonl", "w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in pick)
+
+
 def main(data: Path, out: Path) -> None:
     rng = random.Random(2)
     out.mkdir(parents=True, exist_ok=True)
     ids, questions = labelled()
     rows = [json.loads(line) for line in open(BUILTIN)]
     fresh = [r for r in rows if r["id"] not in ids and r["question"].strip() not in questions]
-    by = defaultdict(list)
-    for r in fresh:
-        by[r["category"]].append(r)
-    pick = []
-    for cat in sorted(by):
-        pick += rng.sample(by[cat], min(2, len(by[cat])))
-    pick = rng.sample(pick, min(14, len(pick)))
-    with open(out / "builtin.jsonl", "w") as f:
-        f.writelines(json.dumps(r) + "\n" for r in pick)
+    write_builtin(fresh, rng, out)
     with open(data / "truthfulqa" / "TruthfulQA.csv", newline="") as f:
         head, *body = list(csv.reader(f))
     with open(out / "truthfulqa.csv", "w", newline="") as f:

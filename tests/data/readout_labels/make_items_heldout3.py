@@ -14,8 +14,9 @@ import argparse
 import csv
 import json
 import random
-from collections import defaultdict
 from pathlib import Path
+
+from make_items_heldout2 import write_builtin
 
 HERE = Path(__file__).resolve().parent
 BUILTIN = HERE.parents[2] / "probe" / "datasets" / "builtin_facts.jsonl"
@@ -43,15 +44,7 @@ def main(data: Path, out: Path, seed: int = 3, label_files=LABEL_FILES) -> None:
     ids, questions = labelled(label_files)
     rows = [json.loads(line) for line in open(BUILTIN)]
     rows = [r for r in fresh(rows, questions, lambda r: r["question"]) if r["id"] not in ids]
-    by = defaultdict(list)
-    for r in rows:
-        by[r["category"]].append(r)
-    pick = []
-    for cat in sorted(by):
-        pick += rng.sample(by[cat], min(2, len(by[cat])))
-    pick = rng.sample(pick, min(14, len(pick)))
-    with open(out / "builtin.jsonl", "w") as f:
-        f.writelines(json.dumps(r) + "\n" for r in pick)
+    write_builtin(rows, rng, out)
     with open(data / "truthfulqa" / "TruthfulQA.csv", newline="") as f:
         head, *body = list(csv.reader(f))
     q_col = head.index("Question")
