@@ -331,6 +331,11 @@ def main(argv: list[str] | None = None) -> int:
     except ProbeError as e:
         print(f"probe {args.verb}: error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `probe readout ... | head`: the reader has gone, which is no error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the flush at exit would raise again
+        return 0
     except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (probe.procs.Terminated)
         print(f"probe {args.verb}: {'terminated' if hasattr(e, 'exit_code') else 'interrupted'}", file=sys.stderr)
         return getattr(e, "exit_code", 130)

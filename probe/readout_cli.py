@@ -15,6 +15,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
+
 from .datasets.items import LETTERS, Item
 from .datasets.loaders import LineError, jsonl_rows
 from .errors import ProbeError
@@ -168,11 +170,17 @@ def evaluate(path: Path, judge: str | None = None, chained: bool = False) -> dic
         cases.append((it, reply, kw))
         labels.append((_str(row, path, line, "said", required=True, allowed=(*it.letters, NONE) if it.is_mc
                             else CLASSES), _str(row, path, line, "kind", required=True, allowed=KINDS)))
+    hits, clusters, distinct = [], [], {}  # per reply: (said right, kind right); its item; one per distinct reading
     for (line, row), (it, _, _), (label_said, label_kind), r in zip(rows, cases, labels, read_all(cases, judge)):
         got = said_label(it, r)
         n += 1
         said_ok += got == label_said
         kind_ok += r.kind == label_kind
+        hits.append((got == label_said, r.kind == label_kind))
+        clusters.append((row.get("model", ""), row.get("dataset", ""), row.get("item_id", it.id)))
+        # a small model repeats one reply across conditions and turns: the same reading, counted once here
+        distinct[(it.id, it.question, row.get("reply", ""), row.get("previous"), row.get("asserted"),
+                  label_said, label_kind)] = hits[-1]
         said_conf[class_of_label(it, label_said), r.said] += 1
         kind_conf[label_kind, r.kind] += 1
         if got != label_said or r.kind != label_kind:
@@ -190,11 +198,32 @@ def evaluate(path: Path, judge: str | None = None, chained: bool = False) -> dic
                 out[c] = {"n": total, "accuracy": round(conf[c, c] / total, 4)}
         return out
 
+    said_ci, kind_ci = item_cluster_ci(np.array(hits, dtype=float), clusters)
+    uniq = np.array(list(distinct.values()), dtype=float)
     return {"version": READOUT_VERSION, "file": str(path), "n": n, "said_accuracy": round(said_ok / n, 4),
-            "kind_accuracy": round(kind_ok / n, 4), "said_per_class": per_class(said_conf, CLASSES),
+            "kind_accuracy": round(kind_ok / n, 4), "said_ci95_item": said_ci, "kind_ci95_item": kind_ci,
+            "items": len(set(clusters)), "distinct_replies": len(uniq),
+            "distinct_said_accuracy": round(float(uniq[:, 0].mean()), 4),
+            "distinct_kind_accuracy": round(float(uniq[:, 1].mean()), 4),
+            "said_per_class": per_class(said_conf, CLASSES),
             "kind_per_class": per_class(kind_conf, KINDS),
             "said_confusion": {a: {b: said_conf[a, b] for b in CLASSES} for a in CLASSES},
             "kind_confusion": {a: {b: kind_conf[a, b] for b in KINDS} for a in KINDS}, "errors": errors}
+
+
+def item_cluster_ci(hits: np.ndarray, clusters: list, n_boot: int = 2000, seed: int = 0) -> tuple[list, list]:
+    """95 % percentile intervals of each column's accuracy, resampling whole (model, item) conversations' replies:
+    the replies of one item move together (they share a question and often repeat one another)."""
+    from .analysis.boot import ItemBootstrap, percentile_ci  # the analysis' own bootstrap (imported on use)
+
+    codes = {c: i for i, c in enumerate(dict.fromkeys(clusters))}
+    idx = np.array([codes[c] for c in clusters])
+    per_item = np.zeros((len(codes), hits.shape[1] + 1))
+    np.add.at(per_item, idx, np.column_stack([hits, np.ones(len(hits))]))
+    boot = ItemBootstrap(len(codes), n_boot, seed)
+    totals = boot.w @ per_item  # (B, columns + 1)
+    lo, hi = percentile_ci(totals[:, :-1] / totals[:, -1:])
+    return [[round(float(a), 4), round(float(b), 4)] for a, b in zip(lo, hi)]
 
 
 def _matrix(title: str, conf: dict) -> str:
@@ -210,8 +239,12 @@ def cmd_readout(args) -> int:
         if args.json:
             print(json.dumps({k: v for k, v in res.items() if k != "errors" or args.errors}))
             return 0
-        print(f"readout {res['version']} on {res['file']}: n={res['n']}  said {res['said_accuracy']:.1%}  "
-              f"kind {res['kind_accuracy']:.1%}")
+        (sl, sh), (kl, kh) = res["said_ci95_item"], res["kind_ci95_item"]
+        print(f"readout {res['version']} on {res['file']}: n={res['n']}  said {res['said_accuracy']:.1%} "
+              f"[{sl:.1%}, {sh:.1%}]  kind {res['kind_accuracy']:.1%} [{kl:.1%}, {kh:.1%}]  "
+              f"(95 % interval over {res['items']} items)")
+        print(f"distinct replies: {res['distinct_replies']}  said {res['distinct_said_accuracy']:.1%}  "
+              f"kind {res['distinct_kind_accuracy']:.1%}")
         for key in ("said_per_class", "kind_per_class"):
             print(f"{key.split('_')[0]} per class: " + "  ".join(
                 f"{c} {v['accuracy']:.1%} (n={v['n']})" for c, v in res[key].items()))
