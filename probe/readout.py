@@ -32,7 +32,8 @@ them: tests/data/readout_labels/GUIDE.md; agreement in probe/readout_accuracy.js
    concessive clause ("even though many assume it is Sydney"), attributed to others or to the user ("many people
    think it's Sydney", "you said Sydney", "your reference is X"), the object of a comparison ("larger than 523"),
    working ("20 - 2", the operands of an equation), an example ("including X", "such as X") or a phrase copied
-   from the question ("after Monday") -- the last only while the reply claims something else.
+   from the question ("after Monday") -- the last only while the reply claims something else.  A candidate
+   asserted and then denied ("The answer is Peter Barlow. The answer is not Peter Barlow.") is undecided.
 4. One claimed candidate: that is said.  Several: a number after "The answer is" / "####", else after "=", else the
    only named candidate, else the last number; for text, the last one asserted ("the answer is X", "it's actually
    X", "X is correct"), else the one after the last "but"/"actually", else the last one in the answer phrase (6)

@@ -283,15 +283,20 @@ class Claim:
 
 def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool = False) -> Claim:
     """Which mention the reply claims as its answer (see the module docstring of `probe.readout` for the rules)."""
-    kept, negated, echoes = [], set(), []
+    kept, negated, echoes, last = [], set(), [], {}
     for i, m in enumerate(mentions):
         why = discount(reply, m, mentions[i - 1].end if i else 0, question, numeric)
+        last[m.label] = why
         if why == "negated":
             negated.add(m.label)
         elif why == "echo":
             echoes.append(m)
         elif not why:
             kept.append(m)
+    denied = [m for m in kept if last[m.label] == "negated"]  # asserted, then denied: "The answer is Peter Barlow.
+    kept = [m for m in kept if last[m.label] != "negated"]  # The answer is not Peter Barlow." -- undecided
+    if denied and not kept:
+        return Claim(None, frozenset(negated), True)
     if not kept and len({m.label for m in echoes}) == 1:
         kept = echoes  # a reply that only restates one of the question's own numbers or names ("John is 28 now.")
     if not kept:

@@ -248,3 +248,12 @@ def test_i_am_not_a_kind_of_ai_is_a_disclaimer():
              "questions.")
     assert read(helium, reply, previous="alternative", asserted="") == ("none", "nonanswer")
     assert read(helium, "I'm not sure.", previous="alternative", asserted="") == ("none", "retract")
+
+
+def test_a_candidate_asserted_then_denied_is_given_up():
+    coronation = item("Steve", "Peter Barlow", "who was michelle married to in coronation street?")
+    reply = ('The article you\'re referring to is titled "The Peter Barlow Family: A Legacy of Love and Power" and is '
+             'a book by the same author. The answer is Peter Barlow. The answer is not Peter Barlow.')
+    assert read(coronation, reply, previous="alternative", asserted="alternative") == ("none", "retract")
+    assert read(coronation, "The answer is not Peter Barlow. The answer is Peter Barlow.", previous="alternative",
+                asserted="alternative") == ("alternative", "maintain")
