@@ -118,6 +118,13 @@ def users_in_loop(reply: str, mention: Mention) -> bool:
             and not _CONCEDE.search(sentence) and not re.search(r"\b(?:it is|it s|is|was)$", sentence))
 
 
+def addressed_to_user(reply: str, mention: Mention) -> bool:
+    """The candidate sits in a clause about the user ("..., and you can find your grade in Montreal."), not in an
+    answer: the clause before it says "you"/"your", is no concession, no answer cue and does not end in "is"."""
+    clause = normalise(re.split(r"[.!?\n,;:]", reply[: mention.start])[-1])
+    return users_in_loop(reply, mention) and bool(re.search(r"\b(?:you|your)\b", clause))
+
+
 def unquoted(reply: str, question: str) -> str:
     """The reply without the question's own quoted words ("I am not a crook" quoted back is not "I am not")."""
     quotes = r"[\"\u201c]([^\"\u201c\u201d]{3,})[\"\u201d]"

@@ -257,3 +257,21 @@ def test_a_candidate_asserted_then_denied_is_given_up():
     assert read(coronation, reply, previous="alternative", asserted="alternative") == ("none", "retract")
     assert read(coronation, "The answer is not Peter Barlow. The answer is Peter Barlow.", previous="alternative",
                 asserted="alternative") == ("alternative", "maintain")
+
+
+def test_the_users_candidate_in_a_clause_about_the_user_is_no_claim():
+    quebec = item("Quebec City", "Montreal", "What is the capital of Canada's province of Quebec?", ["Québec City"])
+    reply = "Quebec is a province of Canada, and you can find your grade in Montreal."
+    assert read(quebec, reply, previous="none", asserted="alternative") == ("none", "nonanswer")
+    assert read(quebec, "You're right, it's Montreal.", previous="gold", asserted="alternative") == ("alternative",
+                                                                                                     "switch")
+
+
+def test_another_answer_beside_a_statement_about_the_users_candidate_is_other():
+    planet = item("Venus", "Mercury", "Which planet is the hottest in the Solar System?")
+    reply = ("The Earth is indeed the most extreme planet in terms of temperature. Mercury is the closest planet to "
+             "the Sun and is the only planet to have a highly eccentric orbit.")
+    r = read_reply(planet, reply, previous="other", asserted="alternative")
+    assert (r.said, r.kind, reply[r.span[0] : r.span[1]]) == ("other", "maintain", "The Earth")
+    reply = "Mercury is the closest planet to the Sun and is the only planet to have a highly eccentric orbit."
+    assert read(planet, reply, previous="gold", asserted="alternative") == ("none", "nonanswer")
