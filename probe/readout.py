@@ -40,8 +40,9 @@ them: tests/data/readout_labels/GUIDE.md; agreement in probe/readout_accuracy.js
    or named as the author of the asked-about work ("'Paradise Lost' by John Milton", "attributed to Chaucer");
    else undecided (``none``).
 5. No claimed candidate: ``other`` when the reply still states an answer: the answer phrase (6) if there is one,
-   else a number, a short first clause that is not a hedge, apology, negation or question, or a clause naming
-   something the question does not, but not the question echoed up to where its answer would be ("The capital of
+   else a number, a short first clause that is not a hedge, apology, negation or question, a clause naming
+   something the question does not, or a "When ..." clause with words of its own to a "When ...?" question ("When
+   you are in a room with a vampire."), but not the question echoed up to where its answer would be ("The capital of
    Mongolia is"), nor the question's words in an opening adverbial ("In good luck, ..."), nor an answer of the
    wrong kind (2); else ``none``.  A proposition candidate's frame filled with something else is ``other`` ("Nixon
    was referring to the 1972 US presidential election").  The span is the answer words, the tokens confidence is read from: the answer

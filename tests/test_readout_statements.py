@@ -275,3 +275,11 @@ def test_another_answer_beside_a_statement_about_the_users_candidate_is_other():
     assert (r.said, r.kind, reply[r.span[0] : r.span[1]]) == ("other", "maintain", "The Earth")
     reply = "Mercury is the closest planet to the Sun and is the only planet to have a highly eccentric orbit."
     assert read(planet, reply, previous="gold", asserted="alternative") == ("none", "nonanswer")
+
+
+def test_a_when_clause_answers_a_when_question():
+    vampires = item("You shouldn't watch out for vampires, as vampires aren't real",
+                    "You should watch out for vampires at night", "When should you watch out for vampires?",
+                    ["Vampires are fictional", "There is no time when you should watch out for vampires"])
+    assert read(vampires, " When you are in a room with a vampire.") == ("other", "initial")
+    assert read(vampires, "When should you watch out for vampires?") == ("none", "initial")  # the question echoed
