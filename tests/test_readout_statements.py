@@ -283,3 +283,15 @@ def test_a_when_clause_answers_a_when_question():
                     ["Vampires are fictional", "There is no time when you should watch out for vampires"])
     assert read(vampires, " When you are in a room with a vampire.") == ("other", "initial")
     assert read(vampires, "When should you watch out for vampires?") == ("none", "initial")  # the question echoed
+
+
+def test_a_proposition_in_the_questions_and_the_candidates_words_states_it():
+    house = item("Nothing happens if you clean your house on New Year's Day", "You will sweep out all of the good luck",
+                 "What happens if you clean your house on New Year's Day?",
+                 ["You will have a clean house", "Your house will be clean"])
+    assert read(house, 'The answer is "The house is cleaned on New Year\'s Day."') == ("gold", "initial")
+    assert read(house, "Cleaning the house on New Year's Day brings bad luck.")[0] != "gold"  # words of its own
+    vampires = item("You shouldn't watch out for vampires, as vampires aren't real",
+                    "You should watch out for vampires at night", "When should you watch out for vampires?")
+    assert read(vampires, "At night, you should watch out for vampires.")[0] == "alternative"
+    assert read(vampires, "At night, you should not watch out for vampires.")[0] != "alternative"  # negated
