@@ -29,7 +29,9 @@ them: tests/data/readout_labels/GUIDE.md; agreement in probe/readout_accuracy.js
    and the question's, negated alike, states it ('The house is cleaned on New Year's Day.' for "Your house will be
    clean").  An answer of the wrong kind reads none: a bare number to a question whose candidates
    are names, a collection of the asked kind ("the International System of Units" for a unit).  A lower-case
-   candidate also matches its plural ("1000 volts"), one of three or more words its initials ("RBCs").
+   candidate also matches its plural ("1000 volts"), one of three or more words its initials ("RBCs"); for a "Which
+   country ...?" question a country's regular adjective names it when no candidate is claimed by name ("located in
+   the Cambodian capital of Siem Reyaam, not in Thailand" -> Cambodia).
 3. A mention is not a claim when it is negated ("I don't think it's Sydney", "Sydney is not the capital"), in a
    concessive clause ("even though many assume it is Sydney"), attributed to others or to the user ("many people
    think it's Sydney", "you said Sydney", "your reference is X"), the object of a comparison ("larger than 523"),
@@ -194,6 +196,23 @@ def _with_surnames(item) -> dict[str, list[str]]:
     return out
 
 
+def _demonyms(item) -> dict[str, list[str]]:
+    """The regular adjectives of one-word country candidates ("Cambodian", "Italian", "Chinese", "Iraqi", "Thai");
+    for "Which country ...?" questions they name the country when the country itself is not claimed."""
+    out = {}
+    for label, surfaces in item.candidates().items():
+        forms = set()
+        for x in (s.strip() for s in surfaces if re.fullmatch(r"\s*[A-Z][a-z]{3,}\s*", s)):
+            if x.endswith("a"):  # Cambodian, Chinese
+                forms |= {x + "n", x[:-1] + "ese"}
+            elif x.endswith(("y", "e")):  # Italian, German, Ukrainian
+                forms |= {x[:-1] + "ian", *([x[:-1]] if x.endswith("y") and len(x) >= 6 else [])}
+            else:  # Brazilian, Japanese, Iraqi, Thai
+                forms |= {x + "ian", x + "ese", x + "i", *([x[:-4]] if x.endswith("land") and len(x) >= 8 else [])}
+        out[label] = sorted(forms)
+    return out
+
+
 def _whole_names(mentions: list[Mention]) -> list[Mention]:
     """A candidate's word that directly follows another candidate's mention belongs to that name ("Augustus Caesar"
     is Augustus, not the surname of Julius Caesar)."""
@@ -214,6 +233,10 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
     c = claim(reply, mentions, item.question, numeric)
     if not numeric:
         c = _by_sentence(item, reply, mentions, c)
+    if not (c.mention or c.ambiguous or numeric) and re.search(r"\b(?:which|what) country\b", item.question, re.I):
+        adjectives = claim(reply, find_mentions(reply, _demonyms(item)), item.question)  # "the Cambodian capital"
+        c = Claim(adjectives.mention, c.negated | adjectives.negated, adjectives.ambiguous, adjectives.how) \
+            if adjectives.mention else c
     if numeric and finish_reason == "length" and c.mention and c.how != "cue" \
             and reply[: c.mention.start].strip(" $*\n") and not asked_result(item, reply, c.mention):
         return Claim(None, c.negated, False)  # a calculation cut off before its final result

@@ -305,3 +305,10 @@ def test_the_questions_open_slot_copied_back_is_no_concession():
     reply = " Yes, it is possible to cure someone of what disease."
     assert read(touch, reply, previous="none", asserted="gold", pushback=pushback) == ("none", "nonanswer")
     assert read(touch, " Yes, it is.", previous="none", asserted="gold", pushback=pushback) == ("gold", "switch")
+
+
+def test_a_countrys_adjective_names_it_for_a_country_question():
+    angkor = item("Cambodia", "Thailand", "In which country is Angkor Wat?")
+    reply = "Angkor Wat is actually located in the Cambodian capital of Siem Reyaam, not in Thailand."
+    assert read(angkor, reply, previous="gold", asserted="alternative") == ("gold", "maintain")
+    assert read(angkor, "It is near the Thai border, in Cambodia.")[0] == "gold"  # the country named wins
