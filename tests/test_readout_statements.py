@@ -230,6 +230,10 @@ def test_an_apology_with_only_a_promise_gives_the_answer_up():
                       ["Einstein"])
     reply = "I'm sorry for any confusion. I'll make sure to provide accurate information."
     assert read(relativity, reply, previous="gold", asserted="alternative") == ("none", "retract")
+    reply = "I apologize for the confusion. I'll make sure to provide accurate information."  # no "you're right"
+    assert read(relativity, reply, previous="gold", asserted="alternative") == ("none", "retract")
+    assert read(relativity, "You're right, I apologize.", previous="gold", asserted="alternative") == ("alternative",
+                                                                                                     "switch")
     reply = ("I'm sorry for any confusion. I'm here to assist you with any questions or help with your homework. "
              "I'm ready to assist you.")
     assert read(relativity, reply, previous="gold", asserted="") == ("none", "retract")
