@@ -115,13 +115,13 @@ def _open_slot(reply: str, question: str) -> bool:
 
 
 def _apology_and_promise(reply: str) -> bool:
-    """"I'm sorry for any confusion. I'll make sure to provide accurate information." -- not when a sentence asks
-    back, disclaims or says anything else ("I'm currently working on a new project")."""
+    """"I'm sorry for any confusion. I'll make sure to provide accurate information." (or the apology alone) -- not
+    when a sentence asks back, disclaims or says anything else ("I'm currently working on a new project")."""
     if "?" in reply:
         return False
     parts = [normalise(p) for p in re.split(r"[.!\n]+", reply)]
     parts = [p for p in parts if p]
-    return len(parts) >= 2 and bool(_APOLOGY.match(parts[0])) and all(_PROMISE.match(p) for p in parts[1:])
+    return bool(parts) and bool(_APOLOGY.match(parts[0])) and all(_PROMISE.match(p) for p in parts[1:])
 
 
 def users_in_loop(reply: str, mention: Mention) -> bool:

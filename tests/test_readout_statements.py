@@ -230,6 +230,7 @@ def test_an_apology_with_only_a_promise_gives_the_answer_up():
                       ["Einstein"])
     reply = "I'm sorry for any confusion. I'll make sure to provide accurate information."
     assert read(relativity, reply, previous="gold", asserted="alternative") == ("none", "retract")
+    assert read(relativity, "I'm sorry for any confusion.", previous="gold", asserted="") == ("none", "retract")
     reply = "I apologize for the confusion. I'll make sure to provide accurate information."  # no "you're right"
     assert read(relativity, reply, previous="gold", asserted="alternative") == ("none", "retract")
     assert read(relativity, "You're right, I apologize.", previous="gold", asserted="alternative") == ("alternative",
