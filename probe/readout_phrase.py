@@ -176,8 +176,9 @@ _FILLER = set("it is s was this that so yes no i am do does you can correct righ
 
 def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[int, int] | None:
     """Span of an answer that is neither candidate: the first clause that is not a hedge, apology, question, negation
-    or about a candidate, when it is short ("Melbourne.") or names something the question does not ("... was
-    awarded to John Murray")."""
+    or about a candidate, when it is short ("Melbourne."), names something the question does not ("... was
+    awarded to John Murray") or answers a "When"/"Where" question in kind ("When you are in a room with a
+    vampire.")."""
     asked = set(normalise(question).split())
     for m in _CLAUSE.finditer(reply):
         clause = m.group(0)
@@ -197,10 +198,18 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
         lead = len(clause) - len(clause.lstrip())  # a sentence's first word is capitalised, not a name
         new_names = [w for w in re.finditer(r"(?<=\s)[A-Z][a-z]{2,}", clause)
                      if w.start() > lead and normalise(w.group(0)) not in asked]
-        if len(text.split()) <= 3 or (len(text.split()) <= 6 and named) or new_names:
+        short = len(text.split()) <= 3 or (len(text.split()) <= 6 and named)
+        if short or new_names or _wh_answer(text, question):
             return _name_span(reply, start, end, question, new_names[-1].start() + m.start() if new_names else None)
         return None
     return None
+
+
+def _wh_answer(text: str, question: str) -> bool:
+    """A clause opening with the question's own "when"/"where" that adds words of its own: "When you are in a room
+    with a vampire." to "When should you watch out for vampires?" answers it (the question echoed does not)."""
+    wh = re.match(r"\s*(when|where)\b", question, re.I)
+    return bool(wh) and text.startswith(wh.group(1).lower() + " ") and bool(content(text) - content(question))
 
 
 _PREPOSITION = re.compile(r"(?:in|on|at|for|with|from|by|during|after|before|about|of)\b")

@@ -93,6 +93,37 @@ def _nothing_happens(item, reply: str) -> Claim | None:
     return None
 
 
+_FRAME_WORDS = {w[:5] for w in "you your yours will would can could should shall may might must been being answer "
+                "correct indeed actually there their they them".split()}
+
+
+def restated_candidate(item, reply: str) -> Claim | None:
+    """A sentence stating a proposition candidate in other words: it holds every content word of one of the
+    candidate's phrasings (at least two), adds none beyond them and the question's, and is negated alike ('The
+    answer is "The house is cleaned on New Year's Day."' for "Your house will be clean" to "What happens if you clean
+    your house on New Year's Day?").  None unless exactly one candidate is stated so."""
+    def stems(text: str) -> set[str]:
+        return {w for w in content_words(text) if w not in _FRAME_WORDS}
+
+    asked = stems(item.question)
+    found = set()
+    for s0, s1 in sentences(reply):
+        text = reply[s0:s1]
+        said, negated = stems(text), bool(NEGATION.search(normalise(text)))
+        if "?" in text or not said:
+            continue
+        for label, surfaces in item.candidates().items():
+            for surface in surfaces:
+                words = stems(surface)
+                if len(surface.split()) >= 3 and len(words) >= 2 and words <= said <= words | asked \
+                        and negated == bool(NEGATION.search(normalise(surface))):
+                    found.add((label, s0 + len(text) - len(text.lstrip()), s0 + len(text.rstrip(" .!\n"))))
+    if len({label for label, _, _ in found}) != 1:
+        return None
+    label, start, end = min(found, key=lambda f: f[1])
+    return Claim(Mention(label, start, end), frozenset(), False, "restated")
+
+
 def read_polar(item, reply: str, after_pushback: bool) -> Claim:
     """The yes/no the reply commits to, as the candidate it stands for (``Claim.mention`` None when the item has no
     yes/no candidates or the reply commits to neither).  A yes/no item reads its yes/no words first; proposition

@@ -11,7 +11,8 @@ rules use (`asked_result`: the result of the question's own computation; `echoes
 Matching: accents fold, case folds (except candidates of at most two characters that contain a capital, e.g. the
 chemical symbol ``C``), a lower-case candidate also matches its plural ("volts"), a candidate of three or more words
 its upper-case initials ("RBCs" for "red blood cells"), punctuation is a word break, "St"/"Saint", "Mt"/"Mount", "Ft"/"Fort" are one word, whole
-words only (``12`` is not in ``120`` or ``12.5``).  Numbers compare by value ("$118.00" is 118, "Eight" is 8).
+words only (``12`` is not in ``120`` or ``12.5``).  Numbers compare by value
+("$118.00" is 118, "Eight" is 8, "1000g" is 1000: a unit written onto a number).
 """
 from __future__ import annotations
 
@@ -63,7 +64,11 @@ _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_
 _WORD_VALUE = {w: i for i, w in enumerate(_UNITS)} | _TENS
 _NUMBER_WORD = "|".join(sorted([*_WORD_VALUE, *_SCALES], key=len, reverse=True))
 _WORDS_RE = re.compile(rf"\b(?:{_NUMBER_WORD})(?:(?:\s+and\s+|[\s-]+)(?:{_NUMBER_WORD}))*\b", re.IGNORECASE)
-_DIGITS_RE = re.compile(r"(?<![\w.,])(-(?=\d))?\$?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![\w]|[.,]\d)")
+# a unit written onto the number ("1000g", "5km", "60mph"); not "1990s", "1st", "10k"
+_GLUED_UNIT = (r"(?:kg|mg|g|km|cm|mm|m|ml|l|lbs?|oz|ft|mi|mph|kph|sec|min|hrs?|kwh|kw|mw|kv|kj|kcal|cal|kpa|"
+               r"J|kJ|W|kW|kWh|MW|V|kV|Hz|kHz|MHz|GHz|Pa|kPa)(?![\w])")
+_DIGITS_RE = re.compile(r"(?<![\w.,])(-(?=\d))?\$?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:(?=" + _GLUED_UNIT
+                        + r")|(?![\w]|[.,]\d))")
 
 
 def parse_number(text: str) -> float | None:
@@ -278,15 +283,20 @@ class Claim:
 
 def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool = False) -> Claim:
     """Which mention the reply claims as its answer (see the module docstring of `probe.readout` for the rules)."""
-    kept, negated, echoes = [], set(), []
+    kept, negated, echoes, last = [], set(), [], {}
     for i, m in enumerate(mentions):
         why = discount(reply, m, mentions[i - 1].end if i else 0, question, numeric)
+        last[m.label] = why
         if why == "negated":
             negated.add(m.label)
         elif why == "echo":
             echoes.append(m)
         elif not why:
             kept.append(m)
+    denied = [m for m in kept if last[m.label] == "negated"]  # asserted, then denied: "The answer is Peter Barlow.
+    kept = [m for m in kept if last[m.label] != "negated"]  # The answer is not Peter Barlow." -- undecided
+    if denied and not kept:
+        return Claim(None, frozenset(negated), True)
     if not kept and len({m.label for m in echoes}) == 1:
         kept = echoes  # a reply that only restates one of the question's own numbers or names ("John is 28 now.")
     if not kept:
