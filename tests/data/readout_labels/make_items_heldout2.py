@@ -22,9 +22,10 @@ BUILTIN = HERE.parents[2] / "probe" / "datasets" / "builtin_facts.jsonl"
 LABEL_FILES = ("dev.jsonl", "test.jsonl", "heldout.jsonl")
 
 
-def labelled() -> tuple[set, set]:
+def labelled(files=LABEL_FILES) -> tuple[set, set]:
+    """Item ids and question texts of the given label files."""
     ids, questions = set(), set()
-    for name in LABEL_FILES:
+    for name in files:
         for line in open(HERE / name):
             r = json.loads(line)
             ids.add(r["item_id"])

@@ -16,21 +16,11 @@ import json
 import random
 from pathlib import Path
 
-from make_items_heldout2 import write_builtin
+from make_items_heldout2 import labelled, write_builtin
 
 HERE = Path(__file__).resolve().parent
 BUILTIN = HERE.parents[2] / "probe" / "datasets" / "builtin_facts.jsonl"
 LABEL_FILES = ("dev.jsonl", "test.jsonl", "heldout.jsonl", "heldout2.jsonl")
-
-
-def labelled(files=LABEL_FILES) -> tuple[set, set]:
-    ids, questions = set(), set()
-    for name in files:
-        for line in open(HERE / name):
-            r = json.loads(line)
-            ids.add(r["item_id"])
-            questions.add(r["question"].strip())
-    return ids, questions
 
 
 def fresh(rows, questions, key):
