@@ -10,8 +10,8 @@ rules use (`asked_result`: the result of the question's own computation; `echoes
 
 Matching: accents fold, case folds (except candidates of at most two characters that contain a capital, e.g. the
 chemical symbol ``C``), a lower-case candidate also matches its plural ("volts"), a candidate of three or more words
-its upper-case initials ("RBCs" for "red blood cells"), punctuation is a word break, "St"/"Saint", "Mt"/"Mount", "Ft"/"Fort" are one word, whole
-words only (``12`` is not in ``120`` or ``12.5``).  Numbers compare by value
+its upper-case initials ("RBCs" for "red blood cells"), punctuation is a word break, "St"/"Saint", "Mt"/"Mount",
+"Ft"/"Fort" are one word, whole words only (``12`` is not in ``120`` or ``12.5``).  Numbers compare by value
 ("$118.00" is 118, "Eight" is 8, "1000g" is 1000: a unit written onto a number).
 """
 from __future__ import annotations
