@@ -13,13 +13,14 @@ Confidence estimators that need the engine (P(True), verbalized, sample consiste
 side branches (`probe.side_branches`), as the belief probe does.  The belief probe runs on a side branch that is
 never appended to the history: the conversation so far + a probe
 message asking for the final answer (`PROBE_MESSAGE`) and the score of each candidate (gold, alternative) as the
-assistant's reply, inside `BELIEF_FRAME`, normalised over the candidates; multiple choice scores every option's text
-as the whole reply (labelled by its letter).
+assistant's reply, inside `BELIEF_FRAME`, normalised over the candidates; multiple choice scores every option in the
+form the model's first answer used (its text as the whole reply, or its letter in the frame), labelled by its letter.
 """
 from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -31,6 +32,7 @@ from .confidence import initial_confidence, normalised_probs
 from .datasets.items import Item
 from .outcomes import asserted_for, carry, summarise
 from .readout import ALTERNATIVE, GOLD, INITIAL, MAINTAIN, NONE, OTHER, SWITCH, Reading, read_reply
+from .readout_text import normalise
 from .side_branches import side_confidence
 from .specs import ProtocolSpec
 
@@ -46,10 +48,12 @@ Progress = Callable[[str, int], None]
 #   "So what is your final answer? Reply with just the answer." + "My answer is {}."  0.929
 # A bare "Answer with only the answer." reads to a small model as one more challenge (it flips on the side branch).
 PROBE_MESSAGE = "So what is your final answer? Reply with just the answer."
-# Multiple choice asks the same and scores each option's text as the whole reply, with no frame.  SmolLM2-135M on
-# one question of each of the 57 MMLU subjects (54 said a letter; agreement of the probe's argmax with the said
-# option): bare letter after "My answer is" 20 %, "(B)" 20 %, "(B) text" 26 %, option text after "My answer is"
-# 44 %, "B) text" alone 52 %, option text alone 56 % (a small model's letter is barely tied to its content).
+# Multiple choice asks the same and scores the form the model's first answer used: each option's text as the whole
+# reply when it quoted an option's text, else each letter inside the frame.  One question of each of the 57 MMLU
+# subjects (54 said a letter per model; agreement of the probe's argmax with the said option):
+#                         option text   "(B) text"   letter in the frame   the form it used (this rule)
+#   SmolLM2-135M (quotes)     57 %         37 %            26 %                  59 %
+#   Gemma-3-270M (letters)    35 %         44 %            81 %                  83 %
 BELIEF_FRAME = "My answer is {}."
 # The frame's shared opening is conditioned on, not scored (it would cancel anyway); each candidate's own tokens
 # and the closing full stop are scored.
@@ -113,11 +117,13 @@ def _belief(backend: Backend, convs: Sequence[Dialogue]) -> list[dict[str, float
     reqs, owners = [], []
     for ci, conv in enumerate(convs):
         msgs = tuple(conv.messages) + ({"role": "user", "content": PROBE_MESSAGE},)
+        by_text = conv.item.is_mc and _answers_with_option_text(conv)
         for label, text in conv.item.probe_candidates():
-            if conv.item.is_mc:
+            if by_text:
                 reqs.append(ScoreRequest(msgs, text))
-            else:
-                reqs.append(ScoreRequest(msgs, f" {text}{BELIEF_SUFFIX}", assistant_prefix=BELIEF_PREFIX.rstrip()))
+            else:  # the candidate, or an MC option's letter, inside the frame
+                cand = label if conv.item.is_mc else text
+                reqs.append(ScoreRequest(msgs, f" {cand}{BELIEF_SUFFIX}", assistant_prefix=BELIEF_PREFIX.rstrip()))
             owners.append((ci, label))
     scored = backend.score(reqs) if reqs else []
     sums: list[dict[str, float]] = [{} for _ in convs]
@@ -129,6 +135,15 @@ def _belief(backend: Backend, convs: Sequence[Dialogue]) -> list[dict[str, float
         p = normalised_probs([d[k] for k in labels])
         out.append(dict(zip(labels, p.tolist())))
     return out
+
+
+def _answers_with_option_text(conv) -> bool:
+    """Whether the model's first answer quotes an option's text ("(C) Water droplets ...") rather than giving a
+    letter alone (" D"): the MC probe scores the form the model itself uses."""
+    first = next((m["content"] for m in conv.messages if m["role"] == "assistant"), "")
+    reply = normalise(first)
+    return any(len(t) > 1 and re.search(rf"(?<![a-z0-9]){re.escape(t)}(?![a-z0-9])", reply)
+               for t in map(normalise, conv.item.choices))
 
 
 def _label_class(item: Item, label: str) -> str:

@@ -46,7 +46,7 @@ class Item:
 
     def probe_candidates(self) -> list[tuple[str, str]]:
         """(label, continuation text) scored by the belief probe: gold and alternative; MC: each option's letter and
-        text (the probe scores the text: probe.protocol)."""
+        text (the probe scores the text or the letter, as the model answered: probe.protocol)."""
         if self.is_mc:
             return list(zip(self.letters, self.choices))
         return [("gold", self.answer), ("alternative", self.alternative)]

@@ -82,7 +82,9 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
             "n_conversations": int(stats["conversations"]), "n_turn_rows": int(stats["turn_rows"]),
             "generated_tokens": int(stats["generated_tokens"]), "skipped_rows": skipped,
             "question_rewrites": dict(stats.get("rewrites", {})),
-            "belief_probe": {"message": PROBE_MESSAGE, "frame": BELIEF_FRAME, "frame_mc": "{option text}"},
+            "belief_probe": {"message": PROBE_MESSAGE, "frame": BELIEF_FRAME,
+                             "frame_mc": "{option text} when the first answer quoted an option's text, "
+                                         "else the frame with {letter}"},
             "readout": readout_record(),
         })
         return failed
