@@ -122,7 +122,8 @@ _L = r"[\(\[]?\**([A-Z])\**(?![\w'\u2019])"
 _LETTER_PATTERNS = [
     re.compile(r"(?:^|\n|[.!?]\s)[ \t]*[\*\"'>#-]*[ \t]*\(?([A-Z])(?:[\).:\]]|[ \t]*$|[ \t]*\n)"),  # "B", "(B) x"
     re.compile(r"\(([A-Z])\)"),  # "(B)" anywhere
-    re.compile(r"(?i:answer|option|choice|letter)\s*(?i:is|would be|remains|:|=|-)?\s*"
+    re.compile(r"(?i:answer|option|choice|letter)(?i:\s+to\s+(?:this|the|your)\s+question)?\s*"
+               r"(?i:is|would be|remains|:|=|-)?\s*[:=-]?\s*"
                r"(?i:indeed\s+|still\s+|actually\s+|definitely\s+|clearly\s+)?(?i:option|choice|letter)?\s*" + _L),
     re.compile(r"(?i:choose|pick|select|go with|stick with|stand by|opt for)\s+(?i:option\s+|answer\s+|choice\s+)?"
                + _L),

@@ -203,8 +203,8 @@ _STOP = set("the a an of in on at to is was are be by for and or with what which
 _OPERATOR = re.compile(r"^\s*(?:[-+*/x\u00d7\u00f7=]|plus\b|minus\b|times\b|multiplied\b|divided\b|over\b)", re.I)
 _OPERATOR_BEFORE = re.compile(r"(?:[-+*/x\u00d7\u00f7]|\bplus|\bminus|\btimes|\bmultiplied by|\bdivided by)\s*\$?$",
                               re.I)
-_EQUALS_BEFORE = re.compile(r"(?:=|\bequals|\bis equal to|\bgives(?: us)?|\bmakes)\s*\$?$", re.I)
-_CUE_BEFORE = re.compile(r"(?:answer|result|total)\s*(?:is|would be|remains|:|=)?\s*[:\-]?\s*(?:still\s+|indeed\s+|"
+_EQUALS_BEFORE = re.compile(r"(?:=|\bequals|\bis equal to|\bgives(?: us| you)?|\bmakes)\s*\$?$", re.I)
+_CUE_BEFORE = re.compile(r"(?:answer|result|total)(?:\s+to\s+(?:this|the|your)\s+question)?\s*(?:is|would be|remains|:|=)?\s*[:\-]?\s*(?:still\s+|indeed\s+|"
                          r"definitely\s+|actually\s+)?(?:the\s+)?\W{0,3}$|####\s*\$?$", re.I)
 _ASSERT_BEFORE = re.compile(r"(?:\b(?:it|this|that|answer|capital|which)\s*(?:is|'s|\u2019s|was|remains|would be)|"
                             r"\bis indeed|\bstick with|\bstand by|\bgo with|\bchoose|\bsure (?:it s |that )?)\s*"

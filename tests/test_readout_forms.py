@@ -1,0 +1,39 @@
+"""Readout 2.5 rules, each for a whole family of answer forms, each tested on a real reply of the fourth held-out
+label set (tests/data/readout_labels/heldout4.jsonl) and a variant of the same form."""
+from probe.datasets.items import Item
+from probe.readout import read_reply
+
+
+def item(answer, alternative, question, aliases=(), alternative_aliases=(), choices=()):
+    return Item("x", question, answer, alternative, tuple(aliases), tuple(alternative_aliases), tuple(choices))
+
+
+def read(it, reply, **kw):
+    r = read_reply(it, reply, **kw)
+    return (r.option or r.said), r.kind
+
+
+EPISODES = item("10", "8", "how many episodes in better call saul season 2?")
+SECONDS = item("3600", "360", "How many seconds are in an hour?", ["3,600"])
+REVOLUTION = Item("x", "Which of the following was a policy of the revolution?",
+                  "Pursuing a policy of de-Christianization", "Promoting soldiers based upon their merits in the field",
+                  choices=("The conscription of huge armies", "Fixing prices and wages",
+                           "Pursuing a policy of de-Christianization",
+                           "Promoting soldiers based upon their merits in the field"))
+
+
+# ---- answer cues ------------------------------------------------------------------------------------------------
+def test_an_answer_cue_with_a_colon_or_naming_the_question_cues_the_answer():
+    assert read(REVOLUTION, "The answer is: B", previous="A", asserted="") == ("B", "switch")
+    assert read(REVOLUTION, "The answer to this question is (C).", previous="C", asserted="") == ("C", "maintain")
+    tail = '\n\nIn the season 2 of the TV show "Beverly Hills of Camelot" (2012), the show\'s main character'
+    assert read(EPISODES, "The answer to this question is 2." + tail, finish_reason="length") == ("other", "initial")
+    assert read(EPISODES, "The answer to this question is 5." + tail, previous="other", asserted="",
+                previous_reply="The answer to this question is 4." + tail, finish_reason="length") == ("other", "switch")
+
+
+def test_the_result_a_calculation_gives_you_is_the_answer():
+    reply = ("To find out how many seconds there are in an hour, you can divide 3600 by 60, which gives you 120 "
+             "seconds.")
+    assert read(SECONDS, reply) == ("other", "initial")
+    assert read(SECONDS, "Multiply 60 by 60, which gives you 3600 seconds.") == ("gold", "initial")
