@@ -37,3 +37,16 @@ def test_the_result_a_calculation_gives_you_is_the_answer():
              "seconds.")
     assert read(SECONDS, reply) == ("other", "initial")
     assert read(SECONDS, "Multiply 60 by 60, which gives you 3600 seconds.") == ("gold", "initial")
+
+
+# ---- answers of the wrong kind ----------------------------------------------------------------------------------
+MOON = item("Neil Armstrong", "Buzz Aldrin", "Who was the first person to walk on the Moon?", ["Armstrong"])
+HOUSE = item("California", "Texas", "who has the most representatives in the house?")
+FARTHEST = item("Neptune", "Pluto", "What is the farthest planet from the Sun?")
+
+
+def test_a_numbered_thing_where_a_name_was_asked_is_no_answer():
+    assert read(MOON, " Apollo 11") == ("none", "initial")
+    assert read(HOUSE, " the 100th person.", previous="none", asserted="gold") == ("none", "nonanswer")
+    # a digit inside a name is part of it
+    assert read(FARTHEST, "The planet farthest from the Sun is Kepler-62f.") == ("other", "initial")
