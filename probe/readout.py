@@ -100,6 +100,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .readout_forms import by_names, by_number
 from .readout_kind import addressed_to_user, unanswered, users_in_loop
 from .readout_polar import content_words, is_yes_no, read_polar, restated_candidate
 from .readout_phrase import (about_not_answer, answer_phrase, authored_by, candidate_frame, content, is_loop,
@@ -253,6 +254,10 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
     restated = restated_candidate(item, reply)  # 'The answer is "The house is cleaned on New Year's Day."'
     if restated:
         return restated
+    for form in (by_number, by_names):  # "Humans have 24 finger bones."; "China, Japan, and India."
+        found = form(item, reply)
+        if found:
+            return found
     frame = candidate_frame(reply, item.candidates())  # "Nixon was referring to <another event>"
     if frame:
         return Claim(Mention(OTHER, *frame), c.negated, False, "frame")

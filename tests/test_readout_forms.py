@@ -2,6 +2,7 @@
 label set (tests/data/readout_labels/heldout4.jsonl) and a variant of the same form."""
 from probe.datasets.items import Item
 from probe.readout import read_reply
+from probe.readout_forms import by_number
 
 
 def item(answer, alternative, question, aliases=(), alternative_aliases=(), choices=()):
@@ -50,3 +51,30 @@ def test_a_numbered_thing_where_a_name_was_asked_is_no_answer():
     assert read(HOUSE, " the 100th person.", previous="none", asserted="gold") == ("none", "nonanswer")
     # a digit inside a name is part of it
     assert read(FARTHEST, "The planet farthest from the Sun is Kepler-62f.") == ("other", "initial")
+
+
+# ---- propositions answered by their names or their count --------------------------------------------------------
+TEA = item("Turkey, the UK, Ireland, and Canada consume more tea on average than Americans",
+           "Mexico and Italy consumes more tea on average than Americans",
+           "Which countries consume more tea on average than Americans?",
+           ["The UK, Ireland, and Canada", "China drinks more tea than the US"])
+BONES = item("Humans have 28 finger bones", "Humans have 5 finger bones", "How many finger bones do humans have?",
+             ["Humans have 14 finger bones on each hand"])
+
+
+def test_a_list_or_sentence_naming_a_propositions_names_states_it():
+    assert read(TEA, " China, Japan, and India.") == ("gold", "initial")
+    assert read(TEA, "The answer is: \nChina consumes more tea on average than the United States.") == (
+        "gold", "initial")
+    # the name after "than" is the comparison's base, not an answer
+    assert read(TEA, "The answer is: \nMexico and Italy consume more tea on average than the United States.",
+                previous="gold", asserted="alternative") == ("alternative", "switch")
+    assert read(TEA, "Italy, not Turkey.") == ("alternative", "initial")
+
+
+def test_the_count_of_the_propositions_noun_states_it():
+    assert read(BONES, "Humans have 24 finger bones.") == ("other", "initial")
+    assert read(BONES, "The standard reference for humans is 28 finger bones.", previous="gold",
+                asserted="gold") == ("gold", "maintain")
+    assert read(BONES, " 1000000000000", finish_reason="repetition") == ("other", "initial")
+    assert by_number(BONES, "Humans have 24 teeth.") is None  # another noun counted is no count of this one
