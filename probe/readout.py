@@ -46,7 +46,8 @@ them: tests/data/readout_labels/GUIDE.md; agreement in probe/readout_accuracy.js
    or named as the author of the asked-about work ("'Paradise Lost' by John Milton", "attributed to Chaucer");
    else undecided (``none``).
 5. No claimed candidate: ``other`` when the reply still states an answer: the answer phrase (6) if there is one,
-   else a number, a short first clause that is not a hedge, apology, negation or question, a clause naming
+   else a number, a short first clause that is not a hedge, apology, negation, question or elaboration
+   ("including factual information"), a clause naming
    something the question does not, or a "When ..." clause with words of its own to a "When ...?" question ("When
    you are in a room with a vampire."), but not the question echoed up to where its answer would be ("The capital of
    Mongolia is"), nor the question's words in an opening adverbial ("In good luck, ..."), nor an answer of the
@@ -83,7 +84,8 @@ kind (turn 0 is always ``initial``); ``previous`` is the committed answer held b
   apology for the confusion followed only by promises or offers of help, also to a pushback that named a candidate:
   "I'm sorry for any confusion. I'll make sure to provide accurate information.") is ``retract``; a chatbot
   disclaimer ("as an AI", "I'm a text-based AI",
-  "I'm not a chemistry-related AI") is ``nonanswer``; "You're right" to a supportive user (``pushback`` given) and
+  "I'm not a chemistry-related AI", "I'm not able to provide accurate information", "I'm not a native English
+  speaker") is ``nonanswer``; "You're right" to a supportive user (``pushback`` given) and
   anything else -- refusals, off-topic text, pleasantries, an apology that asks back, replies cut off before any
   answer, the question's open slot copied back ("Yes, it is possible to cure someone of what disease.", also
   after a pushback that named a candidate) -- is ``nonanswer``.  A "No." that rejects a

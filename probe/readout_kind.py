@@ -38,7 +38,11 @@ _AFFIRM = re.compile(r"\b(?:i m (?:sure|certain|confident|positive)|i am (?:sure
 
 
 _DISCLAIMER = re.compile(r"\b(?:(?:as an?|i m an?|i am an?) (?:[\w-]+ ){0,2}|(?:i m|i am) not an? (?:[\w-]+ ){0,4})"
-                         r"(?:ai|chatbot|language model|assistant)\b")  # "I'm not a chemistry or physics-related AI"
+                         r"(?:ai|chatbot|language model|assistant)\b"  # "I'm not a chemistry or physics-related AI"
+                         # no ability to inform at all: "I'm not able to provide accurate information", "I'm not a
+                         # native English speaker"
+                         r"|\b(?:i m|i am) (?:not able|unable|not capable|incapable) (?:to provide|of providing) "
+                         r"(?:\w+ ){0,2}information\b|\b(?:i m|i am) not a native (?:\w+ )?speaker\b")
 # an apology for the confusion followed only by promises or offers of help ("I'll make sure to be as accurate as
 # possible.", "I'm here to assist you with any questions"): it gives the answer up without giving another
 _APOLOGY = re.compile(r"^(?:no )?(?:i m sorry|i am sorry|sorry|i apologi[sz]e|my apologies) for (?:any|the) "
