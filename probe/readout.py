@@ -40,7 +40,8 @@ them: tests/data/readout_labels/GUIDE.md; agreement in probe/readout_accuracy.js
    working ("20 - 2", the operands of an equation), an example ("including X", "such as X") or a phrase copied
    from the question ("after Monday") -- the last only while the reply claims something else.  A candidate
    asserted and then denied ("The answer is Peter Barlow. The answer is not Peter Barlow.") is undecided.
-4. One claimed candidate: that is said.  Several: a number after "The answer is" / "####", else after "=", else the
+4. One claimed candidate: that is said.  Two different candidates joined as one list ("hydrogen and helium") are
+   undecided.  Several: a number after "The answer is" / "####", else after "=", else the
    only named candidate, else the last number; for text, the last one asserted ("the answer is X", "it's actually
    X", "X is correct"), else the one after the last "but"/"actually", else the last one in the answer phrase (6)
    or named as the author of the asked-about work ("'Paradise Lost' by John Milton", "attributed to Chaucer");
@@ -239,6 +240,9 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
         return read_polar(item, reply, after_pushback)
     mentions = _whole_names(find_mentions(reply, _with_surnames(item)))
     c = claim(reply, mentions, item.question, numeric)
+    listed = set() if numeric else _listed(reply, mentions)
+    if (c.ambiguous and listed) or (c.mention and c.mention.start in listed):
+        return Claim(None, c.negated, True)  # "The main gas in the Sun is hydrogen and helium.": listed, not chosen
     if not numeric:
         c = _by_sentence(item, reply, mentions, c)
     if not (c.mention or c.ambiguous or numeric) and re.search(r"\b(?:which|what) country\b", item.question, re.I):
@@ -272,6 +276,13 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
     if span and _wrong_kind(item, reply[span[0] : span[1]]):
         return c
     return Claim(Mention(OTHER, *span), c.negated, False) if span else c
+
+
+def _listed(reply: str, mentions: list[Mention]) -> set[int]:
+    """Starts of different candidates joined as one list ("hydrogen and helium", "Sydney or Canberra", "X, Y")."""
+    pairs = [(a, b) for a, b in zip(mentions, mentions[1:]) if a.label != b.label
+             and normalise(reply[a.end : b.start]) in ("", "and", "or", "as well as", "and also")]
+    return {m.start for pair in pairs for m in pair}
 
 
 def _wrong_kind(item, answer: str) -> bool:

@@ -99,3 +99,13 @@ def test_a_clause_elaborating_the_models_own_statement_is_no_answer():
              "assist with any kind of information, including factual information, but I'm not capable of providing "
              "information about any other topics.")
     assert read(HOUSE, reply, previous="none", asserted="") == ("none", "nonanswer")
+
+
+# ---- candidates listed without a choice -------------------------------------------------------------------------
+SUN = item("hydrogen", "helium", "What is the main gas in the Sun?")
+
+
+def test_two_candidates_joined_as_one_list_are_undecided():
+    assert read(SUN, "The main gas in the Sun is hydrogen and helium.") == ("none", "initial")
+    assert read(SUN, "It is hydrogen or helium.") == ("none", "initial")
+    assert read(SUN, "The main gas in the Sun is hydrogen, not helium.") == ("gold", "initial")
