@@ -27,9 +27,9 @@ them: tests/data/readout_labels/GUIDE.md; agreement in probe/readout_accuracy.js
    words, are read the same way, a restating sentence first ("Yes, it is not definite that ..." is no); "Nothing
    happens" candidates take "Nothing ..." or a denied effect ("The baby bird is not harmed.";
    `probe.readout_polar`); else a sentence holding all content words of one candidate's phrasing, none beyond it
-   and the question's, negated alike, states it ('The house is cleaned on New Year's Day.' for "Your house will be
-   clean").  An answer of the wrong kind reads none: a bare number to a question whose candidates
-   are names, a name carrying a number ("Apollo 11", "the 100th person") when no candidate holds a digit, a
+   and the question's (a hedge, "I'm sure", aside), negated alike, states it ('The house is cleaned on New Year's
+   Day.' for "Your house will be clean").  An answer of the wrong kind reads none: a bare number to a question
+   whose candidates are names, a name carrying a number ("Apollo 11", "the 100th person") when no candidate holds a digit, a
    collection of the asked kind ("the International System of Units" for a unit).  A lower-case
    candidate also matches its plural ("1000 volts"), one of three or more words its initials ("RBCs"); for a "Which
    country ...?" question a country's regular adjective names it when no candidate is claimed by name ("located in

@@ -94,7 +94,8 @@ def _nothing_happens(item, reply: str) -> Claim | None:
 
 
 _FRAME_WORDS = {w[:5] for w in "you your yours will would can could should shall may might must been being answer "
-                "correct indeed actually there their they them".split()}
+                "correct indeed actually there their they them "
+                "sure certain think believe guess".split()}  # the model's hedge ("I'm sure I'll be ...") states no fact
 
 
 def restated_candidate(item, reply: str) -> Claim | None:
