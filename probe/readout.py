@@ -29,8 +29,8 @@ them: tests/data/readout_labels/GUIDE.md; agreement in probe/readout_accuracy.js
    `probe.readout_polar`); else a sentence holding all content words of one candidate's phrasing, none beyond it
    and the question's (a hedge, "I'm sure", aside), negated alike, states it ('The house is cleaned on New Year's
    Day.' for "Your house will be clean").  An answer of the wrong kind reads none: a bare number to a question
-   whose candidates are names, a name carrying a number ("Apollo 11", "the 100th person") when no candidate holds a digit, a
-   collection of the asked kind ("the International System of Units" for a unit).  A lower-case
+   whose candidates are names, a name carrying a number ("Apollo 11", "the 100th person") when no candidate holds
+   a digit, a collection of the asked kind ("the International System of Units" for a unit).  A lower-case
    candidate also matches its plural ("1000 volts"), one of three or more words its initials ("RBCs"); for a "Which
    country ...?" question a country's regular adjective names it when no candidate is claimed by name ("located in
    the Cambodian capital of Siem Reyaam, not in Thailand" -> Cambodia).
@@ -300,7 +300,8 @@ def _numbered_name(item, answer: str) -> bool:
     digit: a numbered thing (a mission, a rank, a year) where a name was asked, an answer of the wrong kind.  A
     digit inside a word is part of a name ("H2O", "Kepler-62f")."""
     surfaces = [s for ss in item.candidates().values() for s in ss]
-    return bool(re.search(r"(?<![\w-])\d+(?:st|nd|rd|th)?(?![\w-])", answer)) and not any(re.search(r"\d", s) for s in surfaces)
+    numbered = re.search(r"(?<![\w-])\d+(?:st|nd|rd|th)?(?![\w-])", answer)
+    return bool(numbered) and not any(re.search(r"\d", s) for s in surfaces)
 
 
 def _by_sentence(item, reply: str, mentions: list[Mention], c: Claim) -> Claim:

@@ -204,8 +204,9 @@ _OPERATOR = re.compile(r"^\s*(?:[-+*/x\u00d7\u00f7=]|plus\b|minus\b|times\b|mult
 _OPERATOR_BEFORE = re.compile(r"(?:[-+*/x\u00d7\u00f7]|\bplus|\bminus|\btimes|\bmultiplied by|\bdivided by)\s*\$?$",
                               re.I)
 _EQUALS_BEFORE = re.compile(r"(?:=|\bequals|\bis equal to|\bgives(?: us| you)?|\bmakes)\s*\$?$", re.I)
-_CUE_BEFORE = re.compile(r"(?:answer|result|total)(?:\s+to\s+(?:this|the|your)\s+question)?\s*(?:is|would be|remains|:|=)?\s*[:\-]?\s*(?:still\s+|indeed\s+|"
-                         r"definitely\s+|actually\s+)?(?:the\s+)?\W{0,3}$|####\s*\$?$", re.I)
+_CUE_BEFORE = re.compile(r"(?:answer|result|total)(?:\s+to\s+(?:this|the|your)\s+question)?\s*"
+                         r"(?:is|would be|remains|:|=)?\s*[:\-]?\s*(?:still\s+|indeed\s+|definitely\s+|actually\s+)?"
+                         r"(?:the\s+)?\W{0,3}$|####\s*\$?$", re.I)
 _ASSERT_BEFORE = re.compile(r"(?:\b(?:it|this|that|answer|capital|which)\s*(?:is|'s|\u2019s|was|remains|would be)|"
                             r"\bis indeed|\bstick with|\bstand by|\bgo with|\bchoose|\bsure (?:it s |that )?)\s*"
                             r"(?:still\s+|indeed\s+|definitely\s+|actually\s+)?(?:the\s+)?\W{0,3}$", re.I)
