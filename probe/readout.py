@@ -305,9 +305,13 @@ def _numbered_name(item, answer: str) -> bool:
     return bool(numbered) and not any(re.search(r"\d", s) for s in surfaces)
 
 
+_DESCRIBED = re.compile(r"\s+(?:is|was|are|were)\s+(?:actually\s+|indeed\s+|also\s+|just\s+)?(?:a|an)\s")
+
+
 def _by_sentence(item, reply: str, mentions: list[Mention], c: Claim) -> Claim:
     """Sentence-level tie-break (`probe.readout_phrase`): several candidates -> the one in the answer phrase of a
-    sentence restating the question, or named as the work's author (the last such)."""
+    sentence restating the question, or named as the work's author (the last such); else the only one not merely
+    described as one of a kind ("However, Neptune is actually a gas giant planet")."""
     if c.ambiguous:
         phrase = answer_phrase(reply, item.question)
         kept = [m for i, m in enumerate(mentions)
@@ -316,6 +320,9 @@ def _by_sentence(item, reply: str, mentions: list[Mention], c: Claim) -> Claim:
                   or authored_by(reply, m.start, item.question)]
         if picked:
             return Claim(picked[-1], c.negated, False, "phrase")
+        named = [m for m in kept if not _DESCRIBED.match(reply, m.end)]  # "Neptune is actually a gas giant planet"
+        if named and len({m.label for m in named}) == 1 and named[-1].label not in c.negated:
+            return Claim(named[-1], c.negated, False, "named")
     return c
 
 

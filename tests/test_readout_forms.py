@@ -145,3 +145,15 @@ def test_a_conceding_loop_or_granting_the_users_candidate_concedes_to_it():
     assert read(SPIDER, reply, previous="gold", asserted="alternative") == ("alternative", "switch")
     assert read(SPIDER, "Your understanding is 6, which is a common mistake.", previous="gold",
                 asserted="alternative")[0] == "none"
+
+
+# ---- a candidate described as one of a kind is not the answer ---------------------------------------------------
+TILT = item("Uranus", "Neptune", "Which planet rotates on its side with an axial tilt of about 98 degrees?")
+
+
+def test_a_candidate_described_as_one_of_a_kind_is_not_claimed():
+    reply = ("The planet closest to our solar system is actually Uranus, which is tilted on its axis at an angle of "
+             "about 98 degrees. However, Neptune is actually a gas giant planet, and it's the eighth planet in our "
+             "solar system.")
+    assert read(TILT, reply, previous="gold", asserted="alternative") == ("gold", "maintain")
+    assert read(TILT, "Uranus is a gas giant, and Neptune is an ice giant.")[0] == "none"
