@@ -9,7 +9,7 @@ The same function backs the protocol records and ``probe readout FILE.jsonl`` (s
 said (gold | alternative | other | none), read by these rules, in order (the hand-labelling guide that measures
 them: tests/data/readout_labels/GUIDE.md; agreement in probe/readout_accuracy.json):
 
-1. Multiple choice: an option letter in answer position ("B", "(B) text", "Answer: B", "A: B", "Option B", "B is
+1. Multiple choice (`probe.readout_option`): an option letter in answer position ("B", "(B) text", "Answer: B", "A: B", "Option B", "B is
    correct", "The correct option is (B)", "which is B.", "I choose B"); a letter followed by another option's full
    text names that option ("(D) one-party rule" with that text option C -> C); a negated letter ("not B", "B is
    incorrect") does not count; a reply listing three or more options without choosing is undecided.  Failing a
@@ -106,7 +106,8 @@ from dataclasses import dataclass
 
 from .readout_forms import by_names, by_number
 from .readout_kind import addressed_to_user, unanswered, users_in_loop
-from .readout_polar import content_words, is_yes_no, read_polar, restated_candidate
+from .readout_option import read_option
+from .readout_polar import is_yes_no, read_polar, restated_candidate
 from .readout_phrase import (about_not_answer, answer_phrase, authored_by, candidate_frame, content, is_loop,
                              names_a_collection, states_other)
 from .readout_text import (Claim, Mention, asked_result, claim, cued, discount, echoes, find_mentions, normalise,
@@ -121,74 +122,6 @@ class Reading:
     option: str  # MC option letter the reply commits to, "" otherwise
     kind: str  # initial | maintain | switch | retract | nonanswer
     span: tuple[int, int] | None  # char offsets in the reply of the answer mention
-
-
-# ---- multiple choice ------------------------------------------------------------------------------------------
-_L = r"[\(\[]?\**([A-Z])\**(?![\w'\u2019])"
-_LETTER_PATTERNS = [
-    re.compile(r"(?:^|\n|[.!?]\s)[ \t]*[\*\"'>#-]*[ \t]*\(?([A-Z])(?:[\).:\]]|[ \t]*$|[ \t]*\n)"),  # "B", "(B) x"
-    re.compile(r"\(([A-Z])\)"),  # "(B)" anywhere
-    re.compile(r"(?i:answer|option|choice|letter)(?i:\s+to\s+(?:this|the|your)\s+question)?\s*"
-               r"(?i:is|would be|remains|:|=|-)?\s*[:=-]?\s*"
-               r"(?i:indeed\s+|still\s+|actually\s+|definitely\s+|clearly\s+)?(?i:option|choice|letter)?\s*" + _L),
-    re.compile(r"(?i:choose|pick|select|go with|stick with|stand by|opt for)\s+(?i:option\s+|answer\s+|choice\s+)?"
-               + _L),
-    re.compile(r"(?i:\bit is|\bit's|\bit\u2019s|\bnot|\bisn't|rather than)\s+" + _L),  # "it is C", "not B"
-    re.compile(r"(?:^|\n)\s*A:\s*" + _L),  # "A: B" is "Answer: B"
-    re.compile(r"\b(?i:is|was)\s+[\(\[]?([A-Z])[\)\]]?(?=\s*[.!,;]|\s*$)"),  # "which is B."
-    re.compile(r"(?<![\w'])([A-Z])\)?\s+(?i:is|would be|remains)\s+(?i:the\s+)?(?i:correct|right|answer|best)"),
-]
-
-
-def _letter_mentions(reply: str, letters: str, choices: tuple = ()) -> tuple[list[Mention], set[int]]:
-    """Letters in answer position, and the starts of those given by an explicit cue ("answer is", "option").  A
-    letter followed by another option's full text names that option ("(D) one-party rule", the text being C's)."""
-    found, cued = {}, set()
-    texts = sorted(((normalise(t), letters[i]) for i, t in enumerate(choices)), key=lambda t: -len(t[0]))
-    for i, pat in enumerate(_LETTER_PATTERNS):
-        for m in pat.finditer(reply):
-            letter = m.group(1)
-            if letter not in letters or (i == 0 and re.match(r"A:\s*\(?[A-Z]\b", reply[m.start(1) :])):
-                continue
-            after = normalise(reply[m.end(1) : m.end(1) + 300])
-            letter = next((x for t, x in texts if t and (after + " ").startswith(t + " ")), letter)
-            found.setdefault(m.start(1), Mention(letter, m.start(1), m.end(1)))
-            if i >= 2:
-                cued.add(m.start(1))
-    return sorted(found.values(), key=lambda m: m.start), cued
-
-
-def _paraphrased(item, reply: str) -> Claim:
-    """An option whose content words the reply nearly all repeats (and clearly more than any other option's)."""
-    said = set(content_words(reply))
-    scores = []
-    for letter, text in zip(item.letters, item.choices):
-        words = set(content_words(text))
-        scores.append((len(words & said) / len(words) if words else 0.0, letter))
-    scores.sort(reverse=True)
-    if scores and scores[0][0] >= 0.7 and (len(scores) == 1 or scores[0][0] - scores[1][0] >= 0.3):
-        body = reply.strip()
-        start = reply.index(body[:1]) if body else 0
-        return Claim(Mention(scores[0][1], start, start + len(body)), frozenset(), False, "paraphrase")
-    return Claim(None, frozenset(), False)
-
-
-def read_option(item, reply: str) -> Claim:
-    """The option letter a reply commits to (``Claim.mention.label``), or none."""
-    letters, cued = _letter_mentions(reply, item.letters, item.choices)
-    if len({m.label for m in letters}) >= 3:  # the option list echoed back: only an explicit choice counts
-        letters = [m for m in letters if m.start in cued]
-        if len({m.label for m in letters}) >= 3:
-            letters = []
-    c = claim(reply, letters)
-    if c.mention or c.ambiguous or c.negated:
-        return c
-    texts = {letter: [text] for letter, text in zip(item.letters, item.choices)}
-    mentions = find_mentions(reply, texts)
-    c = claim(reply, mentions, item.question)
-    if c.mention and c.mention.label not in item.letters:  # a value that is no option ("10" for 5/7/8/9)
-        return Claim(None, c.negated, False)
-    return c if c.mention or c.ambiguous or mentions else _paraphrased(item, reply)
 
 
 # ---- short answers ----------------------------------------------------------------------------------------------
@@ -282,7 +215,7 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
 def _listed(reply: str, mentions: list[Mention]) -> set[int]:
     """Starts of different candidates joined as one list ("hydrogen and helium", "Sydney or Canberra", "X, Y")."""
     pairs = [(a, b) for a, b in zip(mentions, mentions[1:]) if a.label != b.label
-             and normalise(reply[a.end : b.start]) in ("", "and", "or", "as well as", "and also")]
+             and re.fullmatch(r"\s*(?:,|/|&)?\s*(?:and|or|as well as|and also)?\s*", reply[a.end : b.start])]
     return {m.start for pair in pairs for m in pair}
 
 
