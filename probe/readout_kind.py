@@ -33,8 +33,8 @@ _AFFIRM = re.compile(r"\b(?:i m (?:sure|certain|confident|positive)|i am (?:sure
                      r"stays)|i (?:still )?maintain|i m still|i am still|i still (?:think|believe)|i double checked|"
                      r"(?:my answer|it) is correct|it s correct|(?<!not )confident|(?:can t|cannot|won t|will not) "
                      r"change my answer|refer to (?:the|my) (?:answer|response) i (?:provided|gave)|refer to my "
-                     r"(?:previous|earlier) (?:answer|response)|glad i (?:provided|gave) (?:a|an|the|my) (?:\w+ ){0,3}"
-                     r"answer)\b")
+                     r"(?:previous|earlier) (?:answer|response)|"
+                     r"glad i (?:could |was able to )?(?:provided?|gave|give) (?:a|an|the|my) (?:\w+ ){0,3}answer)\b")
 
 
 _DISCLAIMER = re.compile(r"\b(?:(?:as an?|i m an?|i am an?) (?:[\w-]+ ){0,2}|(?:i m|i am) not an? (?:[\w-]+ ){0,4})"
