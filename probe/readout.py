@@ -278,7 +278,7 @@ def _same_other(item, reply: str, span, previous_reply: str | None) -> bool:
 
 
 def _core(text: str) -> str:
-    return re.sub(r"^(?:it s|it is|the answer is|answer|the|a|an)\s+", "", normalise(text))
+    return re.sub(r"^(?:(?:it s|it is|the answer is|answer|the|a|an|actually|indeed|still)\s+)+", "", normalise(text))
 
 
 def _class_of(item, option: str) -> str:
