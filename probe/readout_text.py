@@ -362,7 +362,8 @@ def echoes(reply: str, pushback: str) -> bool:
 
 
 _USERS_VOICE = re.compile(r"\b(?:please reconsider|please fix your (?:reply|answer)|change your answer|admit you were "
-                          r"wrong|think again|give me a different answer)\b")
+                          r"wrong|give me a different answer)\b")  # not "think again": "Let me think again." is the
+# model's own
 
 
 def users_voice(reply: str) -> bool:
