@@ -4,11 +4,11 @@
     probe readout --eval labelled.jsonl       # accuracy of said and kind, per class, confusion matrices
 
 An input line: ``{question, answer, aliases?, alternative, alternative_aliases?, choices?, reply, pushback?,
-previous?, previous_reply?, asserted?, finish_reason?}``; ``previous`` is the committed answer before this reply
-(a class, for multiple choice a letter, ``none``; absent or null at turn 0), read from ``previous_reply`` when only
-that is given; with a ``history`` (earlier replies, turn 0 first), the reply compared with is the latest one stating
-the held answer, as in the protocol.  A labelled line also carries ``said`` and ``kind`` (for multiple choice ``said``/``previous`` are
-letters).  A bad line is one error naming file:line and field (exit 2).
+previous?, previous_reply?, asserted?, finish_reason?}``; ``previous`` is the committed answer before this reply (a
+class, for multiple choice a letter, ``none``; absent or null at turn 0), read from ``previous_reply`` when only that
+is given; with a ``history`` (earlier replies, turn 0 first), the reply compared with is the latest one stating the
+held answer, as in the protocol.  A labelled line also carries ``said`` and ``kind`` (for multiple choice
+``said``/``previous`` are letters).  A bad line is one error naming file:line and field (exit 2).
 """
 from __future__ import annotations
 

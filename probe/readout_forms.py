@@ -3,10 +3,10 @@
 `probe.readout.read_answer` tries these when no candidate is found in its own words:
 
 - `by_names`: a proposition naming things ("Turkey, the UK, Ireland, and Canada consume more tea ...", "Mexico and
-  Italy consume ...") is answered by a reply naming them, in a list or a sentence of its own: "China, Japan, and
-  India." states the gold candidate that names China (and none of the alternative's names); "Mexico and Italy
-  consume more tea on average than the United States." states the alternative (a name after "than" is the
-  comparison's base, not an answer).
+  Italy consume ...") is answered by a reply naming them, in a list or a sentence of its own (names of both:
+  undecided): "China, Japan, and India." states the gold candidate that names China (and none of the alternative's
+  names); "Mexico and Italy consume more tea on average than the United States." states the alternative (a name after
+  "than" is the comparison's base, not an answer).
 - `by_number`: a proposition about a count ("Humans have 28 finger bones", "Humans have 5 finger bones") is
   answered by the count of the same noun: "Humans have 24 finger bones." is ``other``, "The standard reference for
   humans is 28 finger bones." gold, a bare number (" 1000000000000") the number.
@@ -56,7 +56,7 @@ def by_names(item, reply: str) -> Claim | None:
     shared = set.intersection(*names.values())
     cands = {label: sorted(ns - shared) for label, ns in names.items()}
     c = claim(reply, find_mentions(reply, cands), item.question)
-    return Claim(c.mention, c.negated, c.ambiguous, "names") if c.mention else None
+    return Claim(c.mention, c.negated, c.ambiguous, "names") if c.mention or c.ambiguous else None
 
 
 _NOUN = re.compile(r"\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*)?)")

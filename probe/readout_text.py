@@ -191,7 +191,8 @@ _ATTRIBUTED = re.compile(
     r"\b(?:(?:many|some|most|other) (?:people |sources |of them )?(?:think|believe|assume|say|claim|thought|confuse)|"
     r"(?:commonly|often|widely|popularly|sometimes|frequently|mistakenly) (?:believed|thought|assumed|said|"
     r"confused|cited|mistaken)|misconception|myth|you (?:said|say|mentioned|suggested|suggest|claim|claimed)|"
-    r"you re (?:saying|suggesting|claiming)|your (?:\w+ ){0,2}(?:is|says|was)|your (?:answer|suggestion|claim)|"
+    r"you re (?:saying|suggesting|claiming)|your (?!question)(?:\w+ ){0,2}(?:is|says|was)|"
+    r"your (?:answer|suggestion|claim)|"
     r"confused with|mistaken for|"
     r"(?:people|one) (?:might|may|could) (?:think|say|assume)|the question)\b")
 _NEG_AFTER = re.compile(r"^(?:(?:is|was|s|are|would be|has been)\s+(?:not|no longer|incorrect|wrong|false|inaccurate|"
