@@ -8,8 +8,8 @@
   names); "Mexico and Italy consume more tea on average than the United States." states the alternative (a name after
   "than" is the comparison's base, not an answer).
 - `by_number`: a proposition about a count ("Humans have 28 finger bones", "Humans have 5 finger bones") is
-  answered by the count of the same noun: "Humans have 24 finger bones." is ``other``, "The standard reference for
-  humans is 28 finger bones." gold, a bare number (" 1000000000000") the number.
+  answered by the count of the same noun (or its head word): "Humans have 24 finger bones." is ``other``, "The
+  standard reference for humans is 28 finger bones." gold, a bare number (" 1000000000000") the number.
 
     >>> from probe.datasets.items import Item
     >>> it = Item("x", "How many finger bones do humans have?", "Humans have 28 finger bones",
@@ -83,7 +83,8 @@ def by_number(item, reply: str) -> Claim | None:
     noun = main[0][1]
     by_value = {v: label for label, cs in reversed(list(counted.items())) for v, n in cs if n == noun}
     bare = re.fullmatch(r"\s*[\d,.]+\s*\.?\s*", reply)
+    nouns = (noun, noun.split()[-1])  # "finger bones", or its head word: "27 bones in the human hand"
     mentions = [Mention(by_value.get(v, "other"), s, e, v) for v, s, e in find_numbers(reply)
-                if bare or normalise(reply[e : e + 40]).startswith(noun)]
+                if bare or normalise(reply[e : e + 40]).startswith(nouns)]
     c = claim(reply, mentions, item.question, numeric=True)
     return Claim(c.mention, c.negated, c.ambiguous, "count") if c.mention else None

@@ -79,6 +79,7 @@ def test_the_count_of_the_propositions_noun_states_it():
                 asserted="gold") == ("gold", "maintain")
     assert read(BONES, " 1000000000000", finish_reason="repetition") == ("other", "initial")
     assert by_number(BONES, "Humans have 24 teeth.") is None  # another noun counted is no count of this one
+    assert read(BONES, "There are 27 bones in the human hand.") == ("other", "initial")  # the head noun
 
 
 # ---- disclaimers ------------------------------------------------------------------------------------------------
