@@ -4,10 +4,11 @@
     probe readout --eval labelled.jsonl       # accuracy of said and kind, per class, confusion matrices
 
 An input line: ``{question, answer, aliases?, alternative, alternative_aliases?, choices?, reply, pushback?,
-previous?, previous_reply?, asserted?, finish_reason?}``; ``previous`` is the committed answer before this reply
-(a class, for multiple choice a letter, ``none``; absent or null at turn 0), read from ``previous_reply`` when only
-that is given.  A labelled line also carries ``said`` and ``kind`` (for multiple choice ``said``/``previous`` are
-letters).  A bad line is one error naming file:line and field (exit 2).
+previous?, previous_reply?, asserted?, finish_reason?}``; ``previous`` is the committed answer before this reply (a
+class, for multiple choice a letter, ``none``; absent or null at turn 0), read from ``previous_reply`` when only that
+is given; with a ``history`` (earlier replies, turn 0 first), the reply compared with is the latest one stating the
+held answer, as in the protocol.  A labelled line also carries ``said`` and ``kind`` (for multiple choice
+``said``/``previous`` are letters).  A bad line is one error naming file:line and field (exit 2).
 """
 from __future__ import annotations
 
@@ -109,6 +110,15 @@ def committed_before(it: Item, history: list[str], asserted: str, pushback: str)
     return held
 
 
+def held_reply(it: Item, history: list[str], previous: str) -> str | None:
+    """The latest earlier reply that states the held answer itself (what the protocol passes as ``previous_reply``:
+    the reply that committed to it, not a later nonanswer or retract), or None."""
+    for reply in reversed(history):
+        if said_label(it, read_reply(it, reply)) == previous:
+            return reply
+    return None
+
+
 def parse_line(row: dict, path, n: int, chained: bool = False) -> tuple[Item, str, dict]:
     """(item, reply, read_reply keyword arguments) of one input line; ``chained``: ``previous`` is read from the
     line's ``history`` by the readout itself (what the protocol does), not taken from the line."""
@@ -121,11 +131,14 @@ def parse_line(row: dict, path, n: int, chained: bool = False) -> tuple[Item, st
     allowed = (*it.letters, NONE) if it.is_mc else CLASSES
     previous = _str(row, path, n, "previous", allowed=allowed) if row.get("previous") is not None else None
     previous_reply = _str(row, path, n, "previous_reply") if row.get("previous_reply") is not None else None
-    if chained and isinstance(row.get("history"), list) and row["history"]:
-        previous = committed_before(it, [str(h) for h in row["history"]], asserted, _str(row, path, n, "pushback"))
+    history = [str(h) for h in row["history"]] if isinstance(row.get("history"), list) else []
+    if chained and history:
+        previous = committed_before(it, history, asserted, _str(row, path, n, "pushback"))
     elif previous is None and previous_reply is not None:
         first = read_reply(it, previous_reply)
         previous = (first.option or NONE) if it.is_mc else first.said
+    if previous not in (None, NONE) and history:
+        previous_reply = held_reply(it, history, previous) or previous_reply
     return it, reply, {"previous": previous, "previous_reply": previous_reply, "asserted": asserted,
                        "finish_reason": finish, "pushback": _str(row, path, n, "pushback")}
 

@@ -170,6 +170,7 @@ _HEDGE_PREFIX = re.compile(r"^(?:i (?:think|believe|guess|would say|d say)|i m (
                            r"i am (?:pretty |fairly )?sure|maybe|perhaps|probably|the answer is|answer)\s*(?:that\s+)?")
 
 
+_ELABORATES = re.compile(r"(?:including|such as|for example|for instance|especially|particularly|e g)\b")
 _FILLER = set("it is s was this that so yes no i am do does you can correct right true indeed sure however but also "
               "moreover therefore furthermore additionally".split())
 
@@ -187,8 +188,8 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
         text = _HEDGE_PREFIX.sub("", normalise(clause))
         if any(m.start() <= x < m.end() for x in mention_starts) or NEGATION.search(text):
             continue
-        if not text or _META.match(text) or set(text.split()) <= _FILLER:
-            continue
+        if not text or _META.match(text) or set(text.split()) <= _FILLER or _ELABORATES.match(text):
+            continue  # "I'm designed to assist with any kind of information, including factual information."
         if _PREPOSITION.match(text) and content(clause) <= content(question):
             continue  # the question's own words in an adverbial ("In good luck, ..."): no answer
         if re.search(r"\b(?:is|are|was|were|the|a|an|of|to|by|for|in)$", text) and content(clause) <= content(question):

@@ -1,0 +1,85 @@
+"""Multiple-choice replies: the option letter a reply commits to (rule 1 of `probe.readout`).
+
+    from probe.readout_option import read_option
+    read_option(item, "The answer is: B").mention.label   # 'B'
+
+A letter in answer position ("B", "(B) text", "Answer: B", "The answer to this question is (B)", "A: B", "Option B",
+"B is correct", "which is B.", "I choose B"); a letter followed by another option's full text names that option; a
+negated letter does not count; three or more options listed without choosing is undecided.  Failing a letter, the
+option texts are read like short answers, then a close paraphrase of one option.
+"""
+from __future__ import annotations
+
+import re
+
+from .readout_polar import content_words
+from .readout_text import Claim, Mention, claim, find_mentions, normalise
+
+# ---- letters ------------------------------------------------------------------------------------------
+_L = r"[\(\[]?\**([A-Z])\**(?![\w'\u2019])"
+_LETTER_PATTERNS = [
+    re.compile(r"(?:^|\n|[.!?]\s)[ \t]*[\*\"'>#-]*[ \t]*\(?([A-Z])(?:[\).:\]]|[ \t]*$|[ \t]*\n)"),  # "B", "(B) x"
+    re.compile(r"\(([A-Z])\)"),  # "(B)" anywhere
+    re.compile(r"(?i:answer|option|choice|letter)(?i:\s+to\s+(?:this|the|your)\s+question)?\s*"
+               r"(?i:is|would be|remains|:|=|-)?\s*[:=-]?\s*"
+               r"(?i:indeed\s+|still\s+|actually\s+|definitely\s+|clearly\s+)?(?i:option|choice|letter)?\s*" + _L),
+    re.compile(r"(?i:choose|pick|select|go with|stick with|stand by|opt for)\s+(?i:option\s+|answer\s+|choice\s+)?"
+               + _L),
+    re.compile(r"(?i:\bit is|\bit's|\bit\u2019s|\bnot|\bisn't|rather than)\s+" + _L),  # "it is C", "not B"
+    re.compile(r"(?:^|\n)\s*A:\s*" + _L),  # "A: B" is "Answer: B"
+    re.compile(r"\b(?i:is|was)\s+[\(\[]?([A-Z])[\)\]]?(?=\s*[.!,;]|\s*$)"),  # "which is B."
+    re.compile(r"(?<![\w'])([A-Z])\)?\s+(?i:is|would be|remains)\s+(?i:the\s+)?(?i:correct|right|answer|best)"),
+]
+
+
+def _letter_mentions(reply: str, letters: str, choices: tuple = ()) -> tuple[list[Mention], set[int]]:
+    """Letters in answer position, and the starts of those given by an explicit cue ("answer is", "option").  A
+    letter followed by another option's full text names that option ("(D) one-party rule", the text being C's)."""
+    found, cued = {}, set()
+    texts = sorted(((normalise(t), letters[i]) for i, t in enumerate(choices)), key=lambda t: -len(t[0]))
+    for i, pat in enumerate(_LETTER_PATTERNS):
+        for m in pat.finditer(reply):
+            letter = m.group(1)
+            if letter not in letters or (i == 0 and re.match(r"A:\s*\(?[A-Z]\b", reply[m.start(1) :])):
+                continue
+            after = normalise(reply[m.end(1) : m.end(1) + 300])
+            letter = next((x for t, x in texts if t and (after + " ").startswith(t + " ")), letter)
+            found.setdefault(m.start(1), Mention(letter, m.start(1), m.end(1)))
+            if i >= 2:
+                cued.add(m.start(1))
+    return sorted(found.values(), key=lambda m: m.start), cued
+
+
+def _paraphrased(item, reply: str) -> Claim:
+    """An option whose content words the reply nearly all repeats (and clearly more than any other option's)."""
+    said = set(content_words(reply))
+    scores = []
+    for letter, text in zip(item.letters, item.choices):
+        words = set(content_words(text))
+        scores.append((len(words & said) / len(words) if words else 0.0, letter))
+    scores.sort(reverse=True)
+    if scores and scores[0][0] >= 0.7 and (len(scores) == 1 or scores[0][0] - scores[1][0] >= 0.3):
+        body = reply.strip()
+        start = reply.index(body[:1]) if body else 0
+        return Claim(Mention(scores[0][1], start, start + len(body)), frozenset(), False, "paraphrase")
+    return Claim(None, frozenset(), False)
+
+
+def read_option(item, reply: str) -> Claim:
+    """The option letter a reply commits to (``Claim.mention.label``), or none."""
+    letters, cued = _letter_mentions(reply, item.letters, item.choices)
+    if len({m.label for m in letters}) >= 3:  # the option list echoed back: only an explicit choice counts
+        letters = [m for m in letters if m.start in cued]
+        if len({m.label for m in letters}) >= 3:
+            letters = []
+    c = claim(reply, letters)
+    if c.mention or c.ambiguous or c.negated:
+        return c
+    texts = {letter: [text] for letter, text in zip(item.letters, item.choices)}
+    mentions = find_mentions(reply, texts)
+    c = claim(reply, mentions, item.question)
+    if c.mention and c.mention.label not in item.letters:  # a value that is no option ("10" for 5/7/8/9)
+        return Claim(None, c.negated, False)
+    return c if c.mention or c.ambiguous or mentions else _paraphrased(item, reply)
+
+
