@@ -110,7 +110,7 @@ import re
 from dataclasses import dataclass
 
 from .readout_forms import by_names, by_number
-from .readout_kind import addressed_to_user, unanswered, users_in_loop
+from .readout_kind import addressed_to_user, disclaims, unanswered, users_in_loop
 from .readout_option import read_option
 from .readout_polar import is_yes_no, read_polar, restated_candidate
 from .readout_phrase import (about_not_answer, answer_phrase, authored_by, candidate_frame, content, is_loop,
@@ -220,7 +220,7 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
         return c if _wrong_kind(item, reply[phrase[0] : phrase[1]]) else Claim(Mention(OTHER, *phrase), c.negated,
                                                                                 False, "phrase")
     span = states_other(reply, [x.start for x in mentions], item.question)
-    if span and _wrong_kind(item, reply[span[0] : span[1]]):
+    if span and (_wrong_kind(item, reply[span[0] : span[1]]) or disclaims(reply[span[0] : span[1]])):
         return c
     return Claim(Mention(OTHER, *span), c.negated, False) if span else c
 
