@@ -109,7 +109,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .readout_forms import by_names, by_number
+from .readout_forms import by_names, by_number, compound_end
 from .readout_kind import addressed_to_user, disclaims, unanswered, users_in_loop
 from .readout_option import read_option
 from .readout_polar import is_yes_no, read_polar, restated_candidate
@@ -192,6 +192,8 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
         return Claim(None, c.negated, True)  # "The main gas in the Sun is hydrogen and helium.": listed, not chosen
     if not numeric:
         c = _by_sentence(item, reply, mentions, c)
+    if c.mention and not numeric and compound_end(reply, c.mention.end):  # "silicon dioxide" for silicon
+        return Claim(Mention(OTHER, c.mention.start, compound_end(reply, c.mention.end)), c.negated, False, c.how)
     if not (c.mention or c.ambiguous or numeric) and re.search(r"\b(?:which|what) country\b", item.question, re.I):
         adjectives = claim(reply, find_mentions(reply, _demonyms(item)), item.question)  # "the Cambodian capital"
         c = Claim(adjectives.mention, c.negated | adjectives.negated, adjectives.ambiguous, adjectives.how) \

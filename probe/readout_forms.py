@@ -88,3 +88,15 @@ def by_number(item, reply: str) -> Claim | None:
                 if bare or normalise(reply[e : e + 40]).startswith(nouns)]
     c = claim(reply, mentions, item.question, numeric=True)
     return Claim(c.mention, c.negated, c.ambiguous, "count") if c.mention else None
+
+
+_COMPOUND = re.compile(r"[ \t]+(?:mono|di|tri|tetra|penta|hexa|per|sub)?(?:oxide|chloride|fluoride|bromide|iodide|"
+                       r"sulfide|sulphide|nitride|carbide|hydride|hydroxide|carbonate|sulfate|sulphate|nitrate|"
+                       r"nitrite|phosphate|silicate|acetate|cyanide)s?\b", re.I)
+
+
+def compound_end(reply: str, end: int) -> int | None:
+    """Where a compound named after the candidate ends ("silicon dioxide", "sodium chloride", "iron oxide"): a
+    compound of an element is another answer than the element; None when no compound name follows ``end``."""
+    m = _COMPOUND.match(reply, end)
+    return m.end() if m else None
