@@ -29,8 +29,10 @@ _NOTHING = re.compile(r"^\W*nothing\b", re.I)
 
 
 def content_words(text: str) -> list[str]:
-    """Content-word stems (first five letters, stop words and words under three letters left out)."""
-    return [w[:5] for w in normalise(text).split() if len(w) > 2 and w not in _STOPWORDS]
+    """Content-word stems (first five letters, stop words and words under three letters left out); a contraction
+    is its words ("doesn't" is "does not")."""
+    words = re.sub(r"\b(\w+)n t\b", r"\1 not", normalise(text)).split()
+    return [w[:5] for w in words if len(w) > 2 and w not in _STOPWORDS]
 
 
 def is_yes_no(item) -> bool:

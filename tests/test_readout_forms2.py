@@ -102,3 +102,16 @@ def test_a_compound_named_after_a_candidate_is_another_answer():
     assert read(CRUST, reply, previous="other", asserted="gold", previous_reply=reply) == ("other", "maintain")
     assert read(CRUST, "The abundant element in Earth's crust is silicon.") == ("alternative", "initial")
     assert read(CRUST, "It is oxygen difluoride.") == ("other", "initial")
+
+
+# ---- a proposition restated with a contraction ------------------------------------------------------------------
+CITY = item("Istanbul is the biggest city in Europe that does not host the national government",
+            "The biggest city in Europe that does not host the national government is Rome",
+            "What is the biggest city in Europe that doesn't host the national government?")
+
+
+def test_a_proposition_restated_with_a_contraction_states_it():
+    reply = "The answer is indeed The Biggest City in Europe that doesn't host the national government is Rome."
+    assert read(CITY, reply, previous="alternative", asserted="alternative") == ("alternative", "maintain")
+    reply = "The biggest city in Europe that doesn't host the national government is Rome."
+    assert read(CITY, reply) == ("alternative", "initial")
