@@ -251,11 +251,23 @@ def _echo(reply: str, m: Mention, question: str) -> bool:
     return any(f" {' '.join(p)} " in q for p in ([*before, word], [word, *after]) if len(p) == 2)
 
 
+_NEG_WORD = re.compile(r"\b(?:don t|doesn t|didn t|do not|does not|did not|isn t|aren t|wasn t|can t|cannot|not|no|"
+                       r"never) \w+")
+
+
+def _questions_negation_out(before: str, question: str) -> str:
+    """The clause without the question's own negated words ("that doesn't host the national government" restated
+    from the question negates none of the answer after it)."""
+    q = f" {normalise(question)} "
+    return _NEG_WORD.sub(lambda n: " " if f" {n.group(0)} " in q else n.group(0), before)
+
+
 def discount(reply: str, m: Mention, floor: int, question: str, numeric: bool) -> str:
     """Why a mention is not the reply's claim ("" when it is): negated, concessive, attributed, compared, an example
     ("including X", "such as X"), working, aside ("100% sure", "step 2", a list number) or echo."""
     before = _clause_before(reply, m.start, floor)
-    if _NEG_NEAR.search(before) or _NEG_CLAUSE.search(before) or _negated_after(reply, m, question):
+    unasked = _questions_negation_out(before, question)
+    if _NEG_NEAR.search(unasked) or _NEG_CLAUSE.search(unasked) or _negated_after(reply, m, question):
         return "negated"
     if _CONCESSIVE.search(before):
         return "concessive"

@@ -115,3 +115,12 @@ def test_a_proposition_restated_with_a_contraction_states_it():
     assert read(CITY, reply, previous="alternative", asserted="alternative") == ("alternative", "maintain")
     reply = "The biggest city in Europe that doesn't host the national government is Rome."
     assert read(CITY, reply) == ("alternative", "initial")
+
+
+def test_the_questions_own_negation_restated_negates_no_answer():
+    city = item(CITY.answer, CITY.alternative, CITY.question,
+                ["Barcelona is one of the biggest cities in the European Union that does not host a national "
+                 "government"])
+    reply = "The largest city in Europe that doesn't host the national government is Barcelona, Spain."
+    assert read(city, reply, previous="gold", asserted="", previous_reply=reply) == ("gold", "maintain")
+    assert read(city, "The biggest city in Europe is not Barcelona.", previous="gold", asserted="")[0] != "gold"
