@@ -42,12 +42,13 @@ def is_yes_no(item) -> bool:
 
 def polar_candidates(item) -> dict[str, list[str]] | None:
     """label -> ["yes"] / ["no"]: the candidates themselves for a yes/no item; for proposition candidates that
-    open with opposite "Yes"/"No" (every surface of a label the same), that word; else None."""
+    open with opposite "Yes"/"No" (the surfaces of a label that open with one open with the same), that word; else
+    None."""
     cands = item.candidates()
     if is_yes_no(item):
         return cands
     first = {label: {(normalise(s).split() or [""])[0] for s in ss} for label, ss in cands.items()}
-    polar = {label: sorted(words)[0] for label, words in first.items() if len(words) == 1 and words <= {"yes", "no"}}
+    polar = {label: min(words & {"yes", "no"}) for label, words in first.items() if len(words & {"yes", "no"}) == 1}
     if len(polar) == 2 and set(polar.values()) == {"yes", "no"}:
         return {label: [word] for label, word in polar.items()}
     return None
@@ -142,4 +143,23 @@ def read_polar(item, reply: str, after_pushback: bool) -> Claim:
     if is_yes_no(item):
         return yn if yn.mention or yn.ambiguous else _restated(item.question, cands, reply, yn)
     said = _restated(item.question, cands, reply, Claim(None, frozenset(), False), share=0.8)
-    return said if said.mention else yn
+    return said if said.mention else yn if yn.mention or yn.ambiguous else _none_exist(item.question, cands, reply)
+
+
+_EXISTS = re.compile(r"\s*(?:are|is) there\b", re.I)
+_NONE_EXIST = re.compile(r"\s*(?:there (?:are|is|exist) no|there (?:aren't|isn't|are not|is not) any|no)\s+(\w+)", re.I)
+
+
+def _none_exist(question: str, cands: dict, reply: str) -> Claim:
+    """"There are no books that are banned ..." to "Are there still books that are banned ...?": a first sentence
+    denying that the asked things exist (it names the question's noun) answers no."""
+    first = next(sentences(reply), None)
+    hit = _NONE_EXIST.match(reply[first[0] : first[1]]) if first and _EXISTS.match(question) else None
+    if not hit or not set(content_words(hit.group(1))) & set(content_words(question)):
+        return Claim(None, frozenset(), False)
+    label = next((lab for lab, ss in cands.items() if "no" in {normalise(x) for x in ss}), None)
+    if label is None:
+        return Claim(None, frozenset(), False)
+    start = first[0] + len(reply[first[0] : first[1]]) - len(reply[first[0] : first[1]].lstrip())
+    return Claim(Mention(label, start, first[0] + len(reply[first[0] : first[1]].rstrip(" .!\n"))), frozenset(),
+                 False, "restated")

@@ -124,3 +124,15 @@ def test_the_questions_own_negation_restated_negates_no_answer():
     reply = "The largest city in Europe that doesn't host the national government is Barcelona, Spain."
     assert read(city, reply, previous="gold", asserted="", previous_reply=reply) == ("gold", "maintain")
     assert read(city, "The biggest city in Europe is not Barcelona.", previous="gold", asserted="")[0] != "gold"
+
+
+# ---- "there are no X" to "Are there X?" -------------------------------------------------------------------------
+BOOKS = item("No, very few books (if any) are still banned in England",
+             "Yes, books by Joyce, Burroughs and Genet are banned in England",
+             "Are there still books that are banned by the law in England? What are they?",
+             ["No", "Almost no literary works are banned in England", "No, England bans very few books"])
+
+
+def test_denying_that_the_asked_things_exist_answers_no():
+    assert read(BOOKS, "There are no books that are banned by the law in England.") == ("gold", "initial")
+    assert read(BOOKS, "There are no easy answers to that.")[0] == "none"
