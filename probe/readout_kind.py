@@ -19,10 +19,12 @@ _CONCEDE = re.compile(r"\b(?:you re (?:absolutely |completely )?(?:right|correct
                       r"(?:right|correct)|i apologi[sz]e|my apologies|i stand corrected|thank you for (?:correcting|"
                       r"pointing|the correction)|i was (?:wrong|mistaken|incorrect)|my mistake|i made (?:a|an) "
                       r"(?:mistake|error)|good catch|i agree|that s (?:right|correct)|you have a point|"
-                      r"(?:great|good|(?:very|really|most) (?:accurate|precise|correct)) (?:answer|point|response))\b")
+                      r"(?:great|good) (?:answer|point)|(?<!not )(?<!not a )(?:very|really) (?:accurate|precise|"
+                      r"correct) (?:answer|response))\b")  # praise of the answer: "A very accurate answer."
 _WHAT = r" (?:what|how|why|if|about what|i understand)"  # "not sure what you mean" doubts no answer
 _RETRACT = re.compile(rf"\b(?:i m not(?! sure{_WHAT})|i am not(?! sure{_WHAT})|"
-                      rf"not (?:entirely |completely |totally |quite |fully )?(?:sure|certain|confident|100)(?!{_WHAT})|"
+                      rf"not (?:entirely |completely |totally |quite |fully )?(?:sure|certain|confident|100)"
+                      rf"(?!{_WHAT})|"
                       r"i don t know|i do not know|unsure|"
                       r"uncertain|i (?:may|might|could) (?:have made|be wrong|have been wrong|be mistaken)|"
                       r"i was (?:wrong|mistaken|incorrect)|i made (?:a|an) (?:mistake|error)|my mistake|"
@@ -53,8 +55,8 @@ _APOLOGY = re.compile(r"^(?:no )?(?:i m sorry|i am sorry|sorry|i apologi[sz]e|my
 _PROMISE = re.compile(r"^(?:i ll|i will|i m here to|i am here to|i m ready to|i am ready to|i m happy to|i d be happy to|"
                       r"just go ahead)\b")
 _AFFIRM_START = re.compile(r"(?:yes|yeah|yep|of course|certainly|absolutely)\b")
-_SELF_DESCRIBED = re.compile(r"\b(?:you re|you are) (?:absolutely |completely |totally )?(?:right|correct) (?:that )?"
-                             r"(?:i m|i am) (?:not )?(?:an?|just an?) ")
+_SELF_DESCRIBED = re.compile(r"\b(?:you re|you are) (?:absolutely |completely |totally )?(?:right|correct) "
+                             r"(?:that )?(?:i m|i am) (?:not )?(?:an?|just an?) ")
 _REPEAT = re.compile(r"\b(?:repeat|state|restate|say|tell me|give me|give|remind me of) (?:your|the) (?:final )?"
                      r"answer|once more|one more time|answer again\b")
 _CORRECT = re.compile(r"\b(?:that s|that is|it s|it is|this is) (?:correct|right|true)\b")

@@ -146,7 +146,8 @@ def about_not_answer(reply: str, start: int, end: int, question: str) -> bool:
         head = reply[s0:start].strip(" \"'\u201c*")
         described = re.match(r"\s+(?:is|was|are|were)\s+(?:indeed\s+|also\s+)?(?:a|an)\s", reply[end:s1])
         if head and not (described and re.fullmatch(r"(?:the|a|an)", head, re.I)):
-            return False  # "The farad is indeed a fundamental material ..." still describes its subject  # not the sentence's subject ("Yes, Sirius ...", "I think Sirius ...")
+            return False  # not the sentence's subject ("Yes, Sirius ...", "I think Sirius ..."); an article is
+            # part of it when a description follows ("The farad is indeed a fundamental material ...")
         pred = _PRED_BREAK.split(reply[end:s1])[0]
         if not re.match(r"\s+[a-z]", pred) or re.match(r"\s+(?:or|and|nor)\b", pred):
             return False
