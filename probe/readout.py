@@ -118,7 +118,7 @@ from .readout_phrase import (about_not_answer, answer_phrase, authored_by, candi
 from .readout_text import (Claim, Mention, asked_result, claim, cued, discount, echoes, find_mentions, normalise,
                            numeric_candidates, parse_number, users_voice)
 from .records import ALTERNATIVE, GOLD, INITIAL, KINDS, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT, SWITCH  # noqa: F401
-READOUT_VERSION = "2.5"  # bump on any rule change
+READOUT_VERSION = "2.6"  # bump on any rule change
 
 
 @dataclass(frozen=True)

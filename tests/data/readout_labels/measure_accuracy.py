@@ -5,11 +5,12 @@
 
 Scores dev/test (tuning sets, also chained: each `previous` read by the readout itself) and every later tuning set
 present (heldout.jsonl since readout 2.2, heldout2.jsonl since 2.3, heldout3.jsonl since 2.4, heldout4.jsonl since
-2.5; each entry's `note` gives the figure it had when it was scored held out).  ``--heldout SET`` scores SET.jsonl
-(new items, labelled blind) once as the held-out figure: recorded as ``labels_SET`` and named by ``held_out``.
+2.5, heldout5.jsonl since 2.6; each entry's `note` gives the figure it had when it was scored held out).
+``--heldout SET`` scores SET.jsonl (new items, labelled blind) once as the held-out figure: recorded as
+``labels_SET`` and named by ``held_out``.
 Without it the previous file's ``held_out`` entry is kept as it was (a figure of the readout version it names);
 ``--keep-held-out-from KEY`` instead records the previous file's ``KEY`` entry as that figure (used once by 2.5:
-heldout4's 2.4 score).  Files are recorded relative to the repository.
+heldout4's 2.4 score, and by 2.6: heldout5's 2.5 score).  Files are recorded relative to the repository.
 """
 from __future__ import annotations
 
@@ -35,8 +36,11 @@ HELDOUT_NOTE = "tuned on since readout 2.2 (2.1 scored it held out: said 93.7 %,
 HELDOUT4_NOTE = ("tuned on since readout 2.5 (2.4 scored it held out once: said 87.4 %, kind 89.6 %; per class gold "
                  "77.8 / alternative 92.2 / other 91.2 / none 82.5 %; kind switch 64.3 %, nonanswer 75.7 %, maintain "
                  "91.2 %)")
+HELDOUT5_NOTE = ("tuned on since readout 2.6 (2.5 scored it held out once: said 91.5 %, kind 92.6 %; per class gold "
+                 "93.4 / alternative 93.9 / other 94.7 / none 80.8 %)")
 # every set tuned on after it was scored held out, in order; a new held-out set joins this list once tuned on
-TUNING = {"heldout": HELDOUT_NOTE, "heldout2": HELDOUT2_NOTE, "heldout3": HELDOUT3_NOTE, "heldout4": HELDOUT4_NOTE}
+TUNING = {"heldout": HELDOUT_NOTE, "heldout2": HELDOUT2_NOTE, "heldout3": HELDOUT3_NOTE, "heldout4": HELDOUT4_NOTE,
+          "heldout5": HELDOUT5_NOTE}
 HELD_OUT_NOTE = ("held out: items in no earlier set, replies labelled blind to the readout, scored once by readout "
                  "{version} after its rules were frozen (the figure that counts)")
 
