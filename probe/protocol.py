@@ -14,7 +14,8 @@ side branches (`probe.side_branches`), as the belief probe does.  The belief pro
 never appended to the history: the conversation so far + a probe
 message asking for the final answer (`PROBE_MESSAGE`) and the score of each candidate (gold, alternative) as the
 assistant's reply, inside `BELIEF_FRAME`, normalised over the candidates; multiple choice scores every option in the
-form the model's first answer used (its text as the whole reply, or its letter in the frame), labelled by its letter.
+form the model's first answer used (its text after the opening that answer gave it, e.g. "(C)", or its letter in the
+frame), labelled by its letter.
 """
 from __future__ import annotations
 
@@ -32,7 +33,6 @@ from .confidence import initial_confidence, normalised_probs
 from .datasets.items import Item
 from .outcomes import asserted_for, carry, summarise
 from .readout import ALTERNATIVE, GOLD, INITIAL, MAINTAIN, NONE, OTHER, SWITCH, Reading, read_reply
-from .readout_text import normalise
 from .side_branches import side_confidence
 from .specs import ProtocolSpec
 
@@ -117,10 +117,10 @@ def _belief(backend: Backend, convs: Sequence[Dialogue]) -> list[dict[str, float
     reqs, owners = [], []
     for ci, conv in enumerate(convs):
         msgs = tuple(conv.messages) + ({"role": "user", "content": PROBE_MESSAGE},)
-        by_text = conv.item.is_mc and _answers_with_option_text(conv)
+        lead = _option_text_lead(conv) if conv.item.is_mc else None
         for label, text in conv.item.probe_candidates():
-            if by_text:
-                reqs.append(ScoreRequest(msgs, text))
+            if lead is not None:  # each option's text after the model's own opening ("(C)", "The answer is")
+                reqs.append(ScoreRequest(msgs, f" {text}", assistant_prefix=lead) if lead else ScoreRequest(msgs, text))
             else:  # the candidate, or an MC option's letter, inside the frame
                 cand = label if conv.item.is_mc else text
                 reqs.append(ScoreRequest(msgs, f" {cand}{BELIEF_SUFFIX}", assistant_prefix=BELIEF_PREFIX.rstrip()))
@@ -137,13 +137,25 @@ def _belief(backend: Backend, convs: Sequence[Dialogue]) -> list[dict[str, float
     return out
 
 
-def _answers_with_option_text(conv) -> bool:
-    """Whether the model's first answer quotes an option's text ("(C) Water droplets ...") rather than giving a
-    letter alone (" D"): the MC probe scores the form the model itself uses."""
+LEAD_MAX_CHARS = 80  # a longer run-up before the option text is working, not a form to reuse
+
+
+def _option_text_lead(conv) -> str | None:
+    """How the model's first answer opened before it quoted an option's text: "(C)" in "(C) Water droplets ...",
+    "The answer is (B)" in "The answer is (B) Smoke.", "" when the text opens the reply; None when that answer quotes
+    no option's text (a letter alone, " D") or only after a long run-up.
+
+    The MC probe scores every option's text after this opening, the form the model itself uses: a small model's
+    letter is often positional ("(C)" whatever it picks) while the text carries its choice, so scoring the text alone
+    or "(X) text" per option would measure its letter habit, not its answer (SmolLM2-135M: 61 % and 40 % agreement
+    with the said option, 80 % with its own opening)."""
     first = next((m["content"] for m in conv.messages if m["role"] == "assistant"), "")
-    reply = normalise(first)
-    return any(len(t) > 1 and re.search(rf"(?<![a-z0-9]){re.escape(t)}(?![a-z0-9])", reply)
-               for t in map(normalise, conv.item.choices))
+    starts = [m.start() for t in conv.item.choices if len(core := t.strip().rstrip(".")) > 1
+              for m in [re.search(rf"(?<![A-Za-z0-9]){re.escape(core)}(?![A-Za-z0-9])", first, re.IGNORECASE)] if m]
+    if not starts:
+        return None
+    lead = first[:min(starts)].strip()
+    return lead if len(lead) <= LEAD_MAX_CHARS else None
 
 
 def _label_class(item: Item, label: str) -> str:

@@ -29,9 +29,20 @@ def conv(item, first_reply):
 
 
 @pytest.mark.parametrize("reply, continuations, prefix", [
-    ("(C) Water droplets form clouds.", ["Smoke", "Dust", "Water droplets", "Sand"], ""),
+    # the option's text opens the reply: each option's text is the whole reply
+    ("Water droplets form clouds.", ["Smoke", "Dust", "Water droplets", "Sand"], ""),
+    # the model's own opening, kept whatever its letter: a small model writes "(C)" before another option's text
+    ("(C) Water droplets form clouds.", [" Smoke", " Dust", " Water droplets", " Sand"], "(C)"),
+    ("(A) water droplets.", [" Smoke", " Dust", " Water droplets", " Sand"], "(A)"),
+    ("The correct answer is (C) Water droplets.", [" Smoke", " Dust", " Water droplets", " Sand"],
+     "The correct answer is (C)"),
+    # a letter alone, or the text only after a long run-up (working): the letter in the frame
     (" C", [" A.", " B.", " C.", " D."], BELIEF_PREFIX.rstrip()),
     ("The answer is (C).", [" A.", " B.", " C.", " D."], BELIEF_PREFIX.rstrip()),
+    ("Clouds form when warm air rises, cools and can no longer hold its moisture, so the answer is water droplets.",
+     [" A.", " B.", " C.", " D."], BELIEF_PREFIX.rstrip()),
+    # an option's text inside a longer word is no quote ("Sandstone" is not "Sand")
+    ("Sandstone (C).", [" A.", " B.", " C.", " D."], BELIEF_PREFIX.rstrip()),
 ])
 def test_mc_probe_scores_the_form_of_the_first_answer(reply, continuations, prefix):
     backend = Recorder(lambda c: -0.1 if "C" in c or "Water" in c else -3.0)

@@ -83,8 +83,9 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
             "generated_tokens": int(stats["generated_tokens"]), "skipped_rows": skipped,
             "question_rewrites": dict(stats.get("rewrites", {})),
             "belief_probe": {"message": PROBE_MESSAGE, "frame": BELIEF_FRAME,
-                             "frame_mc": "{option text} when the first answer quoted an option's text, "
-                                         "else the frame with {letter}"},
+                             "frame_mc": "{opening} {option text} when the first answer quoted an option's text "
+                                         "after an opening of at most 80 characters (its own words before the text, "
+                                         "e.g. '(C)'), else the frame with {letter}"},
             "readout": readout_record(),
         })
         return failed
