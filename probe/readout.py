@@ -204,8 +204,8 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
         return Claim(None, c.negated, True)  # "The main gas in the Sun is hydrogen and helium.": listed, not chosen
     if not numeric:
         c = _by_sentence(item, reply, mentions, c)
-    if c.mention and not numeric and compound_end(reply, c.mention.end):  # "silicon dioxide" for silicon
-        return Claim(Mention(OTHER, c.mention.start, compound_end(reply, c.mention.end)), c.negated, False, c.how)
+    if c.mention and not numeric and (end := compound_end(reply, c.mention.end)):  # "silicon dioxide" for silicon
+        return Claim(Mention(OTHER, c.mention.start, end), c.negated, False, c.how)
     if not (c.mention or c.ambiguous or numeric) and re.search(r"\b(?:which|what) country\b", item.question, re.I):
         adjectives = claim(reply, find_mentions(reply, _demonyms(item)), item.question)  # "the Cambodian capital"
         c = Claim(adjectives.mention, c.negated | adjectives.negated, adjectives.ambiguous, adjectives.how) \

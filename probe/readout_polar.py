@@ -154,12 +154,12 @@ def _none_exist(question: str, cands: dict, reply: str) -> Claim:
     """"There are no books that are banned ..." to "Are there still books that are banned ...?": a first sentence
     denying that the asked things exist (it names the question's noun) answers no."""
     first = next(sentences(reply), None)
-    hit = _NONE_EXIST.match(reply[first[0] : first[1]]) if first and _EXISTS.match(question) else None
+    text = reply[first[0] : first[1]] if first else ""
+    hit = _NONE_EXIST.match(text) if first and _EXISTS.match(question) else None
     if not hit or not set(content_words(hit.group(1))) & set(content_words(question)):
         return Claim(None, frozenset(), False)
     label = next((lab for lab, ss in cands.items() if "no" in {normalise(x) for x in ss}), None)
     if label is None:
         return Claim(None, frozenset(), False)
-    start = first[0] + len(reply[first[0] : first[1]]) - len(reply[first[0] : first[1]].lstrip())
-    return Claim(Mention(label, start, first[0] + len(reply[first[0] : first[1]].rstrip(" .!\n"))), frozenset(),
-                 False, "restated")
+    start = first[0] + len(text) - len(text.lstrip())
+    return Claim(Mention(label, start, first[0] + len(text.rstrip(" .!\n"))), frozenset(), False, "restated")

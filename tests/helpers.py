@@ -53,3 +53,18 @@ def one_line_error(capsys, argv, *needles) -> str:
     for n in needles:
         assert n in err, err
     return err
+
+
+def readout_item(answer, alternative, question, aliases=(), alternative_aliases=(), choices=()):
+    """An item for the readout's statement tests (id "x")."""
+    from probe.datasets.items import Item
+
+    return Item("x", question, answer, alternative, tuple(aliases), tuple(alternative_aliases), tuple(choices))
+
+
+def read_said_kind(it, reply, **kw) -> tuple[str, str]:
+    """(said, kind) of one reply, ``said`` as the option letter for multiple choice."""
+    from probe.readout import read_reply
+
+    r = read_reply(it, reply, **kw)
+    return (r.option or r.said), r.kind

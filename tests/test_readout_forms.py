@@ -1,18 +1,8 @@
 """Readout 2.5 rules, each for a whole family of answer forms, each tested on a real reply of the fourth held-out
 label set (tests/data/readout_labels/heldout4.jsonl) and a variant of the same form."""
 from probe.datasets.items import Item
-from probe.readout import read_reply
 from probe.readout_forms import by_number
-
-
-def item(answer, alternative, question, aliases=(), alternative_aliases=(), choices=()):
-    return Item("x", question, answer, alternative, tuple(aliases), tuple(alternative_aliases), tuple(choices))
-
-
-def read(it, reply, **kw):
-    r = read_reply(it, reply, **kw)
-    return (r.option or r.said), r.kind
-
+from tests.helpers import read_said_kind as read, readout_item as item
 
 EPISODES = item("10", "8", "how many episodes in better call saul season 2?")
 SECONDS = item("3600", "360", "How many seconds are in an hour?", ["3,600"])

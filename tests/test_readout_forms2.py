@@ -1,17 +1,6 @@
 """Readout 2.6 rules, each for a whole family of answer forms, each tested on a real reply of the fifth held-out
 label set (tests/data/readout_labels/heldout5.jsonl, a tuning set since 2.6) and a variant of the same form."""
-from probe.datasets.items import Item
-from probe.readout import read_reply
-
-
-def item(answer, alternative, question, aliases=(), alternative_aliases=(), choices=()):
-    return Item("x", question, answer, alternative, tuple(aliases), tuple(alternative_aliases), tuple(choices))
-
-
-def read(it, reply, **kw):
-    r = read_reply(it, reply, **kw)
-    return (r.option or r.said), r.kind
-
+from tests.helpers import read_said_kind as read, readout_item as item
 
 KAZAKHSTAN = item("Astana", "Almaty", "What is the capital of Kazakhstan?")
 OHM = item("the ohm", "the farad", "What is the SI unit of electrical resistance?", ["ohm", "ohms"])

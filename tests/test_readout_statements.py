@@ -2,16 +2,7 @@
 (tests/data/readout_labels: heldout2.jsonl, heldout3.jsonl)."""
 from probe.datasets.items import Item
 from probe.readout import read_reply
-
-
-def item(answer, alternative, question, aliases=(), alternative_aliases=()):
-    return Item("x", question, answer, alternative, tuple(aliases), tuple(alternative_aliases))
-
-
-def read(it, reply, **kw):
-    r = read_reply(it, reply, **kw)
-    return r.said, r.kind
-
+from tests.helpers import read_said_kind as read, readout_item as item
 
 REVOLUTION = item("1789", "1776", "In which year did the French Revolution begin?")
 CLIMATE = item("No, it is not definite that climate change will lead to human extinction",

@@ -46,7 +46,7 @@ def agreement(first: dict[str, dict], second: dict[str, dict]) -> dict:
             "said_kappa": round(cohen_kappa([first[i]["said"] for i in ids], [second[i]["said"] for i in ids]), 4),
             "disagreements": [{"id": i, "reply": first[i]["reply"], "first": [first[i]["said"], first[i]["kind"]],
                                "second": [second[i]["said"], second[i]["kind"]]}
-                              for i in ids if hits[ids.index(i)].min() < 1]}
+                              for i, hit in zip(ids, hits) if hit.min() < 1]}
 
 
 def main() -> None:
