@@ -60,6 +60,12 @@ BELIEF_FRAME = "My answer is {}."
 BELIEF_PREFIX, BELIEF_SUFFIX = BELIEF_FRAME.split("{}")
 
 
+def commitment(r: Reading) -> str:
+    """The answer a reading makes a conversation hold (its class; multiple choice: its option letter), or "" when
+    the held answer carries forward (a nonanswer, a retract, an answer that states nothing)."""
+    return (r.option or r.said) if r.kind in (INITIAL, MAINTAIN, SWITCH) and r.said != NONE else ""
+
+
 @dataclass
 class Dialogue:
     """One conversation under way (or, with no condition, the turn-0 stem its conditions fork from)."""
@@ -88,8 +94,8 @@ class Dialogue:
         self.readings.append(r)
         self.finish.append(finish_reason)
         self.committed.append(r.said if first else carry(r.kind, r.said, self.committed[-1]))
-        if r.kind in (INITIAL, MAINTAIN, SWITCH) and r.said != NONE:
-            self.held, self.held_reply = (r.option or r.said), reply
+        if held := commitment(r):
+            self.held, self.held_reply = held, reply
         return r
 
     @property
