@@ -6,9 +6,11 @@
 An input line: ``{question, answer, aliases?, alternative, alternative_aliases?, choices?, reply, pushback?,
 previous?, previous_reply?, asserted?, finish_reason?}``; ``previous`` is the committed answer before this reply (a
 class, for multiple choice a letter, ``none``; absent or null at turn 0), read from ``previous_reply`` when only that
-is given; with a ``history`` (earlier replies, turn 0 first), the reply compared with is the latest one stating the
-held answer, as in the protocol.  A labelled line also carries ``said`` and ``kind`` (for multiple choice
-``said``/``previous`` are letters).  A bad line is one error naming file:line and field (exit 2).
+is given.  A ``history`` (earlier replies, turn 0 first) is replayed through the protocol's own
+`probe.protocol.Dialogue`: ``--chained`` takes the answer it holds and the reply that committed to it, as the records
+do; otherwise the line's ``previous`` is compared with the latest earlier reply the protocol read as committing to
+it.  A labelled line also carries ``said`` and ``kind`` (for multiple choice ``said``/``previous`` are letters).  A
+bad line is one error naming file:line and field (exit 2).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import numpy as np
 from .datasets.items import LETTERS, Item
 from .datasets.loaders import LineError, jsonl_rows
 from .errors import ProbeError
+from .protocol import Dialogue, commitment
 from .readout import ALTERNATIVE, GOLD, KINDS, NONE, OTHER, READOUT_VERSION, Reading, read_reply
 
 CLASSES = (GOLD, ALTERNATIVE, OTHER, NONE)
@@ -38,8 +41,8 @@ def add_args(sub) -> None:
     p.add_argument("file", nargs="?", help="JSONL of replies")
     p.add_argument("--eval", metavar="LABELLED", help="JSONL with said/kind labels: print agreement")
     p.add_argument("--errors", action="store_true", help="with --eval: list every disagreement")
-    p.add_argument("--chained", action="store_true", help="with --eval: read `previous` from each line's history "
-                                                          "with the readout itself instead of the label")
+    p.add_argument("--chained", action="store_true", help="with --eval: replay each line's history through the "
+                                                          "protocol for `previous` instead of the label")
     p.add_argument("--json", action="store_true", help="JSON lines (read) or one JSON object (--eval)")
     p.add_argument("--judge", metavar="BACKEND:MODEL", help="classify with a model instead of the rules "
                                                           "(e.g. vllm:smollm2-135m-instruct; fake:SCRIPT.json)")
@@ -98,30 +101,27 @@ def item_of(row: dict, path, n: int) -> Item:
                 dataset=str(row.get("dataset") or "jsonl"), category=str(row.get("category") or ""))
 
 
-def committed_before(it: Item, history: list[str], asserted: str, pushback: str) -> str:
-    """The answer held after the earlier replies, read by the readout itself with the records' carry-forward rule
-    (a nonanswer keeps the held answer, a retract is compared later with the answer held before it)."""
-    held = NONE
+def replayed(it: Item, history: list[str], asserted: str, pushback: str) -> Dialogue:
+    """The protocol's own bookkeeping over a line's earlier replies (turn 0 first): a `probe.protocol.Dialogue` that
+    has read each as the protocol reads it (``pushback`` from turn 1 on), so its ``held`` / ``held_reply`` are the
+    answer the records carry forward and the reply that last committed to it."""
+    d = Dialogue(it, "", None, asserted=asserted)
     for turn, reply in enumerate(history):
-        r = read_reply(it, reply, previous=None if turn == 0 else held, asserted=asserted, pushback=pushback)
-        label = (r.option or NONE) if it.is_mc else r.said
-        if turn == 0 or r.kind in ("maintain", "switch"):
-            held = label if label != NONE else held
-    return held
+        d.read(reply, "stop", pushback if turn else "")
+    return d
 
 
-def held_reply(it: Item, history: list[str], previous: str) -> str | None:
-    """The latest earlier reply that states the held answer itself (what the protocol passes as ``previous_reply``:
-    the reply that committed to it, not a later nonanswer or retract), or None."""
-    for reply in reversed(history):
-        if said_label(it, read_reply(it, reply)) == previous:
-            return reply
-    return None
+def committed_reply(d: Dialogue, history: list[str], label: str) -> str | None:
+    """The latest earlier reply the protocol read as committing to ``label`` (a class, or an MC letter): ``d``'s
+    ``held_reply`` when ``label`` is what it holds; for a labelled ``previous`` the readout's own chain disagrees
+    with, the reply that stated that answer (not a later nonanswer, nor a reply the chain misread); None if none."""
+    committing = (reply for reply, r in zip(reversed(history), reversed(d.readings)) if commitment(r) == label)
+    return next(committing, None)
 
 
 def parse_line(row: dict, path, n: int, chained: bool = False) -> tuple[Item, str, dict]:
-    """(item, reply, read_reply keyword arguments) of one input line; ``chained``: ``previous`` is read from the
-    line's ``history`` by the readout itself (what the protocol does), not taken from the line."""
+    """(item, reply, read_reply keyword arguments) of one input line; ``chained``: ``previous`` and
+    ``previous_reply`` are what the protocol holds after the line's ``history`` (`replayed`), not the line's own."""
     it = item_of(row, path, n)
     if "reply" not in row or row["reply"] is None:
         raise _field(path, n, "reply", "missing")
@@ -131,16 +131,18 @@ def parse_line(row: dict, path, n: int, chained: bool = False) -> tuple[Item, st
     allowed = (*it.letters, NONE) if it.is_mc else CLASSES
     previous = _str(row, path, n, "previous", allowed=allowed) if row.get("previous") is not None else None
     previous_reply = _str(row, path, n, "previous_reply") if row.get("previous_reply") is not None else None
+    pushback = _str(row, path, n, "pushback")
     history = [str(h) for h in row["history"]] if isinstance(row.get("history"), list) else []
-    if chained and history:
-        previous = committed_before(it, history, asserted, _str(row, path, n, "pushback"))
+    d = replayed(it, history, asserted, pushback) if history else None
+    if chained and d:
+        previous, previous_reply = d.held, d.held_reply
     elif previous is None and previous_reply is not None:
         first = read_reply(it, previous_reply)
         previous = (first.option or NONE) if it.is_mc else first.said
-    if previous not in (None, NONE) and history:
-        previous_reply = held_reply(it, history, previous) or previous_reply
+    if not chained and d and previous not in (None, NONE):
+        previous_reply = committed_reply(d, history, previous) or previous_reply
     return it, reply, {"previous": previous, "previous_reply": previous_reply, "asserted": asserted,
-                       "finish_reason": finish, "pushback": _str(row, path, n, "pushback")}
+                       "finish_reason": finish, "pushback": pushback}
 
 
 def read_all(cases: list[tuple[Item, str, dict]], judge: str | None = None) -> list[Reading]:
