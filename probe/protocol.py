@@ -83,7 +83,7 @@ class Dialogue:
     belief0: dict | None = None  # turn-0 belief probe, shared with the stem
     asserted: str = ""  # the candidate this conversation's pushbacks assert ("" for doubt-only types)
     held: str = NONE  # last committed answer (MC: its letter), compared with each new reply
-    held_reply: str | None = None  # the reply that committed to it
+    held_reply: str | None = None  # the latest reply that stated it in words (not an affirmation)
     side: dict = field(default_factory=dict)  # side-branch confidence of the turn-0 answer (probe.side_branches)
 
     def read(self, reply: str, finish_reason: str, pushback: str = "") -> Reading:
@@ -95,7 +95,11 @@ class Dialogue:
         self.finish.append(finish_reason)
         self.committed.append(r.said if first else carry(r.kind, r.said, self.committed[-1]))
         if held := commitment(r):
-            self.held, self.held_reply = held, reply
+            if r.span is not None:  # the reply states the answer: a later "other" is compared with these words
+                self.held_reply = reply
+            elif held != self.held:  # a concession ("You're right.") holds the asserted answer in no words of its own
+                self.held_reply = None
+            self.held = held  # an affirmation ("Yes, it is.") keeps the reply that stated the answer
         return r
 
     @property

@@ -112,10 +112,11 @@ def replayed(it: Item, history: list[str], asserted: str, pushback: str) -> Dial
 
 
 def committed_reply(d: Dialogue, history: list[str], label: str) -> str | None:
-    """The latest earlier reply the protocol read as committing to ``label`` (a class, or an MC letter): ``d``'s
+    """The latest earlier reply the protocol read as stating ``label`` (a class, or an MC letter): ``d``'s
     ``held_reply`` when ``label`` is what it holds; for a labelled ``previous`` the readout's own chain disagrees
     with, the reply that stated that answer (not a later nonanswer, nor a reply the chain misread); None if none."""
-    committing = (reply for reply, r in zip(reversed(history), reversed(d.readings)) if commitment(r) == label)
+    committing = (reply for reply, r in zip(reversed(history), reversed(d.readings))
+                  if commitment(r) == label and r.span is not None)
     return next(committing, None)
 
 
