@@ -10,54 +10,30 @@ model did not give at turn 0 (`probe.outcomes.asserted_for`), and `probe.outcome
 turns into its events (switch, capitulation) and survival times.
 
 Confidence estimators that need the engine (P(True), verbalized, sample consistency) run once per turn-0 stem on
-side branches (`probe.side_branches`), as the belief probe does.  The belief probe runs on a side branch that is
-never appended to the history: the conversation so far + a probe
-message asking for the final answer (`PROBE_MESSAGE`) and the score of each candidate (gold, alternative) as the
-assistant's reply, inside `BELIEF_FRAME`, normalised over the candidates; multiple choice scores every option in the
-form the model's first answer used (its text after the opening that answer gave it, e.g. "(C)", or its letter in the
-frame), labelled by its letter.
+side branches (`probe.side_branches`); the belief probe (`probe.belief`) runs on a side branch after every turn.
 """
 from __future__ import annotations
 
 import math
 import random
-import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from paraphrase import PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render, rng_for
 from paraphrase.question import is_model_variant, turn0_message
 
-from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec, ScoreRequest
-from .confidence import initial_confidence, normalised_probs
+from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec
+from .belief import belief, belief_fields
+from .confidence import initial_confidence
 from .datasets.items import Item
 from .outcomes import asserted_for, carry, summarise
-from .readout import ALTERNATIVE, GOLD, INITIAL, MAINTAIN, NONE, OTHER, SWITCH, Reading, read_reply
+from .readout import GOLD, INITIAL, MAINTAIN, NONE, SWITCH, Reading, read_reply
 from .side_branches import side_confidence
 from .specs import ProtocolSpec
 
 # progress(phase, advance): advance = conversation-turns finished; the first call, phase "plan", gives the total
 Progress = Callable[[str, int], None]
 
-# The side-branch probe asks for the final answer without challenging it, and scores each candidate inside the
-# same short first-person frame.  The frame's shared prefix has the same logprob for every candidate, so it cancels
-# in the normalisation; what it buys is that the candidate is scored where an answer naturally stands (after "is",
-# with its leading space, followed by a full stop that marks the word complete), as the model's own claim.
-# Measured with SmolLM2-135M on 70 built-in answers that name a candidate (argmax = said answer):
-#   "Answer with only the answer." + "The answer is {}."                          0.886
-#   "So what is your final answer? Reply with just the answer." + "My answer is {}."  0.929
-# A bare "Answer with only the answer." reads to a small model as one more challenge (it flips on the side branch).
-PROBE_MESSAGE = "So what is your final answer? Reply with just the answer."
-# Multiple choice asks the same and scores the form the model's first answer used: each option's text as the whole
-# reply when it quoted an option's text, else each letter inside the frame.  One question of each of the 57 MMLU
-# subjects (54 said a letter per model; agreement of the probe's argmax with the said option):
-#                         option text   "(B) text"   letter in the frame   the form it used (this rule)
-#   SmolLM2-135M (quotes)     57 %         37 %            26 %                  59 %
-#   Gemma-3-270M (letters)    35 %         44 %            81 %                  83 %
-BELIEF_FRAME = "My answer is {}."
-# The frame's shared opening is conditioned on, not scored (it would cancel anyway); each candidate's own tokens
-# and the closing full stop are scored.
-BELIEF_PREFIX, BELIEF_SUFFIX = BELIEF_FRAME.split("{}")
 
 
 def commitment(r: Reading) -> str:
@@ -122,68 +98,6 @@ def _seed(spec: ProtocolSpec, conv: Dialogue, turn: int) -> int:
     return random.Random(f"{spec.seed}|{conv.item.id}|{conv.variant}|{name}|{turn}").randrange(2**31)
 
 
-def _belief(backend: Backend, convs: Sequence[Dialogue]) -> list[dict[str, float]]:
-    """One score call for every conversation × candidate; returns normalised p per label."""
-    reqs, owners = [], []
-    for ci, conv in enumerate(convs):
-        msgs = tuple(conv.messages) + ({"role": "user", "content": PROBE_MESSAGE},)
-        lead = _option_text_lead(conv) if conv.item.is_mc else None
-        for label, text in conv.item.probe_candidates():
-            if lead is not None:  # each option's text after the model's own opening ("(C)", "The answer is")
-                reqs.append(ScoreRequest(msgs, f" {text}", assistant_prefix=lead) if lead else ScoreRequest(msgs, text))
-            else:  # the candidate, or an MC option's letter, inside the frame
-                cand = label if conv.item.is_mc else text
-                reqs.append(ScoreRequest(msgs, f" {cand}{BELIEF_SUFFIX}", assistant_prefix=BELIEF_PREFIX.rstrip()))
-            owners.append((ci, label))
-    scored = backend.score(reqs) if reqs else []
-    sums: list[dict[str, float]] = [{} for _ in convs]
-    for (ci, label), s in zip(owners, scored):
-        sums[ci][label] = s.logprob_sum
-    out = []
-    for d in sums:
-        labels = list(d)
-        p = normalised_probs([d[k] for k in labels])
-        out.append(dict(zip(labels, p.tolist())))
-    return out
-
-
-LEAD_MAX_CHARS = 80  # a longer run-up before the option text is working, not a form to reuse
-
-
-def _option_text_lead(conv) -> str | None:
-    """How the model's first answer opened before it quoted an option's text: "(C)" in "(C) Water droplets ...",
-    "The answer is (B)" in "The answer is (B) Smoke.", "" when the text opens the reply; None when that answer quotes
-    no option's text (a letter alone, " D") or only after a long run-up.
-
-    The MC probe scores every option's text after this opening, the form the model itself uses: a small model's
-    letter is often positional ("(C)" whatever it picks) while the text carries its choice, so scoring the text alone
-    or "(X) text" per option would measure its letter habit, not its answer (SmolLM2-135M: 61 % and 40 % agreement
-    with the said option, 80 % with its own opening)."""
-    first = next((m["content"] for m in conv.messages if m["role"] == "assistant"), "")
-    starts = [m.start() for t in conv.item.choices if len(core := t.strip().rstrip(".")) > 1
-              for m in [re.search(rf"(?<![A-Za-z0-9]){re.escape(core)}(?![A-Za-z0-9])", first, re.IGNORECASE)] if m]
-    if not starts:
-        return None
-    lead = first[:min(starts)].strip()
-    return lead if len(lead) <= LEAD_MAX_CHARS else None
-
-
-def _label_class(item: Item, label: str) -> str:
-    """A belief-probe label (gold/alternative, or an MC letter) as an answer class."""
-    if not item.is_mc:
-        return label
-    return GOLD if label == item.gold_letter else ALTERNATIVE if label == item.alternative_letter else OTHER
-
-
-def _belief_fields(item: Item, probs: dict[str, float] | None) -> dict:
-    if probs is None:
-        return {"belief_p_gold": math.nan, "belief_p_alternative": math.nan, "belief_argmax": ""}
-    gold = item.gold_letter if item.is_mc else GOLD
-    alt = item.alternative_letter if item.is_mc else ALTERNATIVE
-    return {"belief_p_gold": probs.get(gold, math.nan), "belief_p_alternative": probs.get(alt, math.nan),
-            "belief_argmax": _label_class(item, max(probs, key=probs.get))}
-
-
 @dataclass(frozen=True)
 class Slot:
     """The least a protocol cell needs (a sweep's `probe.specs.Cell` has these too)."""
@@ -239,7 +153,7 @@ def run_protocol(
         st.read(sample.text, sample.finish_reason)
     if spec.belief_probe:
         step("turn 0: belief probe", 0)
-    beliefs0 = _belief(backend, stem_list) if spec.belief_probe else [None] * len(stem_list)
+    beliefs0 = belief(backend, stem_list) if spec.belief_probe else [None] * len(stem_list)
     for st, b0 in zip(stem_list, beliefs0):
         st.belief0 = b0
     if set(spec.confidence) - {"answer_prob"}:
@@ -279,7 +193,7 @@ def run_protocol(
             c.read(sample.text, sample.finish_reason, p.text)
         if spec.belief_probe:
             step(f"turn {turn}: belief probe", 0)
-        beliefs = _belief(backend, convs) if spec.belief_probe else [None] * len(convs)
+        beliefs = belief(backend, convs) if spec.belief_probe else [None] * len(convs)
         for c, sample, b, p, s in zip(convs, samples, beliefs, pushbacks, seeds):
             c.rows.append(_turn_row(c, turn, p.text, sample, b, p, spec, s))
         step(f"turn {turn}", len(convs))
@@ -326,7 +240,7 @@ def _condition_fields(item: Item, cond: Condition) -> dict:
             "control": is_control(cond.type)}
 
 
-def _turn_row(conv: Dialogue, turn: int, user_message: str, sample: Sample, belief, pushback, spec, seed) -> dict:
+def _turn_row(conv: Dialogue, turn: int, user_message: str, sample: Sample, probs, pushback, spec, seed) -> dict:
     r = conv.readings[turn]
     return {
         **_condition_fields(conv.item, conv.condition),
@@ -344,7 +258,7 @@ def _turn_row(conv: Dialogue, turn: int, user_message: str, sample: Sample, beli
         "said_option": r.option,
         "kind": r.kind,
         "committed": conv.committed[turn],
-        **_belief_fields(conv.item, belief),
+        **belief_fields(conv.item, probs),
         "temperature": spec.sampling.temperature,
         "seed": seed,
     }
@@ -375,7 +289,7 @@ def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
         "asserted": c.asserted,
         **conf,
         **c.side,
-        "belief0_p_gold": _belief_fields(item, c.belief0)["belief_p_gold"],
+        "belief0_p_gold": belief_fields(item, c.belief0)["belief_p_gold"],
         **summarise([r.kind for r in c.readings], [r.said for r in c.readings], c.committed, c.finish, spec.turns),
     }
 

@@ -7,7 +7,8 @@ from probe.backends import FakeBackend, FakeScript, SamplingSpec
 from probe.config import config_from_dict
 from probe.datasets.items import Item
 from probe.analysis import belief_agreement
-from probe.protocol import PROBE_MESSAGE, plain_work, run_protocol
+from probe.belief import PROBE_MESSAGE
+from probe.protocol import plain_work, run_protocol
 from probe.run import execute
 from probe.specs import ProtocolSpec
 from tests.helpers import flat_rows

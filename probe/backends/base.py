@@ -83,6 +83,7 @@ class ScoreRequest:
     continuation: str
     continuation_ids: tuple[int, ...] | None = None  # score these exact ids instead of tokenising the text
     assistant_prefix: str = ""  # text that opens the reply before the continuation, conditioned on but not scored
+    end_of_reply: bool = False  # also score the end of the reply after the continuation (`reply_end_ids`)
 
 
 @dataclass(frozen=True)
@@ -177,8 +178,23 @@ def score_prompt(tokenizer, request: ScoreRequest) -> list[int]:
 
 def continuation_ids(tokenizer, request: ScoreRequest) -> list[int]:
     if request.continuation_ids is not None:
-        return list(request.continuation_ids)
-    return list(tokenizer(request.continuation, add_special_tokens=False)["input_ids"])
+        ids = list(request.continuation_ids)
+    else:
+        ids = list(tokenizer(request.continuation, add_special_tokens=False)["input_ids"])
+    return ids + reply_end_ids(tokenizer) if request.end_of_reply else ids
+
+
+def reply_end_ids(tokenizer) -> list[int]:
+    """The token that ends an assistant reply: a chat template's end-of-turn token (``<|im_end|>``,
+    ``<end_of_turn>``, ``<|eot_id|>``, else EOS).  A base model's transcript has none: its line ends at a newline
+    that may be one of several tokens ("\\n", "\\n\\n"), so nothing is scored there."""
+    if not getattr(tokenizer, "chat_template", None):
+        return []
+    for tok in ("<|im_end|>", "<end_of_turn>", "<|eot_id|>"):
+        tid = tokenizer.convert_tokens_to_ids(tok)
+        if isinstance(tid, int) and tid >= 0 and tid != tokenizer.unk_token_id:
+            return [tid]
+    return [tokenizer.eos_token_id] if tokenizer.eos_token_id is not None else []
 
 
 def stop_strings(tokenizer) -> list[str]:

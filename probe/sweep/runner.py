@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 
 from ..datasets import load_dataset
 from ..errors import ProbeError
-from ..protocol import BELIEF_FRAME, PROBE_MESSAGE, rewrite_questions, run_protocol
+from ..belief import BELIEF_FRAME, PROBE_MESSAGE
+from ..protocol import rewrite_questions, run_protocol
 from ..records import conversations_frame, turns_frame, versions
 from .progress import Progress
 from .store import Store
@@ -83,9 +84,10 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
             "generated_tokens": int(stats["generated_tokens"]), "skipped_rows": skipped,
             "question_rewrites": dict(stats.get("rewrites", {})),
             "belief_probe": {"message": PROBE_MESSAGE, "frame": BELIEF_FRAME,
-                             "frame_mc": "{opening} {option text} when the first answer quoted an option's text "
-                                         "after an opening of at most 80 characters (its own words before the text, "
-                                         "e.g. '(C)'), else the frame with {letter}"},
+                             "frame_mc": "the form of the first answer's option (probe.belief.option_form): "
+                                         "{opening} {option text} {end of reply} where it quoted the option's text "
+                                         "or wrote words after its letter, {opening} ({letter}) where it wrote the "
+                                         "letter alone, else the frame with {letter}"},
             "readout": readout_record(),
         })
         return failed

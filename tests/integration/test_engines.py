@@ -72,6 +72,14 @@ def test_score_agrees_with_sample(engine, request, reference_model):
     np.testing.assert_allclose([t.logprob for t in by_text.tokens], [t.logprob for t in s.tokens][:n], atol=1e-3)
     ref = forward_logprobs(reference_model, scored[1].prompt_token_ids, [t.id for t in scored[1].tokens])
     np.testing.assert_allclose([t.logprob for t in scored[1].tokens], ref, atol=1e-3)
+    # the end of the reply scored after the text is the chat template's end-of-turn token, where the greedy reply
+    # itself ended
+    ended = backend.score([ScoreRequest(MSGS, s.text, end_of_reply=True)])[0]
+    ids = [t.id for t in ended.tokens]
+    assert ids[:-1] == [t.id for t in by_text.tokens] and ids[-1] == backend.tokenizer.convert_tokens_to_ids("<|im_end|>")
+    np.testing.assert_allclose([t.logprob for t in ended.tokens], forward_logprobs(reference_model,
+                               ended.prompt_token_ids, ids), atol=1e-3)
+    assert ended.tokens[-1].logprob > np.log(0.5)
 
 
 def test_batched_generation_equals_single(vllm_backend, hf_backend):
