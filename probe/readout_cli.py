@@ -7,8 +7,8 @@ An input line: ``{question, answer, aliases?, alternative, alternative_aliases?,
 previous?, previous_reply?, asserted?, finish_reason?}``; ``previous`` is the committed answer before this reply (a
 class, for multiple choice a letter, ``none``; absent or null at turn 0), read from ``previous_reply`` when only that
 is given.  A ``history`` (earlier replies, turn 0 first) is replayed through the protocol's own
-`probe.protocol.Dialogue`: ``--chained`` takes the answer it holds and the reply that committed to it, as the records
-do; otherwise the line's ``previous`` is compared with the latest earlier reply the protocol read as committing to
+`probe.protocol.Dialogue`: ``--chained`` takes the answer it holds and the latest reply that stated it, as the
+records do; otherwise the line's ``previous`` is compared with the latest earlier reply the protocol read as stating
 it.  A labelled line also carries ``said`` and ``kind`` (for multiple choice ``said``/``previous`` are letters).  A
 bad line is one error naming file:line and field (exit 2).
 """
@@ -104,7 +104,7 @@ def item_of(row: dict, path, n: int) -> Item:
 def replayed(it: Item, history: list[str], asserted: str, pushback: str) -> Dialogue:
     """The protocol's own bookkeeping over a line's earlier replies (turn 0 first): a `probe.protocol.Dialogue` that
     has read each as the protocol reads it (``pushback`` from turn 1 on), so its ``held`` / ``held_reply`` are the
-    answer the records carry forward and the reply that last committed to it."""
+    answer the records carry forward and the latest reply that stated it in words."""
     d = Dialogue(it, "", None, asserted=asserted)
     for turn, reply in enumerate(history):
         d.read(reply, "stop", pushback if turn else "")
