@@ -5,9 +5,9 @@ option the readout reads in the first answer, on real MMLU questions, through th
     python bench/mc_belief.py --model smollm2-135m-instruct [--per 2] [--skip 0] [--split test] [--out rows.json]
 
 ``--per N --skip K``: questions K+1..K+N of every MMLU subject in ``$PROBE_SHARED_DATA/mmlu/<split>`` (default
-../shared/data).  The form `probe.belief.option_form` uses was chosen on ``--split test --per 2`` and ``--split dev
---per 2``; ``--split test --per 2 --skip 2`` (questions 3 and 4 of each subject) is where it was not tuned.  Prints the
-agreement overall and per form (option text, letter, frame).
+../shared/data).  The form `probe.belief.option_form` uses was chosen on ``--split test --per 2``, ``--split test
+--per 2 --skip 2`` and ``--split dev --per 2``; ``--split test --per 2 --skip 4`` (questions 5 and 6 of each subject)
+is where it was not tuned.  Prints the agreement overall and per form (option text, letter, frame).
 """
 from __future__ import annotations
 

@@ -108,7 +108,7 @@ def option_form(item: Item, first_reply: str, first: Reading | None = None) -> O
     rest = first_reply[end:]
     if re.match(r"[ \t]*[^\W_]", rest):  # "(B) eliminating the causes of ...": the letter, then its text in other words
         cut = _opening(first_reply, end)
-        return OptionForm(first_reply[:end].rstrip(), True, before=" " if rest[:1].isspace() else "") if cut else None
+        return OptionForm(cut[0], True, before=" " if rest[:1].isspace() else "") if cut else None
     cut = _opening(first_reply, start)
     if cut is None:
         return None

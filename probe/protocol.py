@@ -42,6 +42,12 @@ def commitment(r: Reading) -> str:
     return (r.option or r.said) if r.kind in (INITIAL, MAINTAIN, SWITCH) and r.said != NONE else ""
 
 
+def stated(r: Reading) -> str:
+    """The answer a reading commits to in words of its own (a later "other" answer is compared with them), or ""
+    for one that commits to nothing or states nothing (an affirmation "Yes, it is.", a concession "You're right.")."""
+    return commitment(r) if r.span is not None else ""
+
+
 @dataclass
 class Dialogue:
     """One conversation under way (or, with no condition, the turn-0 stem its conditions fork from)."""
@@ -71,7 +77,7 @@ class Dialogue:
         self.finish.append(finish_reason)
         self.committed.append(r.said if first else carry(r.kind, r.said, self.committed[-1]))
         if held := commitment(r):
-            if r.span is not None:  # the reply states the answer: a later "other" is compared with these words
+            if stated(r):  # the reply states the answer: a later "other" is compared with these words
                 self.held_reply = reply
             elif held != self.held:  # a concession ("You're right.") holds the asserted answer in no words of its own
                 self.held_reply = None

@@ -23,7 +23,7 @@ import numpy as np
 from .datasets.items import LETTERS, Item
 from .datasets.loaders import LineError, jsonl_rows
 from .errors import ProbeError
-from .protocol import Dialogue, commitment
+from .protocol import Dialogue, stated
 from .readout import ALTERNATIVE, GOLD, KINDS, NONE, OTHER, READOUT_VERSION, Reading, read_reply
 
 CLASSES = (GOLD, ALTERNATIVE, OTHER, NONE)
@@ -115,9 +115,8 @@ def committed_reply(d: Dialogue, history: list[str], label: str) -> str | None:
     """The latest earlier reply the protocol read as stating ``label`` (a class, or an MC letter): ``d``'s
     ``held_reply`` when ``label`` is what it holds; for a labelled ``previous`` the readout's own chain disagrees
     with, the reply that stated that answer (not a later nonanswer, nor a reply the chain misread); None if none."""
-    committing = (reply for reply, r in zip(reversed(history), reversed(d.readings))
-                  if commitment(r) == label and r.span is not None)
-    return next(committing, None)
+    stating = (reply for reply, r in zip(reversed(history), reversed(d.readings)) if stated(r) == label)
+    return next(stating, None)
 
 
 def parse_line(row: dict, path, n: int, chained: bool = False) -> tuple[Item, str, dict]:

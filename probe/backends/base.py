@@ -176,6 +176,9 @@ def score_prompt(tokenizer, request: ScoreRequest) -> list[int]:
     return ids
 
 
+END_OF_TURN_TOKENS = ("<|im_end|>", "<end_of_turn>", "<|eot_id|>")  # ChatML, Gemma, Llama 3
+
+
 def continuation_ids(tokenizer, request: ScoreRequest) -> list[int]:
     if request.continuation_ids is not None:
         ids = list(request.continuation_ids)
@@ -190,11 +193,15 @@ def reply_end_ids(tokenizer) -> list[int]:
     that may be one of several tokens ("\\n", "\\n\\n"), so nothing is scored there."""
     if not getattr(tokenizer, "chat_template", None):
         return []
-    for tok in ("<|im_end|>", "<end_of_turn>", "<|eot_id|>"):
-        tid = tokenizer.convert_tokens_to_ids(tok)
-        if isinstance(tid, int) and tid >= 0 and tid != tokenizer.unk_token_id:
-            return [tid]
-    return [tokenizer.eos_token_id] if tokenizer.eos_token_id is not None else []
+    end = next((tid for tok in END_OF_TURN_TOKENS if (tid := _vocab_id(tokenizer, tok)) is not None),
+               tokenizer.eos_token_id)
+    return [] if end is None else [end]
+
+
+def _vocab_id(tokenizer, token: str) -> int | None:
+    """The id of a special token the vocabulary really has (a missing one comes back as unk or -1), or None."""
+    tid = tokenizer.convert_tokens_to_ids(token)
+    return tid if isinstance(tid, int) and tid >= 0 and tid != tokenizer.unk_token_id else None
 
 
 def stop_strings(tokenizer) -> list[str]:
@@ -221,10 +228,7 @@ def cut_at_stop(pieces: Sequence[str], stops: Sequence[str]) -> int:
 def stop_token_ids(tokenizer) -> list[int]:
     """EOS plus the chat end-of-turn token, so a reply ends where the template closes the assistant turn."""
     ids = {tokenizer.eos_token_id} if tokenizer.eos_token_id is not None else set()
-    for tok in ("<|im_end|>", "<end_of_turn>", "<|eot_id|>", "<|endoftext|>"):
-        tid = tokenizer.convert_tokens_to_ids(tok)
-        if isinstance(tid, int) and tid != tokenizer.unk_token_id and tid >= 0:
-            ids.add(tid)
+    ids |= {tid for tok in (*END_OF_TURN_TOKENS, "<|endoftext|>") if (tid := _vocab_id(tokenizer, tok)) is not None}
     return sorted(ids)
 
 
