@@ -244,12 +244,11 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
     cut = finish_reason == "length" and phrase and not re.search(r"[.!?\n]", reply[phrase[1] :])  # sentence cut off
     if phrase and not cut and not any(m.start < phrase[1] and m.end > phrase[0] for m in mentions):
         wrong = _wrong_kind(item, reply[phrase[0] : phrase[1]]) or names_a_region(reply[: phrase[1]], item.question)
-        return c if wrong else Claim(Mention(OTHER, *phrase), c.negated,
-                                                                                False, "phrase")
+        return c if wrong else Claim(Mention(OTHER, *phrase), c.negated, False, "phrase")
     span = states_other(reply, [x.start for x in mentions], item.question)
+    # the words just before the span count too: "but as a SmolLM AI, ..." disclaims, "the state of Massachusetts"
     if span and (_wrong_kind(item, reply[span[0] : span[1]]) or disclaims(reply[max(0, span[0] - 40) : span[1]])
                  or names_a_region(reply[max(0, span[0] - 20) : span[1]], item.question)):
-        # a disclaimer's own words are no answer: "but as a SmolLM AI, I'm unable to ..."
         return c
     return Claim(Mention(OTHER, *span), c.negated, False) if span else c
 
