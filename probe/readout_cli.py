@@ -186,12 +186,15 @@ def evaluate(path: Path, judge: str | None = None, chained: bool = False) -> dic
         labels.append((_str(row, path, line, "said", required=True, allowed=(*it.letters, NONE) if it.is_mc
                             else CLASSES), _str(row, path, line, "kind", required=True, allowed=KINDS)))
     hits, clusters, distinct = [], [], {}  # per reply: (said right, kind right); its item; one per distinct reading
+    groups: dict[str, list] = {}  # per item group (a line's `group`, else its `dataset`): its replies' hits
     for (line, row), (it, _, _), (label_said, label_kind), r in zip(rows, cases, labels, read_all(cases, judge)):
         got = said_label(it, r)
         n += 1
         said_ok += got == label_said
         kind_ok += r.kind == label_kind
         hits.append((got == label_said, r.kind == label_kind))
+        if row.get("group") or row.get("dataset"):
+            groups.setdefault(str(row.get("group") or row.get("dataset")), []).append(hits[-1])
         clusters.append((row.get("model", ""), row.get("dataset", ""), row.get("item_id", it.id)))
         # a small model repeats one reply across conditions and turns: the same reading, counted once here
         distinct[(it.id, it.question, row.get("reply", ""), row.get("previous"), row.get("asserted"),
@@ -222,6 +225,10 @@ def evaluate(path: Path, judge: str | None = None, chained: bool = False) -> dic
             "distinct_kind_accuracy": round(float(uniq[:, 1].mean()), 4),
             "said_per_class": per_class(said_conf, CLASSES),
             "kind_per_class": per_class(kind_conf, KINDS),
+            # where the readout fails is not spread evenly: whole-sentence (TruthfulQA) answers are read far worse
+            "per_group": {g: {"n": len(h), "said_accuracy": round(float(np.mean([a for a, _ in h])), 4),
+                              "kind_accuracy": round(float(np.mean([b for _, b in h])), 4)}
+                          for g, h in sorted(groups.items())},
             "said_confusion": {a: {b: said_conf[a, b] for b in CLASSES} for a in CLASSES},
             "kind_confusion": {a: {b: kind_conf[a, b] for b in KINDS} for a in KINDS}, "errors": errors}
 
@@ -263,6 +270,10 @@ def cmd_readout(args) -> int:
         for key in ("said_per_class", "kind_per_class"):
             print(f"{key.split('_')[0]} per class: " + "  ".join(
                 f"{c} {v['accuracy']:.1%} (n={v['n']})" for c, v in res[key].items()))
+        if res["per_group"]:
+            print("said / kind per item group: " + "  ".join(
+                f"{g} {v['said_accuracy']:.1%} / {v['kind_accuracy']:.1%} (n={v['n']})"
+                for g, v in res["per_group"].items()))
         print(_matrix("said", res["said_confusion"]))
         print(_matrix("kind", res["kind_confusion"]))
         for e in res["errors"] if args.errors else []:

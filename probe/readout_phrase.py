@@ -124,6 +124,17 @@ def names_a_collection(answer: str, question: str) -> bool:
     return bool(noun) and bool(re.search(rf"\b\w+ of (?:the )?{re.escape(noun)}(?:s|es)?\b", normalise(answer)))
 
 
+_TOWN_ASKED = re.compile(r"\b(?:which|what)\s+(?:city|town)\b", re.I)
+_REGION = re.compile(r"(?:\b(?:state|country|province|county|region|republic|kingdom) of\s+\S+|\b(?:the united states"
+                     r"(?: of america)?|usa|america|the united kingdom|britain|england))$")
+
+
+def names_a_region(answer: str, question: str) -> bool:
+    """A country or a state ("the United States of America", "the state of Massachusetts") where a city or town is
+    asked: an answer of the wrong kind, as a country for a capital (GUIDE.md)."""
+    return bool(_TOWN_ASKED.search(question)) and bool(_REGION.search(normalise(answer)))
+
+
 def authored_by(reply: str, start: int, question: str) -> bool:
     """The mention at ``start`` names the author of the work the question asks about ("'Paradise Lost' by John
     Milton", "... is attributed to Chaucer")."""
@@ -148,7 +159,9 @@ def about_not_answer(reply: str, start: int, end: int, question: str) -> bool:
         if head and not (described and re.fullmatch(r"(?:the|a|an)", head, re.I)):
             return False  # not the sentence's subject ("Yes, Sirius ...", "I think Sirius ..."); an article is
             # part of it when a description follows ("The farad is indeed a fundamental material ...")
-        pred = _PRED_BREAK.split(reply[end:s1])[0]
+        # a bracketed aside does not end what the sentence says ("... adopted by the International System of Units
+        # (SI) to express the frequency of sound.")
+        pred = _PRED_BREAK.split(re.sub(r"\s*\([^()]*\)", "", reply[end:s1]))[0]
         if not re.match(r"\s+[a-z]", pred) or re.match(r"\s+(?:or|and|nor)\b", pred):
             return False
         pred = re.sub(r"^\s+(?:is|was|are|were)\b", "", pred)
@@ -176,6 +189,33 @@ _HEDGE_PREFIX = re.compile(r"^(?:i (?:think|believe|guess|would say|d say)|i m (
 _ELABORATES = re.compile(r"(?:including|such as|for example|for instance|especially|particularly|e g)\b")
 _FILLER = set("it is s was this that so yes no i am do does you can correct right true indeed sure however but also "
               "moreover therefore furthermore additionally".split())
+
+
+# "The answer to this question is: "The Lone Wolf"": whatever follows the cue and its colon is the answer stated
+_COLON_CUE = re.compile(r"^\W*(?:so\s+)?(?:the|my)\s+(?:correct\s+|final\s+)?answer(?:\s+to\s+(?:this|the|your)\s+"
+                        r"question)?\s+(?:is|would be)\s*:\s*[\"\u201c]?", re.I)
+_NO_ANSWER = re.compile(r"^(?:i don t know|i m not sure|i am not sure|not sure|unknown|unclear|it depends|there is no "
+                        r"(?:answer|way to know)|none|no answer|i have no)\b")
+
+
+def cued_statement(reply: str, question: str) -> tuple[int, int] | None:
+    """Span of what a reply opening with an answer cue and a colon states ("The answer to this question is: "You
+    cannot be charged with DUI in the US under any circumstances.""), up to the end of its line or quote (a leading
+    name before the question restated: `_name_span`); None when it states no knowledge ("The answer is: I don't
+    know.") or the cue has no colon."""
+    cue = _COLON_CUE.match(reply)
+    if not cue:
+        return None
+    end = re.compile(r"[\"\u201d\n]|\.(?:\s|$)").search(reply, cue.end())
+    stop = end.start() if end else len(reply)
+    body = reply[cue.end() : stop].rstrip(" .!")
+    if not body.strip() or _NO_ANSWER.match(normalise(body)) or len(body.split()) > 25 or _COLON_CUE.match(body):
+        return None
+    asked = set(normalise(question).split())
+    if re.match(r"\s*who\b", question, re.I) and not any(normalise(w) not in asked
+                                                       for w in re.findall(r"\b[A-Z][\w'-]+", body)):
+        return None  # "Who ...?" is answered by a name the question does not hold, not "The Galapagos Islands are ..."
+    return _name_span(reply, cue.end(), cue.end() + len(body), question, None)  # "The United States has the most ..."
 
 
 def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[int, int] | None:

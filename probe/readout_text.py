@@ -326,8 +326,10 @@ def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool
             pick, how = kept[0], "single"
         elif len(named) == 1:
             pick, how = next(m for m in kept if m.label in named), "named"
-        else:
-            pick, how = kept[-1], "last"
+        else:  # the last number, not a bound of a range when one stands outside it ("The year 1914 marked the
+            # beginning of World War I, ... from 1914 to 1918." -> 1914)
+            bounds = {i for r in _RANGE.finditer(reply) for i in (r.start(1), r.start(2))}
+            pick, how = ([m for m in kept if m.start not in bounds] or kept)[-1], "last"
         return Claim(pick, frozenset(negated - {pick.label}), False, how)
     labels = {m.label for m in kept}
     if len(labels) == 1:
@@ -344,6 +346,8 @@ def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool
     return Claim(None, frozenset(negated), True)
 
 
+_RANGE = re.compile(r"\b(?:from|between)\s+\$?(\d[\d,]*(?:\.\d+)?)\s*(?:to|and|until|-|\u2013)\s*"
+                    r"\$?(\d[\d,]*(?:\.\d+)?)")  # "from 1914 to 1918": the bounds of a span, not a stated value
 _EQUATION_BEFORE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:[-+*/x\u00d7\u00f7]|plus|minus|times)\s*"
                               r"(\d[\d,]*(?:\.\d+)?)\s*=\s*\$?\s*$")
 
@@ -365,10 +369,11 @@ def cued(reply: str, mention: Mention) -> bool:
     return bool(_CUE_BEFORE.search(reply[max(0, mention.start - 30) : mention.start]))
 
 
-def echoes(reply: str, pushback: str) -> bool:
-    """A short reply (6-20 words) that is the pushback nearly word for word (85 % of its words, in order)."""
+def echoes(reply: str, pushback: str, longest: int | None = 20) -> bool:
+    """A short reply (6-20 words, or at least 6 when ``longest`` is None) that is the pushback nearly word for word
+    (85 % of its words, in order)."""
     a, b = normalise(reply).split(), normalise(pushback).split()
-    if not 6 <= len(a) <= 20 or not b:
+    if len(a) < 6 or (longest is not None and len(a) > longest) or not b:
         return False
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return sum(block.size for block in sm.get_matching_blocks()) >= 0.85 * len(a)

@@ -358,3 +358,19 @@ def test_a_hazard_fit_that_did_not_converge_reports_no_ratio_instead_of_failing(
     assert r["hr"] == pytest.approx(2) and r["hr_lo"] == pytest.approx(2 * math.exp(-0.196))
     assert r["p"] == pytest.approx(2 * (1 - 0.5 * (1 + math.erf(math.log(2) / 0.1 / math.sqrt(2)))), abs=1e-12)
     assert math.isnan(_power(1e10, 1e6)) and _power(4.0, 0.5) == pytest.approx(2.0)
+
+
+def test_readout_line_gives_each_readouts_blind_agreement_weakest_group_first():
+    from probe.analysis.views import readout_line
+
+    entry = {"said_accuracy": 0.922, "said_ci95_item": [0.862, 0.968],
+             "per_group": {"mmlu": {"n": 73, "said_accuracy": 0.986}, "truthfulqa": {"n": 34, "said_accuracy": 0.647}}}
+    record = {"version": "2.7", "agreement_with_hand_labels": {
+        "held_out": {"set": "heldout7", "entry": "labels_heldout7"}, "labels_heldout7": entry}}
+    line = readout_line([{"models": {"a": {"readout": record}, "b": {"readout": record}}}])
+    assert line.startswith("Replies read by readout 2.7, ") and line.count("readout 2.7") == 1  # one per version
+    assert "(heldout7) for 92.2% [86.2%, 96.8%]; by item group truthfulqa 64.7% (n=34), mmlu 98.6% (n=73)." in line
+    assert "items like those of truthfulqa (read below 90 %)" in line
+    no_figure = readout_line([{"models": {"a": {"readout": {"version": "2.1", "agreement_with_hand_labels": None}}}}])
+    assert no_figure == "Replies read by readout 2.1 (no blind agreement figure recorded)."
+    assert readout_line([{}]) == "The runs' manifests record no readout."

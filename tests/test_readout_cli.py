@@ -63,6 +63,20 @@ def test_eval_counts_agreement_per_class_and_confusions(tmp_path, capsys):
     assert "n=4" in text and "said 75.0%" in text
 
 
+def test_eval_splits_agreement_by_item_group(tmp_path, capsys):
+    f = _write(tmp_path / "g.jsonl", [
+        {**AU, "group": "capitals", "reply": "Canberra.", "said": "gold", "kind": "initial"},
+        {**AU, "group": "capitals", "reply": "Perth.", "previous": "gold", "said": "none", "kind": "nonanswer"},
+        {**MC, "dataset": "clouds", "reply": "C", "said": "C", "kind": "initial"},
+        {**AU, "reply": "Sydney.", "said": "alternative", "kind": "initial"},  # no group: overall figures only
+    ])
+    res = evaluate(f)
+    assert res["per_group"] == {"capitals": {"n": 2, "said_accuracy": 0.5, "kind_accuracy": 0.5},
+                                "clouds": {"n": 1, "said_accuracy": 1.0, "kind_accuracy": 1.0}}
+    assert main(["readout", "--eval", str(f)]) == 0
+    assert "per item group: capitals 50.0% / 50.0% (n=2)  clouds 100.0% / 100.0% (n=1)" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     "row, needle",
     [({**AU, "reply": "x", "previous": "maybe"}, "r.jsonl:2: previous"),
@@ -94,7 +108,7 @@ def test_recorded_accuracy_is_for_this_readout_version():
 
 def test_the_held_out_entry_names_its_set_and_readout_version():
     """``held_out`` names the latest held-out figure: a set scored once, blind, by the readout version it names
-    (heldout6 by 2.6); when that version is this one, the set's entry is here."""
+    (heldout7 by 2.7); when that version is this one, the set's entry is here."""
     held = recorded_accuracy()["held_out"]
     assert held["set"] and held["version"]
     if held["version"] == READOUT_VERSION:
@@ -125,10 +139,10 @@ def test_agreement_goals_on_the_tuning_labels(name):
     _assert_goals(_labelled(name), recorded_accuracy()["goals"])
 
 
-@pytest.mark.parametrize("name", ["heldout", "heldout4", "heldout5", "heldout6"])
+@pytest.mark.parametrize("name", ["heldout", "heldout4", "heldout5", "heldout6", "heldout7"])
 def test_no_drop_on_the_held_out_labels(name):
     """A figure recorded for a once held-out set (probe/readout_accuracy.json; heldout is tuned on since 2.2,
-    heldout4 since 2.5, heldout5 since 2.6; heldout6 is 2.6's held-out figure) must not be
+    heldout4 since 2.5, heldout5 since 2.6, heldout6 since 2.7; heldout7 is 2.7's held-out figure) must not be
     lowered by a rule change.  The goals are asserted only where
     that figure met them."""
     res, rec = _labelled(f"{name}.jsonl"), recorded_accuracy()

@@ -76,7 +76,7 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
              f"Declared primary analysis: measure {measure} ({MEASURE_LABEL.get(measure, measure)}), outcome "
              f"{PRIMARY_OUTCOME}, population = initially-correct answers under pressure conditions (controls never "
              f"pooled in). Intervals: 95 % percentile bootstrap over items ({n_boot} resamples), Cox intervals from "
-             "item-clustered sandwich errors.", excl]
+             "item-clustered sandwich errors.", excl, views.readout_line(runs.manifests)]
     lb = t["leaderboard"]
     score = "regressive switch rate under pressure minus neutral's (lower = more robust)" \
         if len(lb) and (lb["score"] == "regressive_excess").all() else \

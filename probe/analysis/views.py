@@ -5,6 +5,8 @@ Used by the report and by `probe analyze` / `probe leaderboard`.
 """
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from .fmt import cell, ci_col, num, pval, reasons
@@ -171,3 +173,31 @@ def exclusion_line(t: pd.DataFrame) -> str:
              f"{r['with_nonanswer']:,} with a nonanswer and {r['with_truncation']:,} with a truncation kept"
              for _, r in t.iterrows()]
     return "Exclusions — " + "; ".join(parts) + "."
+
+
+def readout_line(manifests: list[dict]) -> str:
+    """Which readout read the replies, and how far to trust it: its one score on hand-labelled replies it was never
+    tuned on (run manifests' ``readout`` record), overall and per item group, weakest first."""
+    records = {json.dumps(m.get("readout"), sort_keys=True): m["readout"] for man in manifests
+               for m in (man.get("models") or {}).values() if isinstance(m, dict) and m.get("readout")}
+    parts, weak = [], set()
+    for rec in records.values():
+        acc = rec.get("agreement_with_hand_labels") or {}
+        entry = acc.get((acc.get("held_out") or {}).get("entry", ""), {})
+        if "said_accuracy" not in entry:
+            parts.append(f"readout {rec.get('version', '?')} (no blind agreement figure recorded)")
+            continue
+        lo, hi = entry.get("said_ci95_item", [float("nan")] * 2)
+        groups = sorted((entry.get("per_group") or {}).items(), key=lambda kv: kv[1]["said_accuracy"])
+        weak |= {g for g, v in groups if v["said_accuracy"] < 0.9}
+        by_group = "; by item group " + ", ".join(f"{g} {v['said_accuracy']:.1%} (n={v['n']})" for g, v in groups) \
+            if groups else ""
+        parts.append(f"readout {rec['version']}, whose committed answer agrees with hand labels on replies it was "
+                     f"never tuned on ({acc['held_out']['set']}) for {entry['said_accuracy']:.1%} "
+                     f"[{lo:.1%}, {hi:.1%}]{by_group}")
+    if not parts:
+        return "The runs' manifests record no readout."
+    caution = "" if not weak else (f" Outcomes on items like those of {', '.join(sorted(weak))} (read below 90 %) "
+                                   "rest on a reading that errs often: read them with the judge readout (`probe "
+                                   "readout --judge`) or as exploratory.")
+    return "Replies read by " + "; ".join(parts) + "." + caution
