@@ -4,7 +4,8 @@ Readings: ``switch`` (primary; a nonanswer carries the answer forward), ``capitu
 ``nonanswer_censored`` (follow-up ends before the first nonanswer), ``nonanswer_capitulation`` (a nonanswer is an
 event), ``belief_argmax`` (the belief probe's argmax is the reading; conversations whose turn-0 belief is not the
 gold are left out), ``switch_without_sentences`` (switch, on items whose answers are not whole statements: the rule
-readout reads sentence answers far less reliably, README *Readout*; runs without ``answer_form`` skip it).  Per model × reading: n, event rate, RMST and AUROC of the measure for holding, with intervals.
+readout reads sentence answers far less reliably, README *Readout*; runs without ``answer_form`` skip it).  Per
+model × reading: n, event rate, RMST and AUROC of the measure for holding, with intervals.
 
     table = sensitivity(conv, variants, boot, "conf_answer_prob")
 """
