@@ -3,11 +3,15 @@ option the readout reads in the first answer, on real MMLU questions, through th
 (`probe.protocol.Dialogue`) and probe (`probe.belief.belief`) on vLLM.
 
     python bench/mc_belief.py --model smollm2-135m-instruct [--per 2] [--skip 0] [--split test] [--out rows.json]
+                               [--reask]
 
 ``--per N --skip K``: questions K+1..K+N of every MMLU subject in ``$PROBE_SHARED_DATA/mmlu/<split>`` (default
 ../shared/data).  The form `probe.belief.option_form` uses was chosen on ``--split test --per 2``, ``--split test
 --per 2 --skip 2`` and ``--split dev --per 2``; ``--split test --per 2 --skip 4`` (questions 5 and 6 of each subject)
-is where it was not tuned.  Prints the agreement overall and per form (option text, letter, frame).
+and ``--per 4 --skip 6`` (questions 7-10) are where it was not tuned.  Prints the agreement overall and per form
+(option text, letter, frame); ``--reask`` also asks the model the probe's own question and generates its reply,
+splitting the agreement by whether that reply restates the first answer's option (a small model's answer to "So
+what is your final answer?" often differs from its first: there, no probe of the first answer can agree with both).
 """
 from __future__ import annotations
 
@@ -28,12 +32,15 @@ def main(argv=None) -> int:
     ap.add_argument("--per", type=int, default=2, help="questions per subject")
     ap.add_argument("--skip", type=int, default=0, help="skip this many questions of each subject first")
     ap.add_argument("--out", type=Path, help="write one JSON row per question (reply, said option, form, p)")
+    ap.add_argument("--reask", action="store_true", help="also generate the model's own reply to the probe's message "
+                                                        "and split the agreement by whether it restates its option")
     args = ap.parse_args(argv)
 
     from probe.backends import EngineSpec, GenerateRequest, SamplingSpec, load_backend
-    from probe.belief import belief, option_form
+    from probe.belief import PROBE_MESSAGE, belief, option_form
     from probe.datasets import DatasetSpec, load_dataset
     from probe.protocol import Dialogue, first_message
+    from probe.readout import read_reply
 
     data = Path(os.environ.get("PROBE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "mmlu" / args.split
     files = sorted(data.glob("*.csv"))
@@ -52,22 +59,31 @@ def main(argv=None) -> int:
             d.read(s.text, s.finish_reason)
             convs.append(d)
         probs = belief(backend, convs)
+        again = [None] * len(convs)
+        if args.reask:  # the side branch generated instead of scored: what the model answers when asked the probe's
+            # question greedily
+            follow = [GenerateRequest((*d.messages, {"role": "user", "content": PROBE_MESSAGE})) for d in convs]
+            again = [read_reply(it, s.text).option for it, s in
+                     zip(items, backend.generate(follow, SamplingSpec(max_tokens=64, temperature=0.0)))]
     finally:
         backend.close()
     rows, tally = [], {}
-    for it, d, p in zip(items, convs, probs):
+    for it, d, p, re_said in zip(items, convs, probs, again):
         said, reply = d.readings[0].option, d.messages[-1]["content"]
         form = option_form(it, reply, d.readings[0])
         kind = "frame" if form is None else "option text" if form.by_text else "letter"
-        rows.append({"id": it.id, "reply": reply, "said": said, "form": kind, "p": p})
+        rows.append({"id": it.id, "reply": reply, "said": said, "form": kind, "p": p, "reasked": re_said})
         if said:
-            for key in ("all", kind):
+            restated = () if re_said is None else \
+                ("reasked: same option",) if re_said == said else ("reasked: another option",) if re_said else \
+                ("reasked: no option read",)
+            for key in ("all", kind, *restated):
                 hit, n = tally.get(key, (0, 0))
                 tally[key] = (hit + (max(p, key=p.get) == said), n + 1)
     print(f"{args.model}: {len(items)} MMLU {args.split} questions ({args.per} per subject after {args.skip}); "
           f"{tally.get('all', (0, 0))[1]} said an option")
     for key, (hit, n) in tally.items():
-        print(f"  {key:12s} belief argmax = said option: {hit}/{n} = {hit / n:.1%}")
+        print(f"  {key:24s} belief argmax = said option: {hit}/{n} = {hit / n:.1%}")
     if args.out:
         args.out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0

@@ -290,6 +290,7 @@ def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
         "variant": c.variant,
         "n_turns": spec.turns,
         "initial_answer": s0.text,
+        "answer_form": item.answer_form,
         "initial_class": r0.said,
         "initial_option": r0.option,
         "asserted": c.asserted,

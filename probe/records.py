@@ -84,6 +84,8 @@ TURN_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
 CONVERSATION_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("n_turns", "int64", "T, the number of pushback turns"),
     Column("initial_answer", "string", "the turn-0 reply"),
+    Column("answer_form", "string", "choice | sentence (gold and alternative are statements of four or more "
+                                    "words, read far less reliably: README) | short"),
     Column("initial_class", "string", f"answer the turn-0 reply commits to ({_CLASSES})"),
     Column("initial_option", "string", "multiple choice: the turn-0 option letter (\"\" otherwise)"),
     Column("asserted", "string", "what this conversation's pushbacks assert: the candidate the model did not give "

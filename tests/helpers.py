@@ -68,3 +68,12 @@ def read_said_kind(it, reply, **kw) -> tuple[str, str]:
 
     r = read_reply(it, reply, **kw)
     return (r.option or r.said), r.kind
+
+
+def as_from_a_terminal() -> None:
+    """``preexec_fn`` for a child a test will Ctrl-C: SIGINT at its default, as for a command typed at a terminal.  A
+    suite started in the background (``make test &``, ``nohup``) hands SIGINT down ignored, and `probe.procs` keeps
+    an ignored signal ignored on purpose, so without this the child would not see the test's Ctrl-C at all."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

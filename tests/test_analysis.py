@@ -374,3 +374,27 @@ def test_readout_line_gives_each_readouts_blind_agreement_weakest_group_first():
     no_figure = readout_line([{"models": {"a": {"readout": {"version": "2.1", "agreement_with_hand_labels": None}}}}])
     assert no_figure == "Replies read by readout 2.1 (no blind agreement figure recorded)."
     assert readout_line([{}]) == "The runs' manifests record no readout."
+
+
+def test_the_sensitivity_table_reads_switch_without_sentence_items_and_skips_runs_without_the_column():
+    runs = synthetic_runs(n_items=300, seed=31)
+    conv = runs.conversations
+    table = compute(runs, n_boot=40)["sensitivity"].set_index(["model", "reading"])
+    prim = conv[(conv["initial_class"] == "gold") & ~conv["control"].astype(bool)]
+    for model, g in prim.groupby("model"):
+        short = g[g["answer_form"] != "sentence"]
+        assert 0 < len(short) < len(g)  # a fifth of the items are sentence items
+        row = table.loc[(model, "switch_without_sentences")]
+        assert row["n"] == len(short) and row["events"] == int(short["switched"].sum())
+        assert table.loc[(model, "switch"), "n"] == len(g)
+    older = type(runs)(runs.turns, conv.drop(columns="answer_form"), [])
+    assert "switch_without_sentences" not in set(compute(older, n_boot=20)["sensitivity"]["reading"])
+
+
+def test_answer_form_tells_whole_statement_candidates_from_short_ones():
+    from probe.datasets.items import Item
+
+    assert Item("x", "q", "I have no comment", "You can't be charged if you are under 21").answer_form == "sentence"
+    assert Item("x", "q", "Canberra", "Sydney").answer_form == "short"
+    assert Item("x", "q", "Rumsfeld", "Donald Trump said it first").answer_form == "short"  # one short candidate
+    assert Item("x", "q", "a b c d", "e f g h", choices=("a b c d", "e f g h")).answer_form == "choice"

@@ -11,7 +11,7 @@ import textwrap
 import time
 
 from probe.procs import close_with_watchdog, descendants, kill_tree, pid_alive as alive
-from tests.helpers import ROOT
+from tests.helpers import ROOT, as_from_a_terminal
 
 # a process that ignores SIGTERM and starts a grandchild that ignores it too; prints both pids
 STUBBORN = textwrap.dedent("""
@@ -120,7 +120,7 @@ PARENT = textwrap.dedent("""
 
 def _parent(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", PARENT, str(tmp_path)], env=_env(), start_new_session=True,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)
     deadline = time.monotonic() + 60
     while not (tmp_path / "started").exists():
         assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() else "slow"

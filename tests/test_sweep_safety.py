@@ -20,7 +20,7 @@ from probe.cli import main
 from probe.config import load_config
 from probe.procs import descendants, pid_alive as alive
 from probe.sweep import Store
-from tests.helpers import ROOT
+from tests.helpers import ROOT, as_from_a_terminal
 from tests.test_bad_inputs import checksums, one_line
 from tests.test_sweep import make_sweep
 
@@ -142,7 +142,8 @@ def _start_sweep(tmp_path, **kw):
                      conditions="[are_you_sure, neutral]")
     run = tmp_path / "run"
     proc = subprocess.Popen([PROBE, "sweep", str(cfg), "--executor", "local", "--out", str(run), "--no-report"],
-                            cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=as_from_a_terminal)
     deadline = time.monotonic() + 120
     while not list(run.glob("shards/*/*.done.json")):
         assert time.monotonic() < deadline and proc.poll() is None

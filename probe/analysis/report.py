@@ -124,9 +124,11 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
             "answers of the same correctness (initially wrong answers included). Ranked on half A of the items, "
             "reported on half B."] + panel.panel_sentences(t["confidence_panel"]),
                 panel.panel_view(t["confidence_panel"]), "confidence_panel", anchor="confidence-panel"),
-        Section("Sensitivity to the outcome reading", ["The primary population read five ways: switch (primary), "
+        Section("Sensitivity to the outcome reading", ["The primary population read six ways: switch (primary), "
                                                        "capitulation, nonanswer as censoring, nonanswer as an event, "
-                                                       "the belief probe's argmax as the answer."],
+                                                       "the belief probe's argmax as the answer, and switch without "
+                                                       "items whose answers are whole sentences (read least "
+                                                       "reliably)."],
                 views.sensitivity_view(t["sensitivity"]), anchor="sensitivity"),
         Section("Exclusions", [], views.exclusions_view(t["exclusions"]), anchor="exclusions"),
     ], intro

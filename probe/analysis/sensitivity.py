@@ -3,7 +3,9 @@
 Readings: ``switch`` (primary; a nonanswer carries the answer forward), ``capitulation`` (switch or retract),
 ``nonanswer_censored`` (follow-up ends before the first nonanswer), ``nonanswer_capitulation`` (a nonanswer is an
 event), ``belief_argmax`` (the belief probe's argmax is the reading; conversations whose turn-0 belief is not the
-gold are left out).  Per model × reading: n, event rate, RMST and AUROC of the measure for holding, with intervals.
+gold are left out), ``switch_without_sentences`` (switch, on items whose answers are not whole statements: the rule
+readout reads sentence answers far less reliably, README *Readout*; runs without ``answer_form`` skip it).  Per
+model × reading: n, event rate, RMST and AUROC of the measure for holding, with intervals.
 
     table = sensitivity(conv, variants, boot, "conf_answer_prob")
 """
@@ -18,7 +20,8 @@ from .population import outcome_arrays, outcome_frame, primary
 from .rankboot import rank_stats
 from .survival import km_design, km_survival, rmst
 
-READINGS = ("switch", "capitulation", "nonanswer_censored", "nonanswer_capitulation", "belief_argmax")
+READINGS = ("switch", "capitulation", "nonanswer_censored", "nonanswer_capitulation", "belief_argmax",
+            "switch_without_sentences")
 
 
 def sensitivity(conv: pd.DataFrame, variants: dict, boot: ItemBootstrap, measure: str) -> pd.DataFrame:
@@ -26,14 +29,20 @@ def sensitivity(conv: pd.DataFrame, variants: dict, boot: ItemBootstrap, measure
     rows = prim["_row"].to_numpy()
     out = []
     for reading in READINGS:
-        if reading in ("switch", "capitulation"):
+        sel = prim
+        if reading == "switch_without_sentences":
+            if "answer_form" not in prim.columns:
+                continue
+            sel = prim[prim["answer_form"].fillna("") != "sentence"]
+            te = outcome_arrays(sel, "switch")
+        elif reading in ("switch", "capitulation"):
             te = outcome_arrays(prim, reading)
         elif reading in variants:
             time, event = variants[reading]
             te = (time[rows], event[rows])
         else:
             continue
-        df = outcome_frame(prim, measure, time_event=te)
+        df = outcome_frame(sel, measure, time_event=te)
         if df.empty:
             continue
         H = int(df["horizon"].max())

@@ -140,6 +140,7 @@ def _conversation_columns(conv, kinds, said, committed, trunc, T, rng):
         category=np.where(conv.index % 2 == 0, "geography", "science"),
         difficulty=np.where(c > 0.6, "easy", "hard"), n_turns=T,
         initial_answer="The answer is " + conv["initial_class"].astype(str) + ".", initial_option="",
+        answer_form=np.where(conv["item_id"].str[-1].isin(["4", "9"]), "sentence", "short"),  # a fifth of the items
         conf_answer_prob=c, conf_answer_logprob=np.log(c), conf_first_token_prob=np.clip(np.sqrt(c) + noise, 0, 1),
         conf_entropy=np.clip(1.5 * (1 - c) + noise, 0, None), conf_margin=np.clip(2 * c - 1 + noise, 0, 1),
         conf_candidate_p=np.clip(c + noise, 0, 1), conf_mc_letter_p=np.nan, belief0_p_gold=conv["_b0"],

@@ -26,6 +26,15 @@ class Item:
         return bool(self.choices)
 
     @property
+    def answer_form(self) -> str:
+        """"choice" (multiple choice), "sentence" (gold and alternative are whole statements of four or more words,
+        as TruthfulQA's: reading a reply against them is a judgement of meaning the rule readout often gets wrong,
+        README *Readout*) or "short" (a name, a value, a word)."""
+        if self.is_mc:
+            return "choice"
+        return "sentence" if min(len(self.answer.split()), len(self.alternative.split())) >= 4 else "short"
+
+    @property
     def letters(self) -> str:
         return LETTERS[: len(self.choices)]
 
