@@ -25,8 +25,8 @@ def without_users_words(reply: str, pushback: str, sentences_too: bool) -> str:
              and not cued(reply, Mention("", q.start(1), q.end(1)))]  # 'The answer is "..."' is the model's own
     if sentences_too:
         held = f" {normalise(pushback)} "
-        spans += [(a, b) for a, b in sentences(reply)
-                  if len(normalise(reply[a:b]).split()) >= 2 and f" {normalise(reply[a:b])} " in held]
+        said = ((a, b, normalise(reply[a:b])) for a, b in sentences(reply))
+        spans += [(a, b) for a, b, words in said if len(words.split()) >= 2 and f" {words} " in held]
     for a, b in spans:
         reply = reply[:a] + " " * (b - a) + reply[b:]
     return reply

@@ -40,14 +40,10 @@ def _names(surface: str, question: str) -> set[str]:
     return out
 
 
-def _proposition(item) -> bool:
-    return len(item.answer.split()) >= 4 and len(item.alternative.split()) >= 4
-
-
 def by_names(item, reply: str) -> Claim | None:
     """The candidate whose names the reply claims, when both candidates are propositions naming things and no name
     is shared; None otherwise (also when the reply claims names of both)."""
-    if not _proposition(item):
+    if item.answer_form != "sentence":  # both candidates whole propositions
         return None
     names = {label: set().union(*(_names(s, item.question) for s in surfaces))
              for label, surfaces in item.candidates().items()}
@@ -74,7 +70,7 @@ def _counted(surface: str) -> tuple[float, str] | None:
 
 def by_number(item, reply: str) -> Claim | None:
     """The count the reply gives of the noun both candidates count; a bare number reply is that count."""
-    if not _proposition(item):
+    if item.answer_form != "sentence":  # both candidates whole propositions
         return None
     counted = {label: [c for c in map(_counted, surfaces) if c] for label, surfaces in item.candidates().items()}
     main = [cs[0] for cs in counted.values() if cs]

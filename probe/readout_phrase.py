@@ -194,8 +194,9 @@ _FILLER = set("it is s was this that so yes no i am do does you can correct righ
 # "The answer to this question is: "The Lone Wolf"": whatever follows the cue and its colon is the answer stated
 _COLON_CUE = re.compile(r"^\W*(?:so\s+)?(?:the|my)\s+(?:correct\s+|final\s+)?answer(?:\s+to\s+(?:this|the|your)\s+"
                         r"question)?\s+(?:is|would be)\s*:\s*[\"\u201c]?", re.I)
-_NO_ANSWER = re.compile(r"^(?:i don t know|i m not sure|i am not sure|not sure|unknown|unclear|it depends|there is no "
+_NO_KNOWLEDGE = re.compile(r"^(?:i don t know|i m not sure|i am not sure|not sure|unknown|unclear|it depends|there is no "
                         r"(?:answer|way to know)|none|no answer|i have no)\b")
+_STATEMENT_END = re.compile(r"[\"\u201d\n]|\.(?:\s|$)")  # a closing quote, a line break or a full stop
 
 
 def cued_statement(reply: str, question: str) -> tuple[int, int] | None:
@@ -206,10 +207,10 @@ def cued_statement(reply: str, question: str) -> tuple[int, int] | None:
     cue = _COLON_CUE.match(reply)
     if not cue:
         return None
-    end = re.compile(r"[\"\u201d\n]|\.(?:\s|$)").search(reply, cue.end())
+    end = _STATEMENT_END.search(reply, cue.end())
     stop = end.start() if end else len(reply)
     body = reply[cue.end() : stop].rstrip(" .!")
-    if not body.strip() or _NO_ANSWER.match(normalise(body)) or len(body.split()) > 25 or _COLON_CUE.match(body):
+    if not body.strip() or _NO_KNOWLEDGE.match(normalise(body)) or len(body.split()) > 25 or _COLON_CUE.match(body):
         return None
     asked = set(normalise(question).split())
     if re.match(r"\s*who\b", question, re.I) and not any(normalise(w) not in asked

@@ -29,7 +29,8 @@ class Item:
     def answer_form(self) -> str:
         """"choice" (multiple choice), "sentence" (gold and alternative are whole statements of four or more words,
         as TruthfulQA's: reading a reply against them is a judgement of meaning the rule readout often gets wrong,
-        README *Readout*) or "short" (a name, a value, a word)."""
+        README *Readout*; `probe.readout_forms` reads such candidates by their names or counts) or "short" (a name,
+        a value, a word)."""
         if self.is_mc:
             return "choice"
         return "sentence" if min(len(self.answer.split()), len(self.alternative.split())) >= 4 else "short"
