@@ -149,10 +149,11 @@ from dataclasses import dataclass
 from .readout_echo import without_users_words
 from .readout_forms import by_names, by_number, compound_end
 from .readout_kind import addressed_to_user, disclaims, open_slot, unanswered, users_in_loop
+from .readout_match import answer_core, counts_another_noun, less_specific, loop_cut, wrong_kind
 from .readout_option import read_option
 from .readout_polar import is_yes_no, read_polar, restated_candidate
 from .readout_phrase import (about_not_answer, answer_phrase, authored_by, candidate_frame, content, cued_statement,
-                             is_loop, names_a_collection, names_a_region, states_other)
+                             is_loop, names_a_region, states_other)
 from .readout_sentence import by_contrast, no_comment_other
 from .readout_text import (Claim, Mention, asked_result, claim, cued, discount, echoes, find_mentions, normalise,
                            numeric_candidates, parse_number, users_voice)
@@ -237,7 +238,7 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
         adjectives = claim(reply, find_mentions(reply, _demonyms(item)), item.question)  # "the Cambodian capital"
         c = Claim(adjectives.mention, c.negated | adjectives.negated, adjectives.ambiguous, adjectives.how) \
             if adjectives.mention else c
-    if numeric and c.mention and c.mention.label == OTHER and _counts_other(item, reply, c.mention):
+    if numeric and c.mention and c.mention.label == OTHER and counts_another_noun(item, reply, c.mention):
         return Claim(None, c.negated, False)  # "Mars has 228.19 days in a Martian year." to "How many moons ...?"
     if numeric and finish_reason == "length" and c.mention and c.how != "cue" \
             and reply[: c.mention.start].strip(" $*\n") and not asked_result(item, reply, c.mention):
@@ -260,7 +261,7 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
     if open_slot(reply, item.question):
         return c  # the question's open slot copied ("London gets much more rain than which big cities."): no answer
     stated = cued_statement(reply, item.question)  # 'The answer to this question is: "The Lone Wolf"'
-    if stated and not _wrong_kind(item, reply[stated[0] : stated[1]]):
+    if stated and not wrong_kind(item, reply[stated[0] : stated[1]]):
         return Claim(Mention(OTHER, *stated), c.negated, False, "cue")
     frame = candidate_frame(reply, item.candidates())  # "Nixon was referring to <another event>"
     if frame:
@@ -268,12 +269,12 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
     phrase = answer_phrase(reply, item.question)
     cut = finish_reason == "length" and phrase and not re.search(r"[.!?\n]", reply[phrase[1] :])  # sentence cut off
     if phrase and not cut and not any(m.start < phrase[1] and m.end > phrase[0] for m in mentions):
-        wrong = _wrong_kind(item, reply[phrase[0] : phrase[1]]) or names_a_region(reply[: phrase[1]], item.question)
-        head = None if wrong else _less_specific(item, reply[phrase[0] : phrase[1]])  # "the elephant"
+        wrong = wrong_kind(item, reply[phrase[0] : phrase[1]]) or names_a_region(reply[: phrase[1]], item.question)
+        head = None if wrong else less_specific(item, reply[phrase[0] : phrase[1]])  # "the elephant"
         return c if wrong else Claim(Mention(head or OTHER, *phrase), c.negated, False, "phrase")
     span = states_other(reply, [x.start for x in mentions], item.question)
     # the words just before the span count too: "but as a SmolLM AI, ..." disclaims, "the state of Massachusetts"
-    if span and (_wrong_kind(item, reply[span[0] : span[1]]) or disclaims(reply[max(0, span[0] - 40) : span[1]])
+    if span and (wrong_kind(item, reply[span[0] : span[1]]) or disclaims(reply[max(0, span[0] - 40) : span[1]])
                  or names_a_region(reply[max(0, span[0] - 20) : span[1]], item.question)):
         return c
     return Claim(Mention(OTHER, *span), c.negated, False) if span else no_comment_other(item, reply) or c
@@ -286,29 +287,6 @@ def _listed(reply: str, mentions: list[Mention], numeric: bool = False) -> set[i
     pairs = [(a, b) for a, b in zip(mentions, mentions[1:]) if a.label != b.label
              and re.fullmatch(joint, reply[a.end : b.start])]
     return {m.start for pair in pairs for m in pair}
-
-
-def _wrong_kind(item, answer: str) -> bool:
-    """A bare number ("The answer is indeed: 2.") to a question answered by a name, a collection of the asked kind
-    ("the International System of Units" for a unit), or only the question's own words ("Lead" for the symbol of
-    lead): an answer of the wrong kind, which answers nothing (GUIDE.md)."""
-    answer = re.sub(r"[*_]+", "", answer)  # markdown emphasis inside a word: "**Kazakh**stan" is "Kazakhstan"
-    words = content(answer) - _POSSESSIVE  # only the question's own words: "Switzerland is the capital of Switzerland."
-    own_words = bool(words) and words <= content(item.question)
-    return parse_number(answer) is not None or names_a_collection(answer, item.question) or own_words \
-        or _numbered_name(item, answer)
-
-
-_POSSESSIVE = set("her his my our your their".split())  # "Her Kazakhstan" is still only the question's own word
-
-
-def _numbered_name(item, answer: str) -> bool:
-    """A name carrying a number ("Apollo 11", "the 100th person.", "the 1940s") to a question none of whose candidates
-    holds a digit: a numbered thing (a mission, a rank, a year) where a name was asked, an answer of the wrong kind.  A
-    digit inside a word is part of a name ("H2O", "Kepler-62f")."""
-    surfaces = [s for ss in item.candidates().values() for s in ss]
-    numbered = re.search(r"(?<![\w-])\d+(?:st|nd|rd|th|s)?(?![\w-])", answer)  # "the 1940s" too
-    return bool(numbered) and not any(re.search(r"\d", s) for s in surfaces)
 
 
 _DESCRIBED = re.compile(r"\s+(?:is|was|are|were)\s+(?:actually\s+|indeed\s+|also\s+|just\s+)?(?:a|an)\s")
@@ -343,52 +321,11 @@ def _same_other(item, reply: str, span, previous_reply: str | None) -> bool:
     a, b = reply[span[0] : span[1]], previous_reply[prev.start : prev.end]
     va, vb = parse_number(a), parse_number(b)
     if va is not None and vb is not None:
-        return va == vb or _loop_cut(a) == _loop_cut(b) is not None  # "12000000000000" then "1200000000000"
-    held = _core(b)  # the earlier answer's words said again ("... is indeed a nod to the 1972 US presidential
+        cut = loop_cut(a)  # "12000000000000" then "1200000000000": one number, cut at two lengths
+        return va == vb or (cut is not None and cut == loop_cut(b))
+    held = answer_core(b)  # the earlier answer's words said again ("... is indeed a nod to the 1972 US presidential
     # election") keep it, a different answer aside
-    return _core(a) == held or (len(held.split()) >= 2 and f" {held} " in f" {normalise(reply)} ")
-
-
-def _counts_other(item, reply: str, mention: Mention) -> bool:
-    """The number counts another noun ("228.19 days" to "How many moons does Mars have?"): the plural noun after it is
-    none of the question's words and the reply never names the asked noun, so it answers another question, an
-    answer of the wrong kind (GUIDE.md).  "23 pairs of chromosomes" still counts chromosomes."""
-    asked = re.search(r"\bhow many (\w+)", item.question, re.I)
-    after = re.match(r"\s+([a-z]{3,}s)\b", reply[mention.end :])
-    if not asked or not after or asked.group(1).lower()[:4] in _UNITS:
-        return False  # a unit asked: "183.2 inches" to "How many feet ...?" is a wrong value of that measure
-    question = {w[:3] for w in normalise(item.question).split()}
-    return after.group(1)[:3] not in question and asked.group(1).lower()[:3] not in {
-        w[:3] for w in normalise(reply).split()}
-
-
-_UNITS = {w[:4] for w in "inches feet foot yards miles meters metres centimeters millimeters kilometers grams "
-          "kilograms ounces pounds tons liters litres gallons pints cups seconds minutes hours days weeks months years "
-          "decades centuries degrees calories joules watts volts bytes bits dollars cents percent".split()}
-
-
-def _less_specific(item, answer: str) -> str | None:
-    """The one candidate whose last words the answer is, and more ("the elephant" for "the African elephant"): a
-    less specific name of that candidate (GUIDE.md: "Tolstoy" for Leo Tolstoy); None when both candidates end so
-    ("the ocean" for "the Pacific Ocean" / "the Atlantic Ocean") or the answer is a number."""
-    core = _core(answer)
-    if not core or parse_number(answer) is not None:
-        return None
-    labels = {label for label, surfaces in item.candidates().items() for surface in surfaces
-              if _core(surface).endswith(f" {core}")}
-    return labels.pop() if len(labels) == 1 else None
-
-
-def _loop_cut(text: str) -> str | None:
-    """A number whose last digit repeats eight or more times, with that run shortened to three: the number a
-    repetition loop wrote until the token limit or the loop stop cut it ("16.66666666666"), so two cuts of one
-    number at different lengths are the same answer; None for any other number."""
-    digits = re.sub(r"[^\d.]", "", text)
-    return re.sub(r"(\d)\1{7,}$", r"\1\1\1", digits) if re.search(r"(\d)\1{7,}$", digits) else None
-
-
-def _core(text: str) -> str:
-    return re.sub(r"^(?:(?:it s|it is|the answer is|answer|the|a|an|actually|indeed|still)\s+)+", "", normalise(text))
+    return answer_core(a) == held or (len(held.split()) >= 2 and f" {held} " in f" {normalise(reply)} ")
 
 
 def _class_of(item, option: str) -> str:
@@ -411,7 +348,7 @@ def read_reply(item, reply: str, *, previous: str | None = None, previous_reply:
             about_not_answer(reply, c.mention.start, c.mention.end, item.question)  # "Sirius is the brightest star."
             or addressed_to_user(reply, c.mention)):  # "... and you can find your grade in Montreal."
         other = states_other(reply, [c.mention.start], item.question)  # another answer beside it: "The Earth is
-        if other and not _wrong_kind(item, reply[other[0] : other[1]]):  # indeed the most extreme planet ..."
+        if other and not wrong_kind(item, reply[other[0] : other[1]]):  # indeed the most extreme planet ..."
             c, span, said = Claim(Mention(OTHER, *other), c.negated, False), other, OTHER
         else:
             c, span, said = Claim(None, c.negated, False), None, NONE
