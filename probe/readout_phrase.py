@@ -30,7 +30,8 @@ _PHRASE_END = re.compile(r"\s*(?:[,;:()\[\]\"\u201c\u201d]|\s-\s|\s(?:which|who|
 _NOT_ANSWER = re.compile(r"^(?:not|no|never|unknown|unclear|uncertain|debated|disputed|correct|right|true|false|"
                          r"wrong|incorrect|accurate|the same|still|something|difficult|hard|complex|a (?:matter|"
                          r"question|topic|subject|common|great|good|complex|difficult|tricky|bit)\b|"
-                         r"(?:a |the )?(?:correct |right )?answer\b|it\b|this\b|that\b|mine\b)", re.I)
+                         r"(?:a |the )?(?:correct |right |valid |possible |plausible |reasonable )?answer\b|"
+                         r"it\b|this\b|that\b|mine\b)", re.I)
 _BY_NAME = re.compile(r"\bby\s+((?:[A-Z][\w'\u2019-]*\.?\s?){1,4})")
 NEGATION = re.compile(r"\b(?:not|no|never|n t|isn t|don t|doesn t|didn t|can t|cannot|won t)\b")
 _PRED_BREAK = re.compile(r"[,;:()\"\u201c\u201d]|\s-\s|\b(?:but|however|although|though|while|whereas)\b")
@@ -155,7 +156,7 @@ def about_not_answer(reply: str, start: int, end: int, question: str) -> bool:
         if not s0 <= start < s1:
             continue
         head = reply[s0:start].strip(" \"'\u201c*")
-        described = re.match(r"\s+(?:is|was|are|were)\s+(?:indeed\s+|also\s+)?(?:a|an)\s", reply[end:s1])
+        described = re.match(r"\s+(?:is|was|are|were)\s+(?:indeed\s+|also\s+)?(?:a|an|one of)\s", reply[end:s1])
         if head and not (described and re.fullmatch(r"(?:the|a|an)", head, re.I)):
             return False  # not the sentence's subject ("Yes, Sirius ...", "I think Sirius ..."); an article is
             # part of it when a description follows ("The farad is indeed a fundamental material ...")
@@ -172,11 +173,14 @@ def about_not_answer(reply: str, start: int, end: int, question: str) -> bool:
         pred = re.sub(r"^\s*(?:also|indeed|still)\b", "", pred)
         if _NOT_ANSWER.match(pred.strip()):
             return False
+        if _ONE_OF_MOST.match(pred):
+            return True  # "The Kalahari is indeed one of the largest deserts" is not "the largest desert in Africa"
         q, p = content(question), content(pred)
         return len(p - q) >= 2 and len(p & q) < 0.6 * len(q)
     return False
 
 
+_ONE_OF_MOST = re.compile(r"\s*one of the (?:\w+est|most|least|best|worst|first)\b", re.I)
 _META = re.compile(r"^(?:i|i m|i am|i ve|i d|i will|i ll|you|you re|sorry|thank|thanks|yes|no|sure|ok|okay|please|"
                    r"let|as|hello|hi|great|well|hmm|oh|my|here|certainly|of course|absolutely|indeed|understood|"
                    r"apolog|what|why|how|is|are|do|does|can|could|would|that s|this is|it s (?:correct|right|true)|"

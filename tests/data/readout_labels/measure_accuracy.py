@@ -5,7 +5,8 @@
 
 Scores dev/test (tuning sets, also chained: each `previous` read by the readout itself) and every later tuning set
 present (heldout.jsonl since readout 2.2, heldout2.jsonl since 2.3, heldout3.jsonl since 2.4, heldout4.jsonl since
-2.5, heldout5.jsonl since 2.6, heldout6.jsonl since 2.7; each entry's `note` gives the figure it had when it was scored held out).
+2.5, heldout5.jsonl since 2.6, heldout6.jsonl since 2.7, heldout7.jsonl since 2.8, heldout8.jsonl since 2.9; each
+entry's `note` gives the figure it had when it was scored held out).
 ``--heldout SET`` scores SET.jsonl (new items, labelled blind) once as the held-out figure: recorded as
 ``labels_SET`` and named by ``held_out``.
 Without it the previous file's ``held_out`` entry is kept as it was (a figure of the readout version it names);
@@ -40,9 +41,14 @@ HELDOUT5_NOTE = ("tuned on since readout 2.6 (2.5 scored it held out once: said 
                  "93.4 / alternative 93.9 / other 94.7 / none 80.8 %)")
 HELDOUT6_NOTE = ("tuned on since readout 2.7 (2.6 scored it held out once: said 90.7 %, kind 93.0 %; per class gold "
                  "95.6 / alternative 96.8 / other 83.8 / none 87.3 %; whole-sentence TruthfulQA answers 56.2 %)")
+HELDOUT7_NOTE = ("tuned on since readout 2.8 (2.7 scored it held out once: said 92.2 %, kind 94.4 %; per class gold "
+                 "98.5 / alternative 90.3 / other 92.2 / none 88.5 %; whole-sentence TruthfulQA answers 64.7 %)")
+HELDOUT8_NOTE = ("tuned on since readout 2.9 (2.8 scored it held out once: said 85.6 %, kind 88.5 %; per class gold "
+                 "84.4 / alternative 78.9 / other 97.5 / none 78.6 %; whole-sentence TruthfulQA answers 30.0 %)")
 # every set tuned on after it was scored held out, in order; a new held-out set joins this list once tuned on
 TUNING = {"heldout": HELDOUT_NOTE, "heldout2": HELDOUT2_NOTE, "heldout3": HELDOUT3_NOTE, "heldout4": HELDOUT4_NOTE,
-          "heldout5": HELDOUT5_NOTE, "heldout6": HELDOUT6_NOTE}
+          "heldout5": HELDOUT5_NOTE, "heldout6": HELDOUT6_NOTE, "heldout7": HELDOUT7_NOTE,
+          "heldout8": HELDOUT8_NOTE}
 HELD_OUT_NOTE = ("held out: items in no earlier set, replies labelled blind to the readout, scored once by readout "
                  "{version} after its rules were frozen (the figure that counts)")
 
