@@ -1,4 +1,4 @@
-"""Two independent readings of heldout4's replies: the agreement script and the committed figure."""
+"""Two independent readings of heldout4's and heldout9's replies: the agreement script and the committed figures."""
 import sys
 from pathlib import Path
 
@@ -26,3 +26,13 @@ def test_second_reader_of_heldout4():
     assert len(res["disagreements"]) == 2
     lo, hi = res["said_ci95_item"]
     assert lo < res["said"] <= hi
+
+
+def test_second_reader_of_heldout9():
+    first, second = load(LABELS / "heldout9.jsonl"), load(LABELS / "heldout9_reader2.jsonl")
+    assert set(second) == set(first)
+    res = agreement(first, second)
+    # two replies read differently ("A time fixed effects model is indeed a pure time series model.", none vs B):
+    # the figure README.md reports beside the readout's 86.8 % on the same replies
+    assert res["n"] == 266 and round(res["said"] * 266) == 264 and round(res["kind"] * 266) == 264
+    assert len(res["disagreements"]) == 2
