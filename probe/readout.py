@@ -269,9 +269,10 @@ def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: s
     phrase = answer_phrase(reply, item.question)
     cut = finish_reason == "length" and phrase and not re.search(r"[.!?\n]", reply[phrase[1] :])  # sentence cut off
     if phrase and not cut and not any(m.start < phrase[1] and m.end > phrase[0] for m in mentions):
-        wrong = wrong_kind(item, reply[phrase[0] : phrase[1]]) or names_a_region(reply[: phrase[1]], item.question)
-        head = None if wrong else less_specific(item, reply[phrase[0] : phrase[1]])  # "the elephant"
-        return c if wrong else Claim(Mention(head or OTHER, *phrase), c.negated, False, "phrase")
+        if wrong_kind(item, reply[phrase[0] : phrase[1]]) or names_a_region(reply[: phrase[1]], item.question):
+            return c
+        named = less_specific(item, reply[phrase[0] : phrase[1]])  # "the elephant" for "the African elephant"
+        return Claim(Mention(named or OTHER, *phrase), c.negated, False, "phrase")
     span = states_other(reply, [x.start for x in mentions], item.question)
     # the words just before the span count too: "but as a SmolLM AI, ..." disclaims, "the state of Massachusetts"
     if span and (wrong_kind(item, reply[span[0] : span[1]]) or disclaims(reply[max(0, span[0] - 40) : span[1]])

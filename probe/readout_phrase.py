@@ -42,6 +42,17 @@ def content(text: str) -> set[str]:
     return {w[:5] for w in normalise(text).split() if w not in _STOP and len(w) > 2}
 
 
+def negated(text: str) -> bool:
+    """The text holds a negation ("not", "no", "never", "doesn't", "cannot", ...)."""
+    return bool(NEGATION.search(normalise(text)))
+
+
+def statement_span(reply: str, start: int, end: int) -> tuple[int, int]:
+    """The span of ``reply[start:end]`` (a sentence) without its leading space and closing " .!" or line break."""
+    text = reply[start:end]
+    return start + len(text) - len(text.lstrip()), start + len(text.rstrip(" .!\n"))
+
+
 def sentences(reply: str):
     """(start, end) of each sentence, initials and decimals not ending one."""
     for m in _SENTENCE.finditer(reply):
@@ -67,7 +78,7 @@ def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
     for s0, s1 in sentences(reply):
         text = reply[s0:s1]
         cop = _COPULA.search(text)
-        if not cop or not _restates(text[: cop.start()], question) or NEGATION.search(normalise(text[: cop.start()])):
+        if not cop or not _restates(text[: cop.start()], question) or negated(text[: cop.start()]):
             continue
         by = _BY_NAME.search(text[: cop.start()])
         if by and not (content(by.group(1)) & content(question)):
@@ -198,8 +209,8 @@ _FILLER = set("it is s was this that so yes no i am do does you can correct righ
 # "The answer to this question is: "The Lone Wolf"": whatever follows the cue and its colon is the answer stated
 _COLON_CUE = re.compile(r"^\W*(?:so\s+)?(?:the|my)\s+(?:correct\s+|final\s+)?answer(?:\s+to\s+(?:this|the|your)\s+"
                         r"question)?\s+(?:is|would be)\s*:\s*[\"\u201c]?", re.I)
-_NO_KNOWLEDGE = re.compile(r"^(?:i don t know|i m not sure|i am not sure|not sure|unknown|unclear|it depends|there is no "
-                        r"(?:answer|way to know)|none|no answer|i have no)\b")
+_NO_KNOWLEDGE = re.compile(r"^(?:i don t know|i m not sure|i am not sure|not sure|unknown|unclear|it depends|"
+                           r"there is no (?:answer|way to know)|none|no answer|i have no)\b")
 _STATEMENT_END = re.compile(r"[\"\u201d\n]|\.(?:\s|$)")  # a closing quote, a line break or a full stop
 
 

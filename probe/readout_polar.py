@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .readout_phrase import NEGATION, sentences
+from .readout_phrase import negated, sentences, statement_span
 from .readout_text import Claim, Mention, claim, find_mentions, normalise
 
 _YES_NO = {"yes", "no", "true", "false"}
@@ -72,7 +72,7 @@ def _restated(question: str, cands: dict, reply: str, c: Claim, share: float = 0
     for m in re.finditer(r"[^.!?\n]+", reply):
         words = set(content_words(m.group(0)))
         if len(asked) >= 2 and len(asked & words) >= share * len(asked):
-            polarity = "no" if NEGATION.search(normalise(m.group(0))) else "yes"
+            polarity = "no" if negated(m.group(0)) else "yes"
             label = next(lab for lab, ss in cands.items() if polarity in {normalise(x) for x in ss})
             return Claim(Mention(label, m.start(), m.end()), c.negated, False, "restated")
     return c
@@ -89,10 +89,9 @@ def _nothing_happens(item, reply: str) -> Claim | None:
         return None
     text = reply[first[0] : first[1]]
     asked = set(content_words(item.question)) - {"happe"}
-    denies = NEGATION.search(normalise(text)) and len(asked & set(content_words(text))) >= 2
+    denies = negated(text) and len(asked & set(content_words(text))) >= 2
     if _NOTHING.match(text) or denies:
-        start = first[0] + len(text) - len(text.lstrip())
-        return Claim(Mention(labels[0], start, first[0] + len(text.rstrip(" .!\n"))), frozenset(), False, "restated")
+        return Claim(Mention(labels[0], *statement_span(reply, *first)), frozenset(), False, "restated")
     return None
 
 
@@ -114,7 +113,7 @@ def restated_candidate(item, reply: str) -> Claim | None:
     found = set()
     for s0, s1 in sentences(reply):
         text = reply[s0:s1]
-        said, negated = stems(text), bool(NEGATION.search(normalise(text)))
+        said, denied = stems(text), negated(text)
         if "?" in text or not said:
             continue
         for label, surfaces in item.candidates().items():
@@ -123,8 +122,8 @@ def restated_candidate(item, reply: str) -> Claim | None:
                 own = words - asked  # the question's words may be left implied ("You will develop arthritis.")
                 held = (len(words) >= 2 and words <= said) or (len(own) >= 2 and own <= said)
                 if len(surface.split()) >= 3 and held and said <= words | asked \
-                        and negated == bool(NEGATION.search(normalise(surface))):
-                    found.add((label, s0 + len(text) - len(text.lstrip()), s0 + len(text.rstrip(" .!\n"))))
+                        and denied == negated(surface):
+                    found.add((label, *statement_span(reply, s0, s1)))
     if len({label for label, _, _ in found}) != 1:
         return None
     label, start, end = min(found, key=lambda f: f[1])
@@ -161,5 +160,4 @@ def _none_exist(question: str, cands: dict, reply: str) -> Claim:
     label = next((lab for lab, ss in cands.items() if "no" in {normalise(x) for x in ss}), None)
     if label is None:
         return Claim(None, frozenset(), False)
-    start = first[0] + len(text) - len(text.lstrip())
-    return Claim(Mention(label, start, first[0] + len(text.rstrip(" .!\n"))), frozenset(), False, "restated")
+    return Claim(Mention(label, *statement_span(reply, *first)), frozenset(), False, "restated")

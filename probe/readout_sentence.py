@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from .readout_kind import disclaims
-from .readout_phrase import NEGATION, content, sentences
+from .readout_phrase import NEGATION, content, negated, sentences, statement_span
 from .readout_polar import content_words
 from .readout_text import Claim, Mention, normalise
 from .records import ALTERNATIVE, GOLD, OTHER
@@ -33,21 +33,12 @@ def _stems(text: str) -> set[str]:
     return {w for w in content_words(text) if w not in _FRAME}
 
 
-def _negated(text: str) -> bool:
-    return bool(NEGATION.search(normalise(text)))
-
-
-def _stated(reply: str, start: int, end: int) -> tuple[int, int]:
-    text = reply[start:end]
-    return start + len(text) - len(text.lstrip()), start + len(text.rstrip(" .!\n"))
-
-
 def by_contrast(item, reply: str) -> Claim | None:
     """The candidate the first sentence saying what both candidates share states by its own words or negation."""
     if item.answer_form != "sentence":
         return None
     words = {GOLD: _stems(item.answer), ALTERNATIVE: _stems(item.alternative)}
-    negated = {GOLD: _negated(item.answer), ALTERNATIVE: _negated(item.alternative)}
+    denies = {GOLD: negated(item.answer), ALTERNATIVE: negated(item.alternative)}
     shared = words[GOLD] & words[ALTERNATIVE]
     if len(shared) < 3:
         return None
@@ -58,13 +49,13 @@ def by_contrast(item, reply: str) -> Claim | None:
         if "?" in text or len(shared & said) < max(3, 0.75 * len(shared)):
             continue
         held = [label for label in own if own[label] & said]
-        if len(held) == 1 and _negated(text) == negated[held[0]]:
+        if len(held) == 1 and negated(text) == denies[held[0]]:
             label = held[0]
-        elif not held and negated[GOLD] != negated[ALTERNATIVE]:
-            label = GOLD if _negated(text) == negated[GOLD] else ALTERNATIVE
+        elif not held and denies[GOLD] != denies[ALTERNATIVE]:
+            label = GOLD if negated(text) == denies[GOLD] else ALTERNATIVE
         else:
             return None  # both candidates' own words, or negated unlike the one it names: undecided
-        return Claim(Mention(label, *_stated(reply, start, end)), frozenset(), False, "contrast")
+        return Claim(Mention(label, *statement_span(reply, start, end)), frozenset(), False, "contrast")
     return None
 
 
@@ -92,4 +83,4 @@ def no_comment_other(item, reply: str) -> Claim | None:
         names = _NAME.findall(" ".join(text.split()[1:]))  # a sentence's first word is capitalised, not a name
         if not content(" ".join(names)) - content(item.question):
             return None  # "Who ...?" is answered by a person the question does not name
-    return Claim(Mention(OTHER, *_stated(reply, *first)), frozenset(), False, "statement")
+    return Claim(Mention(OTHER, *statement_span(reply, *first)), frozenset(), False, "statement")
