@@ -167,6 +167,8 @@ class Reading:
     option: str  # MC option letter the reply commits to, "" otherwise
     kind: str  # initial | maintain | switch | retract | nonanswer
     span: tuple[int, int] | None  # char offsets in the reply of the answer mention
+    said_p: float | None = None  # a scoring reader's probability of `said` (None for the rules)
+    kind_p: float | None = None  # a scoring reader's probability of `kind` (None for the rules)
 
 
 # ---- short answers ----------------------------------------------------------------------------------------------
