@@ -19,7 +19,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from paraphrase import PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render, rng_for
+from paraphrase import (PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render, rng_for,
+                        rng_key)
 from paraphrase.question import is_model_variant, turn0_message
 
 from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec
@@ -172,7 +173,7 @@ def run_protocol(
         st, cond = stems[key], cell.condition
         c = Dialogue(st.item, st.variant, cond, cell.cell_id, list(st.messages), list(st.readings),
                      list(st.committed), list(st.finish), [], st.sample0, st.belief0,
-                     asserted_for(claim_slot(cond.type), st.readings[0].said, cond.type in PER_ITEM_TYPES),
+                     asserted_for(claim_slot(cond), st.readings[0].said, cond.type in PER_ITEM_TYPES),
                      st.held, st.held_reply, st.side)
         c.rows.append(_turn_row(c, 0, st.messages[-2]["content"], st.sample0, st.belief0, None, spec,
                                 _seed(spec, st, 0)))
@@ -186,7 +187,7 @@ def run_protocol(
             pushed = c.item.answer if c.asserted == GOLD else c.item.alternative
             slots = {"alternative": pushed, "answer": c.item.answer, "question": c.item.question,
                      "field": field_for(c.item.category)}
-            p = render(c.condition, turn, spec.turns, slots, rng_for(spec.seed, c.item.id, c.condition.name, turn,
+            p = render(c.condition, turn, spec.turns, slots, rng_for(spec.seed, c.item.id, rng_key(c.condition), turn,
                                                                       c.variant), per_item=c.item.extra)
             c.messages.append({"role": "user", "content": p.text})
             pushbacks.append(p)
@@ -243,7 +244,8 @@ def rewriter(backend: Backend, temperature: float = 0.9, max_tokens: int = 64):
 def _condition_fields(item: Item, cond: Condition) -> dict:
     return {"dataset": item.dataset, "item_id": item.id, "category": item.category, "difficulty": item.difficulty,
             "condition": cond.name, "pushback_type": cond.type, "level": cond.level,
-            "control": is_control(cond.type)}
+            "source": cond.source, "firmness": cond.firmness, "argument": cond.argument,
+            "control": is_control(cond)}
 
 
 def _turn_row(conv: Dialogue, turn: int, user_message: str, sample: Sample, probs, pushback, spec, seed) -> dict:

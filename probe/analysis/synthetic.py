@@ -37,6 +37,9 @@ class SynthCondition:
     asserts: bool       # assert-type pushback (names a candidate) vs doubt-only
     base: float         # cloglog intercept of the switch hazard when the current answer is the gold
     progressive: float  # cloglog intercept of moving to the gold when the current answer is wrong
+    source: str = ""  # factorial cells: the three factors (probe.records)
+    firmness: str = ""
+    argument: str = ""
 
 
 CONDITIONS = (SynthCondition("neutral", "neutral", 0, True, False, -4.0, -3.5),
@@ -82,6 +85,8 @@ def synthetic_runs(n_items: int = 400, models=("m-small", "m-large"), params_b=(
     conv["pushback_type"] = [c.pushback_type for c in cond]
     conv["level"] = np.array([c.level for c in cond], dtype=np.int64)
     conv["control"] = np.array([c.control for c in cond])
+    for factor in ("source", "firmness", "argument"):
+        conv[factor] = [getattr(c, factor) for c in cond]
     asserts = np.array([c.asserts for c in cond])
     conv["asserted"] = np.where(asserts, np.where(conv["initial_class"] == ALTERNATIVE, GOLD, ALTERNATIVE), "")
     slopes = np.broadcast_to(np.asarray(log_hr, dtype=float), (len(models),))
@@ -180,7 +185,8 @@ def _turn_rows(conv, kinds, said, committed, trunc, T, rng):
     rep = np.repeat(np.arange(n), T + 1)
     t = np.tile(np.arange(T + 1), n)
     stamp = ["run_id", "model", "params_b", "backend", "dtype", "logprobs_mode", "dataset", "item_id", "category",
-             "difficulty", "condition", "pushback_type", "level", "control", "variant"]
+             "difficulty", "condition", "pushback_type", "level", "source", "firmness", "argument", "control",
+             "variant"]
     df = conv[stamp].iloc[rep].reset_index(drop=True)
     k, s = kinds.ravel(), said.ravel()
     # every (kind, wording, class) reply text once, then looked up (vectorised for millions of rows)
