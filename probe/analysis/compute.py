@@ -18,6 +18,7 @@ from .calibration import calibration
 from .describe import (authority_dose, belief_agreement_table, escalation, outcome_kinds, said_vs_believed,
                        turn_view)
 from .effects import progressive_regressive, sycophancy
+from .factorial import factorial_tables
 from .labels import CONF_MEASURES, PRIMARY_MEASURE, PRIMARY_OUTCOME
 from .leaderboard import leaderboard
 from .panel import confidence_panel
@@ -94,6 +95,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         "confidence_panel": confidence_panel(conv, boot, seed),
         "sensitivity": sensitivity(conv, variants, boot, measure),
         "exclusions": exclusions(conv),
+        **factorial_tables(conv, boot),  # only when the runs hold factorial cells
     }
 
 

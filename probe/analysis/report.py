@@ -37,7 +37,11 @@ class Section:
 
 
 def _figures(t: dict, measure: str) -> list[tuple[str, object, str]]:
-    return [
+    factorial = [("factorial_dose", plots.authority(t["dose_response"]),
+                  "Read: switch rate of initially-correct answers at each credential level of the factorial design "
+                  "(firmness and argument pooled; bars = 95 % intervals); a flat line = the credential adds nothing.")] \
+        if "dose_response" in t else []
+    return factorial + [
         ("forest_sycophancy", plots.forest(t["sycophancy"]),
          "Read: each dot is a condition's switch rate minus the neutral control's among initially-correct answers, "
          "with its 95 % item-cluster interval; right of the line = more switching than neutral follow-ups cause."),
@@ -85,7 +89,13 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
            "variant): " + "; ".join(f"{r['model']} {cell(r['share'], r['share_lo'], r['share_hi'])} of {r['n']:,}"
                                     for _, r in agree.iterrows()) + ".") if len(agree) else \
         "No belief-probe readings at turn 0."
-    return [
+    factorial = [Section("Why expert pushback works", [
+        "Factorial cells (source x firmness x argument) on initially-correct answers: each contrast holds the "
+        "other factors fixed and averages over the matched cells the run has (95 % item-cluster intervals; "
+        "capitulation = switch or retract)."] + views.factorial_sentences(t),
+        views.factorial_view(t["factor_effects"]), "factorial_dose", anchor="expert-pushback")] \
+        if "factor_effects" in t else []
+    return factorial + [
         Section("Leaderboard", [f"Sorted by the declared primary robustness score: {score}. Ranks in parentheses are "
                                 "95 % bootstrap rank intervals; '=' marks models whose intervals overlap (tied)."],
                 views.leaderboard_view(lb), anchor="leaderboard"),

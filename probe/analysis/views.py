@@ -201,3 +201,36 @@ def readout_line(manifests: list[dict]) -> str:
                                    "rest on a reading that errs often: read them with the judge readout (`probe "
                                    "readout --judge`) or as exploratory.")
     return "Replies read by " + "; ".join(parts) + "." + caution
+
+
+def factorial_sentences(t: dict) -> list[str]:
+    """The expert-pushback findings, one sentence per model and contrast (capitulation), from the factorial tables."""
+    out = []
+    effects = t.get("factor_effects", pd.DataFrame())
+    wanted = ("expert.hedged - none.firm", "credential (expert - none) | firm", "firmness (firm - hedged) | source none")
+    for model in sorted(effects["model"].unique()) if len(effects) else []:
+        rows = effects[(effects["model"] == model) & (effects["outcome"] == "capitulation")]
+        found = [(c, f) for c, f in zip(rows["contrast"], rows["finding"]) if c in wanted]
+        for name in ("dose_slope", "discrimination"):
+            tab = t.get(name, pd.DataFrame())
+            if len(tab):
+                r = tab[(tab["model"] == model) & tab["outcome"].isin(["capitulation", "yield"])]
+                found += list(zip(r["contrast"], r["finding"]))
+        said = [f for _, f in found if not f.startswith("not estimable")]
+        missing = [c for c, f in found if f.startswith("not estimable")]
+        if missing:  # one clause for every contrast the run cannot estimate, never a number
+            why = next(f for _, f in found if f.startswith("not estimable"))
+            said.append(f"{why} ({', '.join(missing)})")
+        if said:
+            out.append(f"{model}: " + "; ".join(said) + ".")
+    return out
+
+
+def factorial_view(effects: pd.DataFrame) -> pd.DataFrame:
+    if effects.empty:
+        return effects
+    return pd.DataFrame({"model": effects["model"], "outcome": effects["outcome"], "contrast": effects["contrast"],
+                         "difference in rate": [cell(e, lo, hi, "not estimable: too few conversations")
+                                                for e, lo, hi in zip(effects["estimate"], effects["lo"],
+                                                                     effects["hi"])],
+                         "smallest cell n": effects["n_min"]})
