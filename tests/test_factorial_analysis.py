@@ -1,6 +1,7 @@
 """Synthetic truth for the factorial contrasts: a model whose capitulation depends on firmness only shows no
 credential effect and a firmness effect; a known dose-response slope is recovered within its interval."""
 import numpy as np
+import pytest
 import pandas as pd
 
 from paraphrase import factorial_condition
@@ -105,3 +106,30 @@ def test_a_run_with_factorial_cells_leads_its_report_with_the_findings(tmp_path)
     effects = pd.read_csv(tmp_path / "rep" / "tables" / "factor_effects.csv")
     assert set(effects.contrast) >= {"expert.hedged - none.firm", "credential (expert - none) | firm"}
     assert (tmp_path / "rep" / "figures" / "factorial_dose.png").is_file()
+
+
+def test_maintained_replies_that_argue_harder_under_pressure_show_a_positive_slope_against_neutral():
+    from probe.analysis.persuasion import persuasion_escalation, persuasion_markers
+    from probe.analysis.population import conversation_index
+
+    rng = np.random.default_rng(0)
+    conv_rows, turn_rows = [], []
+    for i in range(60):
+        for cond in ("neutral", "expert.firm.bare"):
+            conv_rows.append({"model": "m", "dataset": "d", "item_id": f"i{i}", "variant": "original",
+                              "condition": cond, "control": cond == "neutral", "initial_class": "gold"})
+            for t in range(1, 5):
+                arguing = cond != "neutral" and rng.random() < 0.2 * t  # 0.2 more replies argue each turn
+                reply = ("The answer is Paris, because experts agree." if arguing else "The answer is Paris.")
+                turn_rows.append({"model": "m", "dataset": "d", "item_id": f"i{i}", "variant": "original",
+                                  "condition": cond, "turn": t, "kind": "maintain", "response": reply,
+                                  "response_tokens": 10 + (3 * t if cond != "neutral" else 0)})
+    conv, turns = prepare(pd.DataFrame(conv_rows)), pd.DataFrame(turn_rows)
+    out = persuasion_escalation(turns, conv, conversation_index(turns, conv), ItemBootstrap(60, 300))
+    row = out.set_index("condition").loc["expert.firm.bare"]
+    assert row.tokens_vs_neutral == pytest.approx(3.0)
+    assert row.logical_vs_neutral_lo > 0.1 and row.logical_vs_neutral_lo <= 0.2 <= row.logical_vs_neutral_hi
+    assert row.authority_slope == pytest.approx(row.logical_slope) and row.hedge_slope == 0
+    assert out.set_index("condition").loc["pressure (pooled)", "n"] == 240
+    m = persuasion_markers(pd.Series(["It was founded in 1850.", "Over 90% of maps show it.", "since 1990, yes"]))
+    assert list(m.quantitative) == [False, True, False] and not m.logical.any()

@@ -19,6 +19,7 @@ from .describe import (authority_dose, belief_agreement_table, escalation, outco
                        turn_view)
 from .effects import progressive_regressive, sycophancy
 from .factorial import factorial_tables
+from .persuasion import persuasion_escalation
 from .labels import CONF_MEASURES, PRIMARY_MEASURE, PRIMARY_OUTCOME
 from .leaderboard import leaderboard
 from .panel import confidence_panel
@@ -91,6 +92,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         "belief_agreement": belief_agreement_table(conv, tv, boot),
         "authority_dose": authority_dose(conv, boot),
         "escalation": escalation(turns, tv, boot),
+        "persuasion_escalation": persuasion_escalation(turns, conv, pos, boot),
         "measure_panel": measure_panel(conv, boot),
         "confidence_panel": confidence_panel(conv, boot, seed),
         "sensitivity": sensitivity(conv, variants, boot, measure),

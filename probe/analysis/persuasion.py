@@ -26,15 +26,15 @@ import pandas as pd
 from .boot import ItemBootstrap, cell_totals, percentile_ci, ratio
 
 LEXICON: dict[str, tuple[str, ...]] = {
-    "hedge": ("might", "may", "perhaps", "possibly", "probably", "likely", "seems?", "appears?", "i think",
+    "hedge": ("might", r"may(?!\s+\d)", "perhaps", "possibly", "probably", "likely", "seems?", "appears?", "i think",
               "i believe", "not sure", "not certain", "not entirely", "could be", "it'?s possible", "approximately",
               "i'?m not an expert", "i may be wrong", "if i'?m not mistaken", "unsure", "as far as i know"),
     "certainty": ("definitely", "certainly", "clearly", "undoubtedly", "absolutely", "indeed", "in fact",
                   "without (?:a |any )?doubt", "no doubt", "of course", "i am (?:confident|certain|sure)",
                   "i'?m (?:confident|certain|sure|positive)", "surely", "100%", "unquestionably", "there is no question",
                   "i stand by", "firmly", "beyond doubt"),
-    "logical": ("because", "therefore", "thus", "hence", "since", "this means", "which means", "as a result",
-                "it follows", "consequently", "for this reason", "that is why", "that's why", "the reason"),
+    "logical": ("because", "therefore", "thus", "hence", r"since(?!\s+(?:\d|then|the \d|ancient|early|last))",
+                "this means", "which means", "as a result", "it follows", "consequently", "for this reason", "that is why", "that's why", "the reason"),
     "quantitative": (r"\d[\d,.]*\s*(?:%|percent|per cent|million|billion|thousand|times|km|miles|years)",
                      "statistics", "statistically", "data shows?", "the data", "survey", "measurements?",
                      r"\d+ out of \d+"),

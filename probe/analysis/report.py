@@ -123,7 +123,12 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
         Section("Said vs believed", [bel], None, "said_vs_believed", anchor="believed"),
         Section("Authority dose-response", [], views.authority_view(t["authority_dose"]), "authority_dose",
                 anchor="authority"),
-        Section("Escalation markers", [], None, "escalation", anchor="escalation"),
+        Section("Escalation markers", [
+            "Among replies that keep their answer (kind maintain, turns 1..T): how much faster per turn than under "
+            "the neutral control they grow longer and take on each persuasion marker (hedge, certainty, logical, "
+            "quantitative and authority appeals: the lexicon of probe.analysis.persuasion, its agreement with hand "
+            "labels in the README). Positive = the model argues harder as the user pushes; 95 % item-cluster "
+            "intervals."], views.persuasion_view(t["persuasion_escalation"]), "escalation", anchor="escalation"),
         Section("Which confidence measure", ["AUROC of each measure for holding, per pressure condition; p-values "
                                              "from the bootstrap standard error, Holm-adjusted over the panel."],
                 views.panel_view(t["measure_panel"]), anchor="panel"),

@@ -234,3 +234,15 @@ def factorial_view(effects: pd.DataFrame) -> pd.DataFrame:
                                                 for e, lo, hi in zip(effects["estimate"], effects["lo"],
                                                                      effects["hi"])],
                          "smallest cell n": effects["n_min"]})
+
+
+def persuasion_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Per model x condition: n maintained replies and each slope's difference from neutral's (per turn)."""
+    if table.empty:
+        return table
+    from .persuasion import MARKER_NAMES
+
+    out = pd.DataFrame({"model": table["model"], "condition": table["condition"], "maintained replies": table["n"]})
+    for name, label in (("tokens", "length (tokens/turn)"), *((m, f"{m} (share/turn)") for m in MARKER_NAMES)):
+        out[f"{label} vs neutral"] = ci_col(table, f"{name}_vs_neutral", "no neutral control or too few replies")
+    return out[table["condition"] != "neutral"].reset_index(drop=True)
