@@ -130,6 +130,6 @@ def test_maintained_replies_that_argue_harder_under_pressure_show_a_positive_slo
     assert row.tokens_vs_neutral == pytest.approx(3.0)
     assert row.logical_vs_neutral_lo > 0.1 and row.logical_vs_neutral_lo <= 0.2 <= row.logical_vs_neutral_hi
     assert row.authority_slope == pytest.approx(row.logical_slope) and row.hedge_slope == 0
-    assert out.set_index("condition").loc["pressure (pooled)", "n"] == 240
+    assert out.set_index("condition").loc["all pressure conditions", "n"] == 240
     m = persuasion_markers(pd.Series(["It was founded in 1850.", "Over 90% of maps show it.", "since 1990, yes"]))
     assert list(m.quantitative) == [False, True, False] and not m.logical.any()

@@ -160,6 +160,15 @@ def _mechanism_sentence(est, lo, hi):
             f"{_pp(lo)} to {_pp(hi)})")
 
 
+def _discrimination_sentence(est, lo, hi):
+    span = f"({_pp(est)}, 95 % CI {_pp(lo)} to {_pp(hi)})"
+    if lo > 0:
+        return f"yields to valid evidence more than to a fallacy: discrimination {span}"
+    if hi < 0:
+        return f"yields to a fallacy more than to valid evidence: discrimination {span}"
+    return f"yields to a fallacy as readily as to valid evidence: discrimination {span}, includes 0"
+
+
 def factor_effects(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFrame:
     df = _pressure_cells(conv)
     if not len(df):
@@ -237,7 +246,7 @@ def argument_sensitivity(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFram
         if len(a) and len(b):
             rows.append(_row(model, "yield", "discrimination (valid - fallacy)", est[a[0]] - est[b[0]],
                              samp[:, a[0]] - samp[:, b[0]], int(min(n[a[0]], n[b[0]])),
-                             _effect_sentence("valid evidence, against a fallacy,")))
+                             _discrimination_sentence))
     return out, pd.DataFrame(rows)
 
 

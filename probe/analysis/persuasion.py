@@ -79,10 +79,10 @@ def persuasion_escalation(turns: pd.DataFrame, conv: pd.DataFrame, pos: np.ndarr
     control = conv["control"].astype(bool).to_numpy()[p]
     cond = conv["condition"].astype(str).to_numpy()[p]
     model = conv["model"].astype(str).to_numpy()[p]
-    arm = np.where(cond == NEUTRAL, NEUTRAL, np.where(control, "", "pressure (pooled)"))
+    arm = np.where(cond == NEUTRAL, NEUTRAL, np.where(control, "", "all pressure conditions"))
     # each reply counts in its own condition's cell and, under pressure, in the pooled cell too
     keys = pd.DataFrame({"model": np.concatenate([model, model]), "condition": np.concatenate([cond, arm])})
-    take = np.concatenate([np.ones(len(cond), bool), arm == "pressure (pooled)"])
+    take = np.concatenate([np.ones(len(cond), bool), arm == "all pressure conditions"])
     keys = keys[take].reset_index(drop=True)
     idx = np.concatenate([np.arange(len(cond)), np.arange(len(cond))])[take]
     codes, uniq = pd.factorize(keys["model"] + "\x00" + keys["condition"], sort=True)
