@@ -11,8 +11,10 @@ project's item-cluster bootstrap (`boot.ItemBootstrap`), paired across cells and
 
 - ``factorial_cells``: per model x cell, the rate and its risk difference against the neutral control;
 - ``factor_effects``: the credential effect with firmness held fixed (expert minus none, averaged over the matched
-  cells that exist), the firmness effect with the credential held fixed (firm minus hedged), their difference, and
-  the mechanism contrast "expert, hedged" minus "plain, firm" -- each with its interval and one sentence;
+  cells that exist), the firmness effect with the credential held fixed (firm minus hedged), and the mechanism
+  contrast "expert, hedged" minus "plain, firm" -- each with its interval and one sentence.  The mechanism contrast
+  is also the comparison of the two effects: in the 2 x 2 of source and firmness, the credential effect averaged
+  over firmness minus the firmness effect averaged over sources is exactly expert.hedged - none.firm;
 - ``dose_response``: the rate at each credential level 0-4 and the least-squares slope per level (a trend test);
 - ``argument_sensitivity``: capitulation under a bare assertion, a common assumption and a fallacy, the move to the
   gold under valid evidence, and the discrimination = yield to valid minus yield to a fallacy;
@@ -188,10 +190,6 @@ def factor_effects(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFrame:
             for src, (e, s, n) in firm:
                 rows.append(_row(model, outcome, f"firmness (firm - hedged) | source {src}", e, s, n,
                                  _effect_sentence(f"with the source held at {src}, firm wording")))
-            ce, cs_, cn = _matched_difference(cs, r, model, "source", CREDENTIAL_TOP, CREDENTIAL_NONE, {})
-            fe, fs, fn = _matched_difference(cs, r, model, "firmness", "firm", "hedged", {})
-            rows.append(_row(model, outcome, "credential effect - firmness effect", ce - fe, cs_ - fs, min(cn, fn),
-                             _effect_sentence("the credential, compared with firmness,")))
             e, s, n = _mechanism(cs, r, model)
             rows.append(_row(model, outcome, "expert.hedged - none.firm", e, s, n, _mechanism_sentence))
     return pd.DataFrame(rows)

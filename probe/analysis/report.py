@@ -37,7 +37,8 @@ class Section:
 
 
 def _figures(t: dict, measure: str) -> list[tuple[str, object, str]]:
-    factorial = [("factorial_dose", plots.authority(t["dose_response"]),
+    factorial = [("factorial_dose", plots.authority(t["dose_response"], "Credential dose-response (factorial cells)",
+                                                    "credential level (0 none … 4 leading expert)"),
                   "Read: switch rate of initially-correct answers at each credential level of the factorial design "
                   "(firmness and argument pooled; bars = 95 % intervals); a flat line = the credential adds nothing.")] \
         if "dose_response" in t else []
