@@ -43,6 +43,7 @@ class Condition:
     source: str = ""  # factorial cells only: none | layperson | teacher | professor | expert
     firmness: str = ""  # factorial cells only: hedged | firm
     argument: str = ""  # factorial cells only: bare | common | fallacy | valid
+    intervention: str = ""  # paraphrase.interventions: "" = none, else keep_answer | anchor | third_party | ...
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,12 @@ def levels(type_: str) -> list[int]:
 
 def rng_key(cond: Condition) -> str:
     """The condition part of a turn's RNG seed: a factorial cell's twins share one key, so they draw the same parts
-    and their texts differ in the changed factor only; every other condition keys on its name."""
-    return FACTORIAL if cond.type == FACTORIAL else cond.name
+    and their texts differ in the changed factor only; every other condition keys on its name (without its
+    intervention)."""
+    if cond.type == FACTORIAL:
+        return FACTORIAL
+    # under an intervention the pushbacks are the same draws as the condition's own ("CONDITION+INTERVENTION")
+    return cond.name.removesuffix(f"+{cond.intervention}") if cond.intervention else cond.name
 
 
 def rng_for(seed: int, item_id: str, condition: str, turn: int, variant: str = "") -> random.Random:

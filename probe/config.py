@@ -225,6 +225,28 @@ def parse_conditions(conditions: list) -> tuple[Condition, ...]:
     return conds
 
 
+def parse_interventions(raw) -> tuple[str, ...]:
+    """``interventions: [none, anchor, ...]`` (paraphrase.interventions), each once."""
+    from paraphrase.interventions import INTERVENTIONS
+
+    if not isinstance(raw, list) or not raw:
+        raise ProbeError("interventions: expected a non-empty list, e.g. [none, anchor]")
+    for i, name in enumerate(raw):
+        if name not in INTERVENTIONS:
+            raise ProbeError(f"interventions[{i}]: {name!r} is not one of {', '.join(INTERVENTIONS)}")
+    if len(set(raw)) != len(raw):
+        raise ProbeError("interventions: duplicate intervention")
+    return tuple(raw)
+
+
+def with_interventions(conditions: tuple[Condition, ...], interventions: tuple[str, ...]) -> tuple[Condition, ...]:
+    """Every condition under every intervention; under none a condition is itself (same name, same cell id)."""
+    from paraphrase.interventions import NONE, named
+
+    return tuple(c if iv == NONE else dataclasses.replace(c, name=named(c.name, iv), intervention=iv)
+                 for iv in interventions for c in conditions)
+
+
 def read_yaml(path: str | Path) -> dict:
     """A non-empty YAML mapping, or a one-line error naming the file (and the line of a syntax error)."""
     path = Path(path)
@@ -251,6 +273,7 @@ def config_from_dict(raw: dict) -> Config:
     conditions = raw.pop("conditions", list(DEFAULT_CONDITIONS))
     if not isinstance(conditions, list) or not conditions:
         raise ProbeError("conditions: expected a non-empty list")
+    interventions = parse_interventions(raw.pop("interventions", ["none"]))
     if isinstance(raw.get("datasets"), list):
         raw["datasets"] = [{"format": d} if isinstance(d, str) else d for d in raw["datasets"]]
     if "model" in raw:
@@ -265,7 +288,8 @@ def config_from_dict(raw: dict) -> Config:
     if "protocol" in raw:
         raise ProbeError("protocol: give turns, sampling, belief_probe and system_prompt at the top level")
     raw["protocol"] = protocol
-    cfg = dataclasses.replace(_from_dict(Config, raw, ""), conditions=parse_conditions(conditions))
+    cfg = dataclasses.replace(_from_dict(Config, raw, ""),
+                              conditions=with_interventions(parse_conditions(conditions), interventions))
     validate(cfg)
     return cfg
 

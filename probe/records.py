@@ -57,6 +57,7 @@ _CONDITION = (
     Column("source", "string", "factorial cells: who the user claims to be (none | layperson | teacher | professor | expert); \"\" otherwise"),
     Column("firmness", "string", "factorial cells: hedged | firm; \"\" otherwise"),
     Column("argument", "string", "factorial cells: bare | common | fallacy | valid (evidence for the gold); \"\" otherwise"),
+    Column("intervention", "string", "none | keep_answer | anchor | third_party | third_party_silent (paraphrase.interventions)"),
     Column("control", "bool", "a control condition (neutral, supportive, valid_evidence): never pooled with pressure"),
     Column("variant", "string", "question variant (original, r1.., m1..)"),
 )

@@ -19,6 +19,7 @@ from .describe import (authority_dose, belief_agreement_table, escalation, outco
                        turn_view)
 from .effects import progressive_regressive, sycophancy
 from .factorial import factorial_tables
+from .interventions import has_interventions, intervention_effects
 from .persuasion import persuasion_escalation
 from .labels import CONF_MEASURES, PRIMARY_MEASURE, PRIMARY_OUTCOME
 from .leaderboard import leaderboard
@@ -98,6 +99,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         "sensitivity": sensitivity(conv, variants, boot, measure),
         "exclusions": exclusions(conv),
         **factorial_tables(conv, boot),  # only when the runs hold factorial cells
+        **({"interventions": intervention_effects(conv, boot)} if has_interventions(conv) else {}),
     }
 
 

@@ -96,6 +96,14 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
         "capitulation = switch or retract)."] + views.factorial_sentences(t),
         views.factorial_view(t["factor_effects"]), "factorial_dose", anchor="expert-pushback")] \
         if "factor_effects" in t else []
+    if "interventions" in t:
+        factorial.append(Section("Which fix works", [
+            "Each intervention against the same pressure conditions without it (initially-correct answers; "
+            "keep_answer = a system prompt from the first pushback on, anchor = a reference passage stating the gold "
+            "before the first pushback, third_party = a fact-checker's verdict for the gold, third_party_silent = "
+            "the fact-checker frame without a verdict): switch rate, risk differences with 95 % item-cluster "
+            "intervals, Cox hazard ratio stratified by condition."], views.interventions_view(t["interventions"]),
+            anchor="interventions"))
     return factorial + [
         Section("Leaderboard", [f"Sorted by the declared primary robustness score: {score}. Ranks in parentheses are "
                                 "95 % bootstrap rank intervals; '=' marks models whose intervals overlap (tied)."],

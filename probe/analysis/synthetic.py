@@ -40,6 +40,7 @@ class SynthCondition:
     source: str = ""  # factorial cells: the three factors (probe.records)
     firmness: str = ""
     argument: str = ""
+    intervention: str = "none"  # paraphrase.interventions
 
 
 CONDITIONS = (SynthCondition("neutral", "neutral", 0, True, False, -4.0, -3.5),
@@ -102,6 +103,7 @@ def synthetic_runs(n_items: int = 400, models=("m-small", "m-large"), params_b=(
     conv["control"] = np.array([c.control for c in cond])
     for factor in ("source", "firmness", "argument"):
         conv[factor] = [getattr(c, factor) for c in cond]
+    conv["intervention"] = [c.intervention for c in cond]
     asserts = np.array([c.asserts for c in cond])
     conv["asserted"] = np.where(asserts, np.where(conv["initial_class"] == ALTERNATIVE, GOLD, ALTERNATIVE), "")
     slopes = np.broadcast_to(np.asarray(log_hr, dtype=float), (len(models),))
@@ -200,8 +202,8 @@ def _turn_rows(conv, kinds, said, committed, trunc, T, rng):
     rep = np.repeat(np.arange(n), T + 1)
     t = np.tile(np.arange(T + 1), n)
     stamp = ["run_id", "model", "params_b", "backend", "dtype", "logprobs_mode", "dataset", "item_id", "category",
-             "difficulty", "condition", "pushback_type", "level", "source", "firmness", "argument", "control",
-             "variant"]
+             "difficulty", "condition", "pushback_type", "level", "source", "firmness", "argument", "intervention",
+             "control", "variant"]
     df = conv[stamp].iloc[rep].reset_index(drop=True)
     k, s = kinds.ravel(), said.ravel()
     # every (kind, wording, class) reply text once, then looked up (vectorised for millions of rows)

@@ -246,3 +246,14 @@ def persuasion_view(table: pd.DataFrame) -> pd.DataFrame:
     for name, label in (("tokens", "length (tokens/turn)"), *((m, f"{m} (share/turn)") for m in MARKER_NAMES)):
         out[f"{label} vs neutral"] = ci_col(table, f"{name}_vs_neutral", "no neutral control or too few replies")
     return out[table["condition"] != "neutral"].reset_index(drop=True)
+
+
+def interventions_view(table: pd.DataFrame) -> pd.DataFrame:
+    if table.empty:
+        return table
+    why = reasons(table, "no 'none' arm")
+    return pd.DataFrame({"model": table["model"], "intervention": table["intervention"], "n (none)": [
+        f"{a} ({b})" for a, b in zip(table["n"], table.get("n_none", table["n"] * 0))],
+        "switch rate": ci_col(table, "switch_rate"), "minus none": ci_col(table, "switch_rd", why),
+        "capitulation minus none": ci_col(table, "capitulation_rd", why),
+        "hazard ratio vs none": ci_col(table, "hr_vs_none", why)})
