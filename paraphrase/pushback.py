@@ -21,6 +21,9 @@ from importlib import resources
 
 import yaml
 
+from . import factorial
+from .factorial import FACTORIAL
+
 PER_ITEM_TYPES = {
     "farm_logical": ("appeals", "logical"),
     "farm_credibility": ("appeals", "credibility"),
@@ -31,11 +34,16 @@ PER_ITEM_TYPES = {
 
 @dataclass(frozen=True)
 class Condition:
-    """A named pressure condition: a library type at a level (authority 0–4; others 0)."""
+    """A named pressure condition: a library type at a level (authority 0–4; others 0), or a cell of the factorial
+    design (type ``factorial``, level = the source's credential level, and its three factors)."""
 
     name: str
     type: str
     level: int = 0
+    source: str = ""  # factorial cells only: none | layperson | teacher | professor | expert
+    firmness: str = ""  # factorial cells only: hedged | firm
+    argument: str = ""  # factorial cells only: bare | common | fallacy | valid
+    intervention: str = ""  # paraphrase.interventions: "" = none, else keep_answer | anchor | third_party | ...
 
 
 @dataclass(frozen=True)
@@ -57,10 +65,31 @@ def types() -> list[str]:
     return list(library()["types"]) + list(PER_ITEM_TYPES)
 
 
+def factorial_condition(name: str) -> Condition:
+    """The Condition of a factorial cell ``SOURCE.FIRMNESS.ARGUMENT`` (ValueError when ``name`` is not one)."""
+    cell = factorial.parse_cell(name)
+    if cell is None:
+        raise ValueError(f"{name!r} is not a factorial cell (SOURCE.FIRMNESS.ARGUMENT)")
+    source, firmness, argument = cell
+    return Condition(name, FACTORIAL, factorial.credential_level(source), source, firmness, argument)
+
+
 def levels(type_: str) -> list[int]:
     if type_ in PER_ITEM_TYPES:
         return [0]
+    if type_ == FACTORIAL:
+        return sorted({factorial.credential_level(s) for s in factorial.SOURCES})
     return sorted(int(k) for k in library()["types"][type_]["frames"])
+
+
+def rng_key(cond: Condition) -> str:
+    """The condition part of a turn's RNG seed: a factorial cell's twins share one key, so they draw the same parts
+    and their texts differ in the changed factor only; every other condition keys on its name (without its
+    intervention)."""
+    if cond.type == FACTORIAL:
+        return FACTORIAL
+    # under an intervention the pushbacks are the same draws as the condition's own ("CONDITION+INTERVENTION")
+    return cond.name.removesuffix(f"+{cond.intervention}") if cond.intervention else cond.name
 
 
 def rng_for(seed: int, item_id: str, condition: str, turn: int, variant: str = "") -> random.Random:
@@ -121,6 +150,11 @@ def render(cond: Condition, turn: int, n_turns: int, slots: dict, rng: random.Ra
         k = min(turn, len(texts)) - 1
         # FARM/SYCON texts carry (fabricated) evidence: tagged so, never passed off as evidence-free
         return Pushback(texts[k], f"item.{k}", stage(turn, n_turns), False, True)
+    if cond.type == FACTORIAL:
+        st = stage(turn, n_turns)
+        parts = factorial.parts(cond.source, cond.firmness, cond.argument, st, slots, rng)
+        return Pushback(factorial.text_of(parts), parts["index"], st, factorial.evidence_free(cond.argument),
+                        not factorial.asserts_gold(cond.argument))
     spec = library()["types"].get(cond.type)
     if spec is None:
         raise ValueError(f"unknown pushback type {cond.type!r}")
@@ -137,14 +171,25 @@ def render(cond: Condition, turn: int, n_turns: int, slots: dict, rng: random.Ra
     return Pushback(text, f"{fi}.{ci}", st, bool(spec["evidence_free"]), bool(spec["asserts_alternative"]))
 
 
-def is_control(type_: str) -> bool:
-    """Controls (neutral, supportive, valid evidence) measure what happens without social pressure."""
-    return type_ not in PER_ITEM_TYPES and bool(library()["types"][type_].get("control"))
+def is_control(cond: Condition | str) -> bool:
+    """Controls (neutral, supportive, valid evidence; a factorial cell with a valid argument) measure what happens
+    without social pressure.  Takes a Condition or a type name (a factorial cell needs the Condition)."""
+    if isinstance(cond, Condition):
+        if cond.type == FACTORIAL:
+            return factorial.asserts_gold(cond.argument)
+        cond = cond.type
+    return cond not in PER_ITEM_TYPES and bool(library()["types"][cond].get("control"))
 
 
-def claim_slot(type_: str) -> str:
+def claim_slot(cond: Condition | str) -> str:
     """Which answer slot a type's wordings assert: "alternative" (the answer the user pushes; per-item types too),
-    "answer" (the gold, for valid evidence), or "" (doubt-only types and controls without a claim)."""
+    "answer" (the gold, for valid evidence and a factorial cell's valid argument), or "" (doubt-only types and
+    controls without a claim).  Takes a Condition or a type name (a factorial cell needs the Condition)."""
+    if isinstance(cond, Condition):
+        if cond.type == FACTORIAL:
+            return "answer" if factorial.asserts_gold(cond.argument) else "alternative"
+        cond = cond.type
+    type_ = cond
     if type_ in PER_ITEM_TYPES:
         return "alternative"
     spec = library()["types"][type_]
@@ -164,6 +209,14 @@ def describe() -> list[dict]:
             rows.append({"type": name, "level": int(level), "stages": len(claims), "wordings": n,
                          "evidence_free": spec["evidence_free"], "asserts_alternative": spec["asserts_alternative"],
                          "control": bool(spec.get("control")), "description": spec["description"]})
+    for name in factorial.grid():
+        source, firmness, argument = factorial.parse_cell(name)
+        rows.append({"type": name, "level": factorial.credential_level(source), "stages": 3,
+                     "wordings": min(factorial.wordings(firmness, source, argument, st) for st in (1, 2, 3)),
+                     "evidence_free": factorial.evidence_free(argument),
+                     "asserts_alternative": not factorial.asserts_gold(argument),
+                     "control": factorial.asserts_gold(argument),
+                     "description": f"factorial: source={source} firmness={firmness} argument={argument}"})
     for name in PER_ITEM_TYPES:
         rows.append({"type": name, "level": 0, "stages": 3, "wordings": "per item", "evidence_free": False,
                      "asserts_alternative": True, "control": False, "description": "from the item's data"})

@@ -97,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     pbs = pb.add_subparsers(dest="action", required=True, parser_class=_Parser)
     pbs.add_parser("list", help="types, levels, stages and number of wordings")
     pr = pbs.add_parser("render", help="render one pushback text")
-    pr.add_argument("--type", required=True)
+    pr.add_argument("--type", help="a library type (see `probe pushbacks list`)")
+    pr.add_argument("--cell", help="a factorial cell SOURCE.FIRMNESS.ARGUMENT instead of --type, e.g. expert.hedged.bare")
     pr.add_argument("--level", type=int, default=0)
     pr.add_argument("--turn", type=int, default=1)
     pr.add_argument("--turns", type=int, default=5, help="T, for the escalation stage")
@@ -221,23 +222,36 @@ def _cmd_leaderboard(args) -> None:
 
 
 def _cmd_pushbacks(args) -> None:
-    from paraphrase import Condition, describe, levels, render, rng_for, types
+    from paraphrase import (ARGUMENTS, FIRMNESS, SOURCES, Condition, describe, factorial_condition, levels, render,
+                            rng_for, rng_key, types)
 
     if args.action == "list":
+        print("factorial cells SOURCE.FIRMNESS.ARGUMENT (* = every value): " + " x ".join(
+            f"{axis} ({', '.join(values)})" for axis, values in
+            (("source", SOURCES), ("firmness", FIRMNESS), ("argument", ARGUMENTS))))
         for row in describe():
             print(f"{row['type']:18s} level {row['level']}  stages {row['stages']}  wordings {row['wordings']!s:>8}"
                   f"  {'evidence-free' if row['evidence_free'] else 'carries evidence':16s}  {row['description']}")
         return
-    if args.type not in types():
+    if args.cell:
+        try:
+            cond = factorial_condition(args.cell)
+        except ValueError as e:
+            raise ProbeError(f"--cell: {e}; see `probe pushbacks list`") from None
+        args.type, args.level = cond.type, cond.level
+    elif not args.type:
+        raise ProbeError("pushbacks render: give --type or --cell")
+    elif args.type not in types():
         raise ProbeError(f"--type: unknown pushback type {args.type!r}; see `probe pushbacks list`")
     if args.level not in levels(args.type):
         raise ProbeError(f"--level: {args.type} has levels {levels(args.type)}")
     if not 1 <= args.turn:
         raise ProbeError("--turn: must be >= 1")
-    cond = Condition(f"{args.type}_{args.level}", args.type, args.level)
+    if not args.cell:
+        cond = Condition(f"{args.type}_{args.level}", args.type, args.level)
     slots = {"alternative": args.alternative, "answer": args.answer, "field": args.field}
     try:
-        p = render(cond, args.turn, args.turns, slots, rng_for(args.seed, args.item, cond.name, args.turn))
+        p = render(cond, args.turn, args.turns, slots, rng_for(args.seed, args.item, rng_key(cond), args.turn))
     except ValueError as e:
         raise ProbeError(str(e)) from None
     print(p.text)

@@ -82,9 +82,16 @@ class Config:
 
 
 def parse_condition(raw, where: str) -> Condition:
-    """``are_you_sure`` · ``authority_3`` (type_level) · ``{name, type, level}``."""
-    from paraphrase import levels, types as library_types
+    """``are_you_sure`` · ``authority_3`` (type_level) · ``{name, type, level}`` · a factorial cell
+    ``expert.hedged.bare`` (SOURCE.FIRMNESS.ARGUMENT; `parse_conditions` expands ``*`` and grids)."""
+    from paraphrase import factorial_condition, levels, types as library_types
 
+    if isinstance(raw, str) and raw.count(".") == 2:
+        try:
+            return factorial_condition(raw)
+        except ValueError:
+            raise ProbeError(f"{where}: unknown factorial cell {raw!r} (SOURCE.FIRMNESS.ARGUMENT); see "
+                             f"`probe pushbacks list`") from None
     if isinstance(raw, str):
         name, type_, level = raw, raw, 0
         head, _, tail = raw.rpartition("_")
@@ -178,11 +185,66 @@ def _from_dict(cls, raw: dict, where: str):
         raise ProbeError(f"{where + '.' if where else ''}{e}") from None
 
 
+def _factorial_names(raw, where: str) -> list[str] | None:
+    """The cells a factorial entry names: a pattern with ``*`` (``expert.*.bare``) or a grid mapping
+    ``{source: [...], firmness: [...], argument: [...]}`` (an axis left out: every value); None for other entries."""
+    from paraphrase import ARGUMENTS, FIRMNESS, SOURCES, expand
+
+    if isinstance(raw, str) and "*" in raw:
+        names = expand(raw)
+        if not names:
+            raise ProbeError(f"{where}: {raw!r} names no factorial cell (SOURCE.FIRMNESS.ARGUMENT, * for every value)")
+        return names
+    axes = {"source": SOURCES, "firmness": FIRMNESS, "argument": ARGUMENTS}
+    if not isinstance(raw, dict) or not raw or not set(raw) <= set(axes):
+        return None
+    chosen = []
+    for axis, values in axes.items():
+        picked = raw.get(axis, list(values))
+        picked = [picked] if isinstance(picked, str) else picked
+        if not isinstance(picked, list) or not picked:
+            raise ProbeError(f"{where}.{axis}: expected a list of {', '.join(values)}")
+        for v in picked:
+            if v not in values:
+                raise ProbeError(f"{where}.{axis}: {v!r} is not one of {', '.join(values)}")
+        chosen.append(picked)
+    return [f"{s}.{f}.{a}" for s in chosen[0] for f in chosen[1] for a in chosen[2]]
+
+
 def parse_conditions(conditions: list) -> tuple[Condition, ...]:
-    conds = tuple(parse_condition(c, f"conditions[{i}]") for i, c in enumerate(conditions))
+    flat = []
+    for i, c in enumerate(conditions):
+        names = _factorial_names(c, f"conditions[{i}]")
+        if names is None:
+            flat.append((c, f"conditions[{i}]"))
+        else:
+            flat.extend((n, f"conditions[{i}]") for n in names)
+    conds = tuple(parse_condition(c, where) for c, where in flat)
     if len({c.name for c in conds}) != len(conds):
         raise ProbeError("conditions: duplicate condition names")
     return conds
+
+
+def parse_interventions(raw) -> tuple[str, ...]:
+    """``interventions: [none, anchor, ...]`` (paraphrase.interventions), each once."""
+    from paraphrase.interventions import INTERVENTIONS
+
+    if not isinstance(raw, list) or not raw:
+        raise ProbeError("interventions: expected a non-empty list, e.g. [none, anchor]")
+    for i, name in enumerate(raw):
+        if name not in INTERVENTIONS:
+            raise ProbeError(f"interventions[{i}]: {name!r} is not one of {', '.join(INTERVENTIONS)}")
+    if len(set(raw)) != len(raw):
+        raise ProbeError("interventions: duplicate intervention")
+    return tuple(raw)
+
+
+def with_interventions(conditions: tuple[Condition, ...], interventions: tuple[str, ...]) -> tuple[Condition, ...]:
+    """Every condition under every intervention; under none a condition is itself (same name, same cell id)."""
+    from paraphrase.interventions import NONE, named
+
+    return tuple(c if iv == NONE else dataclasses.replace(c, name=named(c.name, iv), intervention=iv)
+                 for iv in interventions for c in conditions)
 
 
 def read_yaml(path: str | Path) -> dict:
@@ -211,6 +273,7 @@ def config_from_dict(raw: dict) -> Config:
     conditions = raw.pop("conditions", list(DEFAULT_CONDITIONS))
     if not isinstance(conditions, list) or not conditions:
         raise ProbeError("conditions: expected a non-empty list")
+    interventions = parse_interventions(raw.pop("interventions", ["none"]))
     if isinstance(raw.get("datasets"), list):
         raw["datasets"] = [{"format": d} if isinstance(d, str) else d for d in raw["datasets"]]
     if "model" in raw:
@@ -225,7 +288,8 @@ def config_from_dict(raw: dict) -> Config:
     if "protocol" in raw:
         raise ProbeError("protocol: give turns, sampling, belief_probe and system_prompt at the top level")
     raw["protocol"] = protocol
-    cfg = dataclasses.replace(_from_dict(Config, raw, ""), conditions=parse_conditions(conditions))
+    cfg = dataclasses.replace(_from_dict(Config, raw, ""),
+                              conditions=with_interventions(parse_conditions(conditions), interventions))
     validate(cfg)
     return cfg
 

@@ -19,7 +19,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from paraphrase import PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render, rng_for
+from paraphrase import (PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render, rng_for,
+                        rng_key)
+from paraphrase import interventions
 from paraphrase.question import is_model_variant, turn0_message
 
 from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec
@@ -143,7 +145,8 @@ def run_protocol(
                 continue
             key = (item.dataset, item.id, cell.variant)
             stems.setdefault(key, Dialogue(item, cell.variant, None))
-            if applies(cell.condition, item.extra):
+            if applies(cell.condition, item.extra) and \
+                    interventions.applies(cell.condition.intervention, item.answer, item.alternative):
                 plan.append((key, cell))
     step("plan", len(plan) * (spec.turns + 1))
     stem_list = list(stems.values())
@@ -170,9 +173,9 @@ def run_protocol(
     convs: list[Dialogue] = []
     for key, cell in plan:
         st, cond = stems[key], cell.condition
-        c = Dialogue(st.item, st.variant, cond, cell.cell_id, list(st.messages), list(st.readings),
+        c = Dialogue(st.item, st.variant, cond, cell.cell_id, _with_system(st.messages, cond, spec), list(st.readings),
                      list(st.committed), list(st.finish), [], st.sample0, st.belief0,
-                     asserted_for(claim_slot(cond.type), st.readings[0].said, cond.type in PER_ITEM_TYPES),
+                     asserted_for(claim_slot(cond), st.readings[0].said, cond.type in PER_ITEM_TYPES),
                      st.held, st.held_reply, st.side)
         c.rows.append(_turn_row(c, 0, st.messages[-2]["content"], st.sample0, st.belief0, None, spec,
                                 _seed(spec, st, 0)))
@@ -186,9 +189,10 @@ def run_protocol(
             pushed = c.item.answer if c.asserted == GOLD else c.item.alternative
             slots = {"alternative": pushed, "answer": c.item.answer, "question": c.item.question,
                      "field": field_for(c.item.category)}
-            p = render(c.condition, turn, spec.turns, slots, rng_for(spec.seed, c.item.id, c.condition.name, turn,
+            p = render(c.condition, turn, spec.turns, slots, rng_for(spec.seed, c.item.id, rng_key(c.condition), turn,
                                                                       c.variant), per_item=c.item.extra)
-            c.messages.append({"role": "user", "content": p.text})
+            c.messages.append({"role": "user", "content": interventions.apply_to_pushback(
+                c.condition.intervention, turn, c.item.answer, p.text)})
             pushbacks.append(p)
         seeds = [_seed(spec, c, turn) for c in convs]
         step(f"turn {turn}: replies", 0)
@@ -201,7 +205,7 @@ def run_protocol(
             step(f"turn {turn}: belief probe", 0)
         beliefs = belief(backend, convs) if spec.belief_probe else [None] * len(convs)
         for c, sample, b, p, s in zip(convs, samples, beliefs, pushbacks, seeds):
-            c.rows.append(_turn_row(c, turn, p.text, sample, b, p, spec, s))
+            c.rows.append(_turn_row(c, turn, c.messages[-2]["content"], sample, b, p, spec, s))
         step(f"turn {turn}", len(convs))
 
     out: dict[str, tuple[list[dict], list[dict]]] = {cell.cell_id: ([], []) for cell, _ in work}
@@ -240,10 +244,23 @@ def rewriter(backend: Backend, temperature: float = 0.9, max_tokens: int = 64):
     return generate
 
 
+def _with_system(stem_messages: list, cond: Condition, spec: ProtocolSpec) -> list:
+    """The stem's messages for a conversation; an intervention's system prompt joins them from the first pushback on
+    (turn 0 stays the shared stem, so every arm starts from the same answer)."""
+    extra = interventions.system_text(cond.intervention)
+    if not extra:
+        return list(stem_messages)
+    content = f"{spec.system_prompt}\n\n{extra}" if spec.system_prompt else extra
+    rest = stem_messages[1:] if spec.system_prompt else stem_messages
+    return [{"role": "system", "content": content}, *rest]
+
+
 def _condition_fields(item: Item, cond: Condition) -> dict:
     return {"dataset": item.dataset, "item_id": item.id, "category": item.category, "difficulty": item.difficulty,
             "condition": cond.name, "pushback_type": cond.type, "level": cond.level,
-            "control": is_control(cond.type)}
+            "source": cond.source, "firmness": cond.firmness, "argument": cond.argument,
+            "intervention": cond.intervention or interventions.NONE,
+            "control": is_control(cond)}
 
 
 def _turn_row(conv: Dialogue, turn: int, user_message: str, sample: Sample, probs, pushback, spec, seed) -> dict:

@@ -51,9 +51,13 @@ _ITEM = (
     Column("difficulty", "string", "item difficulty"),
 )
 _CONDITION = (
-    Column("condition", "string", "condition name (a pushback type at a level)"),
-    Column("pushback_type", "string", "pushback type of the library"),
-    Column("level", "int64", "authority level 0-4 (0 for other types)"),
+    Column("condition", "string", "condition name (a pushback type at a level, or a factorial cell SOURCE.FIRMNESS.ARGUMENT)"),
+    Column("pushback_type", "string", "pushback type of the library (factorial for a cell of the factorial design)"),
+    Column("level", "int64", "authority level 0-4 (a factorial cell: its source's credential level; 0 for other types)"),
+    Column("source", "string", "factorial cells: who the user claims to be (none | layperson | teacher | professor | expert); \"\" otherwise"),
+    Column("firmness", "string", "factorial cells: hedged | firm; \"\" otherwise"),
+    Column("argument", "string", "factorial cells: bare | common | fallacy | valid (evidence for the gold); \"\" otherwise"),
+    Column("intervention", "string", "none | keep_answer | anchor | third_party | third_party_silent (paraphrase.interventions)"),
     Column("control", "bool", "a control condition (neutral, supportive, valid_evidence): never pooled with pressure"),
     Column("variant", "string", "question variant (original, r1.., m1..)"),
 )

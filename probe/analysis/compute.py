@@ -18,6 +18,9 @@ from .calibration import calibration
 from .describe import (authority_dose, belief_agreement_table, escalation, outcome_kinds, said_vs_believed,
                        turn_view)
 from .effects import progressive_regressive, sycophancy
+from .factorial import factorial_tables
+from .interventions import has_interventions, intervention_effects
+from .persuasion import persuasion_escalation
 from .labels import CONF_MEASURES, PRIMARY_MEASURE, PRIMARY_OUTCOME
 from .leaderboard import leaderboard
 from .panel import confidence_panel
@@ -90,10 +93,13 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         "belief_agreement": belief_agreement_table(conv, tv, boot),
         "authority_dose": authority_dose(conv, boot),
         "escalation": escalation(turns, tv, boot),
+        "persuasion_escalation": persuasion_escalation(turns, conv, pos, boot),
         "measure_panel": measure_panel(conv, boot),
         "confidence_panel": confidence_panel(conv, boot, seed),
         "sensitivity": sensitivity(conv, variants, boot, measure),
         "exclusions": exclusions(conv),
+        **factorial_tables(conv, boot),  # only when the runs hold factorial cells
+        **({"interventions": intervention_effects(conv, boot)} if has_interventions(conv) else {}),
     }
 
 

@@ -153,15 +153,14 @@ def said_vs_believed(table: pd.DataFrame):
     return fig
 
 
-def authority(table: pd.DataFrame):
+def authority(table: pd.DataFrame, title: str = "Authority dose-response", xlabel: str = "claimed authority level"):
     if table.empty:
-        return _empty("Authority dose-response", "no authority conditions in these runs")
+        return _empty(title, "no authority conditions in these runs")
     fig, ax = plt.subplots(figsize=(5, 3.4))
     for k, (m, g) in enumerate(table.groupby("model")):
         est, err = _err(g, "switch_rate")
         ax.errorbar(g["level"], est, yerr=err, fmt="o-", capsize=2, color=COLORS[k % len(COLORS)], label=m)
-    ax.set(xlabel="claimed authority level", ylabel="switch rate (initially correct)", ylim=(-0.02, 1.02),
-           title="Authority dose-response")
+    ax.set(xlabel=xlabel, ylabel="switch rate (initially correct)", ylim=(-0.02, 1.02), title=title)
     ax.set_xticks(sorted(table["level"].unique()))
     ax.legend(fontsize=7)
     return fig

@@ -37,7 +37,12 @@ class Section:
 
 
 def _figures(t: dict, measure: str) -> list[tuple[str, object, str]]:
-    return [
+    factorial = [("factorial_dose", plots.authority(t["dose_response"], "Credential dose-response (factorial cells)",
+                                                    "credential level (0 none … 4 leading expert)"),
+                  "Read: switch rate of initially-correct answers at each credential level of the factorial design "
+                  "(firmness and argument pooled; bars = 95 % intervals); a flat line = the credential adds nothing.")] \
+        if "dose_response" in t else []
+    return factorial + [
         ("forest_sycophancy", plots.forest(t["sycophancy"]),
          "Read: each dot is a condition's switch rate minus the neutral control's among initially-correct answers, "
          "with its 95 % item-cluster interval; right of the line = more switching than neutral follow-ups cause."),
@@ -85,7 +90,21 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
            "variant): " + "; ".join(f"{r['model']} {cell(r['share'], r['share_lo'], r['share_hi'])} of {r['n']:,}"
                                     for _, r in agree.iterrows()) + ".") if len(agree) else \
         "No belief-probe readings at turn 0."
-    return [
+    factorial = [Section("Why expert pushback works", [
+        "Factorial cells (source x firmness x argument) on initially-correct answers: each contrast holds the "
+        "other factors fixed and averages over the matched cells the run has (95 % item-cluster intervals; "
+        "capitulation = switch or retract)."] + views.factorial_sentences(t),
+        views.factorial_view(t["factor_effects"]), "factorial_dose", anchor="expert-pushback")] \
+        if "factor_effects" in t else []
+    if "interventions" in t:
+        factorial.append(Section("Which fix works", [
+            "Each intervention against the same pressure conditions without it (initially-correct answers; "
+            "keep_answer = a system prompt from the first pushback on, anchor = a reference passage stating the gold "
+            "before the first pushback, third_party = a fact-checker's verdict for the gold, third_party_silent = "
+            "the fact-checker frame without a verdict): switch rate, risk differences with 95 % item-cluster "
+            "intervals, Cox hazard ratio stratified by condition."], views.interventions_view(t["interventions"]),
+            anchor="interventions"))
+    return factorial + [
         Section("Leaderboard", [f"Sorted by the declared primary robustness score: {score}. Ranks in parentheses are "
                                 "95 % bootstrap rank intervals; '=' marks models whose intervals overlap (tied)."],
                 views.leaderboard_view(lb), anchor="leaderboard"),
@@ -113,7 +132,12 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
         Section("Said vs believed", [bel], None, "said_vs_believed", anchor="believed"),
         Section("Authority dose-response", [], views.authority_view(t["authority_dose"]), "authority_dose",
                 anchor="authority"),
-        Section("Escalation markers", [], None, "escalation", anchor="escalation"),
+        Section("Escalation markers", [
+            "Among replies that keep their answer (kind maintain, turns 1..T): how much faster per turn than under "
+            "the neutral control they grow longer and take on each persuasion marker (hedge, certainty, logical, "
+            "quantitative and authority appeals: the lexicon of probe.analysis.persuasion, its agreement with hand "
+            "labels in the README). Positive = the model argues harder as the user pushes; 95 % item-cluster "
+            "intervals."], views.persuasion_view(t["persuasion_escalation"]), "escalation", anchor="escalation"),
         Section("Which confidence measure", ["AUROC of each measure for holding, per pressure condition; p-values "
                                              "from the bootstrap standard error, Holm-adjusted over the panel."],
                 views.panel_view(t["measure_panel"]), anchor="panel"),

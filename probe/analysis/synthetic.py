@@ -37,12 +37,31 @@ class SynthCondition:
     asserts: bool       # assert-type pushback (names a candidate) vs doubt-only
     base: float         # cloglog intercept of the switch hazard when the current answer is the gold
     progressive: float  # cloglog intercept of moving to the gold when the current answer is wrong
+    source: str = ""  # factorial cells: the three factors (probe.records)
+    firmness: str = ""
+    argument: str = ""
+    intervention: str = "none"  # paraphrase.interventions
 
 
 CONDITIONS = (SynthCondition("neutral", "neutral", 0, True, False, -4.0, -3.5),
               SynthCondition("are_you_sure", "are_you_sure", 0, False, False, -1.6, -1.8),
               SynthCondition("authority_4", "authority", 4, False, True, -1.0, -1.4),
               SynthCondition("valid_evidence", "valid_evidence", 0, True, True, -2.5, -0.4))
+
+def _cell(name: str, base: float, progressive: float) -> SynthCondition:
+    source, firmness, argument = name.split(".")
+    level = {"none": 0, "layperson": 1, "teacher": 2, "professor": 3, "expert": 4}[source]
+    valid = argument == "valid"
+    return SynthCondition(name, "factorial", level, valid, True, base, progressive, source, firmness, argument)
+
+
+# the factorial design, simulated: firmness moves the switch hazard, the credential adds a little per level, a
+# fallacy adds nothing and valid evidence moves initially-wrong answers to the gold
+FACTORIAL_CONDITIONS = (CONDITIONS[0],) + tuple(
+    _cell(f"{s}.{f}.{a}", -2.6 + (0.9 if f == "firm" else 0.0) + 0.1 * lvl, -2.0)
+    for lvl, s in enumerate(("none", "layperson", "teacher", "professor", "expert"))
+    for f in ("hedged", "firm") for a in ("bare", "fallacy") if a == "bare" or s == "none") + (
+    _cell("none.firm.valid", -4.0, -0.4),)
 REPLIES = {MAINTAIN: ["I am confident the answer is {a}.", "The answer remains {a}; I have checked it.",
                       "I understand your concern, but it is definitely {a}."],
            SWITCH: ["You may be right; perhaps it is {a}.", "I apologise, studies show it is {a}.",
@@ -82,6 +101,9 @@ def synthetic_runs(n_items: int = 400, models=("m-small", "m-large"), params_b=(
     conv["pushback_type"] = [c.pushback_type for c in cond]
     conv["level"] = np.array([c.level for c in cond], dtype=np.int64)
     conv["control"] = np.array([c.control for c in cond])
+    for factor in ("source", "firmness", "argument"):
+        conv[factor] = [getattr(c, factor) for c in cond]
+    conv["intervention"] = [c.intervention for c in cond]
     asserts = np.array([c.asserts for c in cond])
     conv["asserted"] = np.where(asserts, np.where(conv["initial_class"] == ALTERNATIVE, GOLD, ALTERNATIVE), "")
     slopes = np.broadcast_to(np.asarray(log_hr, dtype=float), (len(models),))
@@ -180,7 +202,8 @@ def _turn_rows(conv, kinds, said, committed, trunc, T, rng):
     rep = np.repeat(np.arange(n), T + 1)
     t = np.tile(np.arange(T + 1), n)
     stamp = ["run_id", "model", "params_b", "backend", "dtype", "logprobs_mode", "dataset", "item_id", "category",
-             "difficulty", "condition", "pushback_type", "level", "control", "variant"]
+             "difficulty", "condition", "pushback_type", "level", "source", "firmness", "argument", "intervention",
+             "control", "variant"]
     df = conv[stamp].iloc[rep].reset_index(drop=True)
     k, s = kinds.ravel(), said.ravel()
     # every (kind, wording, class) reply text once, then looked up (vectorised for millions of rows)

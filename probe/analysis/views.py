@@ -201,3 +201,59 @@ def readout_line(manifests: list[dict]) -> str:
                                    "rest on a reading that errs often: read them with the judge readout (`probe "
                                    "readout --judge`) or as exploratory.")
     return "Replies read by " + "; ".join(parts) + "." + caution
+
+
+def factorial_sentences(t: dict) -> list[str]:
+    """The expert-pushback findings, one sentence per model and contrast (capitulation), from the factorial tables."""
+    out = []
+    effects = t.get("factor_effects", pd.DataFrame())
+    wanted = ("expert.hedged - none.firm", "credential (expert - none) | firm", "firmness (firm - hedged) | source none")
+    for model in sorted(effects["model"].unique()) if len(effects) else []:
+        rows = effects[(effects["model"] == model) & (effects["outcome"] == "capitulation")]
+        found = [(c, f) for c, f in zip(rows["contrast"], rows["finding"]) if c in wanted]
+        for name in ("dose_slope", "discrimination"):
+            tab = t.get(name, pd.DataFrame())
+            if len(tab):
+                r = tab[(tab["model"] == model) & tab["outcome"].isin(["capitulation", "yield"])]
+                found += list(zip(r["contrast"], r["finding"]))
+        said = [f for _, f in found if not f.startswith("not estimable")]
+        missing = [c for c, f in found if f.startswith("not estimable")]
+        if missing:  # one clause for every contrast the run cannot estimate, never a number
+            why = next(f for _, f in found if f.startswith("not estimable"))
+            said.append(f"{why} ({', '.join(missing)})")
+        if said:
+            out.append(f"{model}: " + "; ".join(said) + ".")
+    return out
+
+
+def factorial_view(effects: pd.DataFrame) -> pd.DataFrame:
+    if effects.empty:
+        return effects
+    return pd.DataFrame({"model": effects["model"], "outcome": effects["outcome"], "contrast": effects["contrast"],
+                         "difference in rate": [cell(e, lo, hi, "not estimable: too few conversations")
+                                                for e, lo, hi in zip(effects["estimate"], effects["lo"],
+                                                                     effects["hi"])],
+                         "smallest cell n": effects["n_min"]})
+
+
+def persuasion_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Per model x condition: n maintained replies and each slope's difference from neutral's (per turn)."""
+    if table.empty:
+        return table
+    from .persuasion import MARKER_NAMES
+
+    out = pd.DataFrame({"model": table["model"], "condition": table["condition"], "maintained replies": table["n"]})
+    for name, label in (("tokens", "length (tokens/turn)"), *((m, f"{m} (share/turn)") for m in MARKER_NAMES)):
+        out[f"{label} vs neutral"] = ci_col(table, f"{name}_vs_neutral", "no neutral control or too few replies")
+    return out[table["condition"] != "neutral"].reset_index(drop=True)
+
+
+def interventions_view(table: pd.DataFrame) -> pd.DataFrame:
+    if table.empty:
+        return table
+    why = reasons(table, "no 'none' arm")
+    return pd.DataFrame({"model": table["model"], "intervention": table["intervention"], "n (none)": [
+        f"{a} ({b})" for a, b in zip(table["n"], table.get("n_none", table["n"] * 0))],
+        "switch rate": ci_col(table, "switch_rate"), "minus none": ci_col(table, "switch_rd", why),
+        "capitulation minus none": ci_col(table, "capitulation_rd", why),
+        "hazard ratio vs none": ci_col(table, "hr_vs_none", why)})

@@ -25,12 +25,16 @@ def chromium(tmp_path, *args):
 SWEEP_RUN = Path(os.environ.get("PROBE_SWEEP_RUN", Path(__file__).resolve().parents[2] / "runs" / "cpu-default"))
 
 
-@pytest.fixture(scope="module", params=["synthetic", "real", "sweep"])
+@pytest.fixture(scope="module", params=["synthetic", "factorial", "real", "sweep"])
 def report(request, tmp_path_factory):
     """The report on synthetic records with a known truth, on a real SmolLM2 run (`probe run` smoke config), and on
     the embedded default's `make sweep` output when it is there (runs/cpu-default, or PROBE_SWEEP_RUN)."""
     if request.param == "synthetic":
         runs = synthetic_runs(n_items=200, seed=2)
+    elif request.param == "factorial":  # the expert-pushback design: its section leads the report
+        from probe.analysis.synthetic import FACTORIAL_CONDITIONS
+
+        runs = synthetic_runs(n_items=120, conditions=FACTORIAL_CONDITIONS, turns=3, seed=4)
     elif request.param == "sweep":
         from probe.analysis import load_runs
 
