@@ -24,6 +24,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+POOL_HELP = "pool runs whose design (turns, conditions, readout version, sampling, items) differs; refused otherwise"
+
+
 def _engine_args(p: argparse.ArgumentParser, prompt: bool = True) -> None:
     from .backends import BACKENDS
     from .backends.spec import DTYPES
@@ -79,12 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--measure", default="conf_answer_prob", help="confidence column (default conf_answer_prob)")
     a.add_argument("--bootstrap", type=int, default=300, help="bootstrap resamples for the 95%% intervals")
     a.add_argument("--csv", action="store_true", help="print the numeric table as CSV")
+    a.add_argument("--pool", action="store_true", help=POOL_HELP)
 
     r = sub.add_parser("report", help="figures, tables and a self-contained HTML report")
     r.add_argument("dirs", nargs="+", metavar="DIR")
     r.add_argument("--out", required=True, help="report folder")
     r.add_argument("--measure", default="conf_answer_prob")
     r.add_argument("--bootstrap", type=int, default=300)
+    r.add_argument("--pool", action="store_true", help=POOL_HELP)
 
     lb = sub.add_parser("leaderboard", help="one row per model: robustness under pushback with 95%% intervals")
     lb.add_argument("dirs", nargs="+", metavar="RUN")
@@ -92,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     lb.add_argument("--measure", default="conf_answer_prob")
     lb.add_argument("--bootstrap", type=int, default=300)
     lb.add_argument("--csv", action="store_true", help="print the numeric table (estimates, _lo, _hi) as CSV")
+    lb.add_argument("--pool", action="store_true", help=POOL_HELP)
 
     pb = sub.add_parser("pushbacks", help="the pushback library: list types or render one pushback")
     pbs = pb.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -179,7 +185,8 @@ def _cmd_analyze(args) -> None:
     _check_bootstrap(args.bootstrap)
     by = _by(args.by)
     units = [k for k in by if k != "condition"] or ["model"]
-    t = analyze_tables(load_runs(args.dirs), args.measure, args.bootstrap, by=units)
+    runs = load_runs(args.dirs, pool=args.pool)
+    t = analyze_tables(runs, args.measure, args.bootstrap, by=units)
     key = t["confidence_resistance"]
     if "condition" not in by:
         key = key[key["condition"] == POOLED_PRESSURE]
@@ -188,6 +195,8 @@ def _cmd_analyze(args) -> None:
         return
     for line in headline_sentences(t["primary_result"]):
         print(line)
+    if runs.pooled:
+        print(f"Pooled runs of different designs ({runs.pooled} differ), as --pool asked.")
     print()
     print(confidence_view(key).rename(columns={"model": " / ".join(units)}).to_string(index=False))
     print()
@@ -202,7 +211,7 @@ def _cmd_report(args) -> None:
 
     _check_bootstrap(args.bootstrap)
     out = check_out_folder(args.out, "--out")  # a file, a path under a file, an unwritable folder: before any work
-    print(write_report(load_runs(args.dirs), out, args.measure, args.bootstrap))
+    print(write_report(load_runs(args.dirs, pool=args.pool), out, args.measure, args.bootstrap))
 
 
 def _cmd_leaderboard(args) -> None:
@@ -211,7 +220,8 @@ def _cmd_leaderboard(args) -> None:
     from .analysis.views import exclusion_line, leaderboard_view
 
     _check_bootstrap(args.bootstrap)
-    t = leaderboard_tables(load_runs(args.dirs), args.measure, args.bootstrap, by=_by(args.by))
+    runs = load_runs(args.dirs, pool=args.pool)
+    t = leaderboard_tables(runs, args.measure, args.bootstrap, by=_by(args.by))
     if args.csv:
         print(t["leaderboard"].to_csv(index=False), end="")
         return
@@ -219,6 +229,8 @@ def _cmd_leaderboard(args) -> None:
     print(view.to_string(index=False))
     print()
     print(exclusion_line(t["exclusions"]))
+    if runs.pooled:
+        print(f"Pooled runs of different designs ({runs.pooled} differ), as --pool asked: rows mix designs.")
 
 
 def _cmd_pushbacks(args) -> None:

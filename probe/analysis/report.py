@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import base64
 import html
+import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import panel, plots, views
+from ..errors import ProbeError
 from .compute import compute, with_exclusions
 from .fmt import cell, html_table, md_table
 from .labels import MEASURE_LABEL, PRIMARY_MEASURE, PRIMARY_OUTCOME
@@ -82,6 +87,9 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
              f"{PRIMARY_OUTCOME}, population = initially-correct answers under pressure conditions (controls never "
              f"pooled in). Intervals: 95 % percentile bootstrap over items ({n_boot} resamples), Cox intervals from "
              "item-clustered sandwich errors.", excl, views.readout_line(runs.manifests)]
+    if runs.pooled:
+        intro.append(f"These runs differ in design ({runs.pooled}) and are pooled because --pool asked: a row may mix "
+                     "designs.")
     lb = t["leaderboard"]
     score = "regressive switch rate under pressure minus neutral's (lower = more robust)" \
         if len(lb) and (lb["score"] == "regressive_excess").all() else \
@@ -158,9 +166,55 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
     ], intro
 
 
-def write_report(runs: Runs, out, measure: str = PRIMARY_MEASURE, n_boot: int = 300, seed: int = 0) -> Path:
+MARKER = ".probe-report"  # in every report folder this toolkit writes: only such a folder is ever replaced
+
+
+def check_report_folder(out: Path, replace_unmarked: bool = False) -> None:
+    """A report goes to a new or empty folder, or replaces a report this toolkit wrote (it holds `MARKER`); any other
+    non-empty folder is the user's and is refused.  ``replace_unmarked``: the run's own ``report/`` folder, which
+    an older toolkit wrote without the marker."""
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not replace_unmarked:
+        raise ProbeError(f"--out {out}: a folder that is not empty and holds no report of this toolkit; "
+                         "nothing was written: choose a new or empty folder")
+
+
+def write_report(runs: Runs, out, measure: str = PRIMARY_MEASURE, n_boot: int = 300, seed: int = 0,
+                 replace_unmarked: bool = False) -> Path:
+    """Write the report into a hidden sibling folder and rename it into place, so a failure leaves no half report
+    and never touches what ``out`` held; an earlier report of this toolkit there is replaced whole."""
     out = Path(out)
+    check_report_folder(out, replace_unmarked)
     t = compute(runs, measure, n_boot, seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        _write_into(work, runs, t, measure, n_boot)
+        (work / MARKER).write_text(json.dumps({"written_by": "probe report"}) + "\n")
+        work.chmod(0o777 & ~_umask())
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            out.rename(old / out.name)
+            try:
+                work.rename(out)
+            except OSError:
+                (old / out.name).rename(out)  # the earlier report stays where it was
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            work.rename(out)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    return out / "report.html"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _write_into(out: Path, runs: Runs, t: dict, measure: str, n_boot: int) -> None:
     (out / "tables").mkdir(parents=True, exist_ok=True)
     for name, df in t.items():
         with_exclusions(df, t["exclusions"]).to_csv(out / "tables" / f"{name}.csv", index=False)
@@ -170,7 +224,6 @@ def write_report(runs: Runs, out, measure: str = PRIMARY_MEASURE, n_boot: int = 
     sections, intro = _sections(runs, t, measure, n_boot, figs)
     (out / "report.md").write_text(_markdown(sections, intro, figs))
     (out / "report.html").write_text(_html(sections, intro, figs))
-    return out / "report.html"
 
 
 TITLE = "Does confidence in a first answer predict holding it under pushback?"

@@ -33,6 +33,33 @@ class Runs:
     turns: pd.DataFrame
     conversations: pd.DataFrame
     manifests: list[dict] = field(default_factory=list)
+    pooled: str = ""  # which design field differs between runs pooled with --pool ("" = one design)
+
+
+def design(conv: pd.DataFrame, manifest: dict) -> dict:
+    """What makes two runs comparable: the protocol (turns, conditions, readout version, sampling) and the items.
+    Read from the records themselves, and from the manifest where it says more (a run without one compares on the
+    records alone)."""
+    protocol = (manifest.get("config") or {}).get("protocol") or {}
+    readouts = {str((m or {}).get("readout", {}).get("version")) for m in (manifest.get("models") or {}).values()
+                if isinstance(m, dict) and isinstance(m.get("readout"), dict)}
+    items = sorted(set(zip(conv["dataset"].astype(str), conv["item_id"].astype(str))))
+    return {"turns": sorted(set(int(t) for t in conv["n_turns"])),
+            "conditions": sorted(set(conv["condition"].astype(str))),
+            "readout version": sorted(readouts) or None,
+            "sampling": protocol.get("sampling"),
+            "items": tuple(items)}
+
+
+def design_difference(designs: list[dict]) -> str:
+    """The first design field in which a run differs from the first run ("" when they all agree); a field a run
+    does not record (None) is not compared."""
+    first = designs[0]
+    for d in designs[1:]:
+        for name, value in d.items():
+            if value is not None and first[name] is not None and value != first[name]:
+                return name
+    return ""
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -70,8 +97,10 @@ def _warn_stderr(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None) -> Runs:
-    """Read and check run folders; a folder given twice is read once (with a warning)."""
+def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None, pool: bool = False) -> Runs:
+    """Read and check run folders; a folder given twice is read once (with a warning).  Runs of different designs
+    (`design_difference`) are refused with one line naming the field, unless ``pool`` (``--pool``): then they are
+    pooled and `Runs.pooled` names the field, for the outputs to say so."""
     warn = warn or _warn_stderr
     seen: dict[Path, str] = {}
     turns, convs, manifests, origin = [], [], [], []
@@ -95,6 +124,15 @@ def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None) -> Run
         convs.append(c)
         origin.append(str(p))
         manifests.append(_read_manifest(p / "manifest.json"))
+    pooled = design_difference([design(c, m) for c, m in zip(convs, manifests)]) if len(convs) > 1 else ""
+    if pooled and not pool:
+        designs = [design(c, m) for c, m in zip(convs, manifests)]
+        other = next(i for i, d in enumerate(designs) if d[pooled] is not None and d[pooled] != designs[0][pooled]
+                     and designs[0][pooled] is not None)
+        raise ProbeError(f"{origin[other]}: not the design of {origin[0]} ({pooled} differ); compare runs of one "
+                         f"design, or give --pool to pool them anyway (the output then says so)")
+    if pooled:
+        warn(f"pooling runs of different designs ({pooled} differ), as --pool asks")
     conv = pd.concat(convs, ignore_index=True) if len(convs) > 1 else convs[0]
     if len(convs) > 1:
         key = [k for k in CONVERSATION_KEY if k in conv.columns]
@@ -104,4 +142,4 @@ def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None) -> Run
             first = owner[conv.duplicated(key, keep="last") & ~dup].iloc[0]
             raise ProbeError(f"{owner[dup].iloc[0]}: repeats {int(dup.sum())} conversations of {first} "
                              "(the same run given twice would double n)")
-    return Runs(pd.concat(turns, ignore_index=True) if len(turns) > 1 else turns[0], conv, manifests)
+    return Runs(pd.concat(turns, ignore_index=True) if len(turns) > 1 else turns[0], conv, manifests, pooled)

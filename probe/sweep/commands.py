@@ -102,7 +102,8 @@ def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = 
     if report:
         from ..analysis.report import load_runs, write_report
 
-        html = write_report(load_runs([str(store.root)]), store.root / "report", n_boot=n_boot)
+        html = write_report(load_runs([str(store.root)]), store.root / "report", n_boot=n_boot,
+                            replace_unmarked=True)  # the run's own report folder
         print(f"report: {html}")
     return store.root
 
