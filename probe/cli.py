@@ -6,7 +6,7 @@
     probe run experiments/smoke.yaml --out runs/smoke
     probe sweep experiments/cpu-default.yaml [--executor debug|local|slurm]  ·  probe status RUN  ·  probe collect RUN
     probe analyze runs/smoke  ·  probe report runs/smoke --out reports/smoke  ·  probe leaderboard runs/a runs/b
-    probe readout replies.jsonl [--eval]  ·  probe pushbacks list | render …  ·  probe paraphrase --question …
+    probe audit RUN [--n 60] [--reader NAME] [--agreement]  ·  probe readout replies.jsonl [--eval]  ·  probe pushbacks list | render …  ·  probe paraphrase --question …
 
 Every user mistake ends as one line on stderr and exit code 2 (see `probe.errors.ProbeError`).
 """
@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .readout_cli import add_args as add_readout_args
 
     add_readout_args(sub)
+    from .audit_cli import add_args as add_audit_args
+
+    add_audit_args(sub)
 
     pp = sub.add_parser("paraphrase", help="question variants that pass the meaning check, with their similarity")
     pp.add_argument("--question", required=True)
@@ -317,6 +320,10 @@ def main(argv: list[str] | None = None) -> int:
             from .run import cmd_run
 
             cmd_run(args)
+        elif args.verb == "audit":
+            from .audit_cli import cmd_audit
+
+            return cmd_audit(args)
         elif args.verb == "readout":
             from .readout_cli import cmd_readout
 
