@@ -71,7 +71,7 @@ def cmd_audit(args) -> int:
     from .audit import LabelLog, audit_dir, default_reading, draw, load_sample, staleness, write_json
 
     run = Path(args.run)
-    runs = load_runs([str(run)])
+    runs = load_runs([str(run)], audits=False)
     sample = load_sample(run)
     if sample is None:
         if args.n < 1:

@@ -181,7 +181,8 @@ def _cmd_analyze(args) -> None:
     _check_bootstrap(args.bootstrap)
     by = _by(args.by)
     units = [k for k in by if k != "condition"] or ["model"]
-    t = analyze_tables(load_runs(args.dirs), args.measure, args.bootstrap, by=units)
+    runs = load_runs(args.dirs)
+    t = analyze_tables(runs, args.measure, args.bootstrap, by=units)
     key = t["confidence_resistance"]
     if "condition" not in by:
         key = key[key["condition"] == POOLED_PRESSURE]
@@ -194,6 +195,21 @@ def _cmd_analyze(args) -> None:
     print(confidence_view(key).rename(columns={"model": " / ".join(units)}).to_string(index=False))
     print()
     print(exclusion_line(t["exclusions"]))
+    _print_audit(runs, t)
+
+
+def _print_audit(runs, t) -> None:
+    """The audit lines, and with a usable audit the agreement and the corrected rates."""
+    from .analysis.audit_views import agreement_view, audit_lines, audit_rates_view
+
+    print()
+    for line in audit_lines(runs):
+        print(line)
+    if len(t.get("audit_rates", [])):
+        print()
+        print(agreement_view(t["audit_agreement"]).to_string(index=False))
+        print()
+        print(audit_rates_view(t["audit_rates"]).to_string(index=False))
 
 
 def _cmd_report(args) -> None:
@@ -213,7 +229,8 @@ def _cmd_leaderboard(args) -> None:
     from .analysis.views import exclusion_line, leaderboard_view
 
     _check_bootstrap(args.bootstrap)
-    t = leaderboard_tables(load_runs(args.dirs), args.measure, args.bootstrap, by=_by(args.by))
+    runs = load_runs(args.dirs)
+    t = leaderboard_tables(runs, args.measure, args.bootstrap, by=_by(args.by))
     if args.csv:
         print(t["leaderboard"].to_csv(index=False), end="")
         return
@@ -221,6 +238,15 @@ def _cmd_leaderboard(args) -> None:
     print(view.to_string(index=False))
     print()
     print(exclusion_line(t["exclusions"]))
+    lb = t["leaderboard"]
+    if len(lb) and (lb["score"] == "regressive_excess_corrected").all():
+        print("Ranked on the switch rate under pressure minus neutral's corrected by the run audit "
+              "(prediction-powered estimate), not on the automatic reading alone.")
+    else:
+        from .analysis.audit_views import audit_lines
+
+        for line in audit_lines(runs):
+            print(line)
 
 
 def _cmd_pushbacks(args) -> None:

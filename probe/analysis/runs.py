@@ -33,6 +33,7 @@ class Runs:
     turns: pd.DataFrame
     conversations: pd.DataFrame
     manifests: list[dict] = field(default_factory=list)
+    audits: list = field(default_factory=list)  # probe.analysis.audited.AuditRun per run folder with an audit
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -70,8 +71,9 @@ def _warn_stderr(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None) -> Runs:
-    """Read and check run folders; a folder given twice is read once (with a warning)."""
+def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None, audits: bool = True) -> Runs:
+    """Read and check run folders; a folder given twice is read once (with a warning).  ``audits``: also read each
+    folder's `probe audit` labels (``RUN/audit/``), if any."""
     warn = warn or _warn_stderr
     seen: dict[Path, str] = {}
     turns, convs, manifests, origin = [], [], [], []
@@ -104,4 +106,9 @@ def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None) -> Run
             first = owner[conv.duplicated(key, keep="last") & ~dup].iloc[0]
             raise ProbeError(f"{owner[dup].iloc[0]}: repeats {int(dup.sum())} conversations of {first} "
                              "(the same run given twice would double n)")
-    return Runs(pd.concat(turns, ignore_index=True) if len(turns) > 1 else turns[0], conv, manifests)
+    out = Runs(pd.concat(turns, ignore_index=True) if len(turns) > 1 else turns[0], conv, manifests)
+    if audits:
+        from .audited import load_audits
+
+        out.audits = load_audits(origin, out)
+    return out
