@@ -185,14 +185,13 @@ class LabelLog:
 
     def append(self, event: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = not self.path.exists() or self.path.stat().st_size == 0
-        with open(self.path, "rb+" if not fresh else "ab") as fh:
-            if not fresh:  # after a cut line, start on a line of its own
-                fh.seek(-1, os.SEEK_END)
-                last = fh.read(1)
-                fh.seek(0, os.SEEK_END)
-                if last != b"\n":
-                    fh.write(b"\n")
+        with open(self.path, "ab+") as fh:
+            fh.seek(0, os.SEEK_END)
+            if fh.tell():  # a line cut by a kill mid-write is dropped (its reply was never confirmed on screen)
+                fh.seek(0)
+                data = fh.read()
+                if not data.endswith(b"\n"):
+                    fh.truncate(data.rfind(b"\n") + 1)
             fh.write((json.dumps(event) + "\n").encode())
             fh.flush()
             os.fsync(fh.fileno())
