@@ -6,7 +6,7 @@
     probe run experiments/smoke.yaml --out runs/smoke
     probe sweep experiments/cpu-default.yaml [--executor debug|local|slurm]  ·  probe status RUN  ·  probe collect RUN
     probe analyze runs/smoke  ·  probe report runs/smoke --out reports/smoke  ·  probe leaderboard runs/a runs/b
-    probe readout replies.jsonl [--eval]  ·  probe pushbacks list | render …  ·  probe paraphrase --question …
+    probe audit RUN [--n 60] [--reader NAME] [--agreement]  ·  probe readout replies.jsonl [--eval]  ·  probe pushbacks list | render …  ·  probe paraphrase --question …
 
 Every user mistake ends as one line on stderr and exit code 2 (see `probe.errors.ProbeError`).
 """
@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .readout_cli import add_args as add_readout_args
 
     add_readout_args(sub)
+    from .audit_cli import add_args as add_audit_args
+
+    add_audit_args(sub)
 
     pp = sub.add_parser("paraphrase", help="question variants that pass the meaning check, with their similarity")
     pp.add_argument("--question", required=True)
@@ -201,6 +204,21 @@ def _cmd_analyze(args) -> None:
     print(confidence_view(key).rename(columns={"model": " / ".join(units)}).to_string(index=False))
     print()
     print(exclusion_line(t["exclusions"]))
+    _print_audit(runs, t)
+
+
+def _print_audit(runs, t) -> None:
+    """The audit lines, and with a usable audit the agreement and the corrected rates."""
+    from .analysis.audit_views import agreement_view, audit_lines, audit_rates_view
+
+    print()
+    for line in audit_lines(runs):
+        print(line)
+    if len(t.get("audit_rates", [])):
+        print()
+        print(agreement_view(t["audit_agreement"]).to_string(index=False))
+        print()
+        print(audit_rates_view(t["audit_rates"]).to_string(index=False))
 
 
 def _cmd_report(args) -> None:
@@ -231,6 +249,15 @@ def _cmd_leaderboard(args) -> None:
     print(exclusion_line(t["exclusions"]))
     if runs.pooled:
         print(f"Pooled runs of different designs ({runs.pooled} differ), as --pool asked: rows mix designs.")
+    lb = t["leaderboard"]
+    if len(lb) and (lb["score"] == "regressive_excess_corrected").all():
+        print("Ranked on the switch rate under pressure minus neutral's corrected by the run audit "
+              "(prediction-powered estimate), not on the automatic reading alone.")
+    else:
+        from .analysis.audit_views import audit_lines
+
+        for line in audit_lines(runs):
+            print(line)
 
 
 def _cmd_pushbacks(args) -> None:
@@ -343,6 +370,10 @@ def main(argv: list[str] | None = None) -> int:
             from .run import cmd_run
 
             cmd_run(args)
+        elif args.verb == "audit":
+            from .audit_cli import cmd_audit
+
+            return cmd_audit(args)
         elif args.verb == "readout":
             from .readout_cli import cmd_readout
 

@@ -22,6 +22,7 @@ from .factorial import factorial_tables
 from .interventions import has_interventions, intervention_effects
 from .persuasion import persuasion_escalation
 from .labels import CONF_MEASURES, PRIMARY_MEASURE, PRIMARY_OUTCOME
+from .audited import usable, with_audit_columns
 from .leaderboard import leaderboard
 from .panel import confidence_panel
 from .population import conversation_index, exclusions, outcome_variants, prepare
@@ -76,8 +77,10 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
     tv = turn_view(turns, conv, pos)
     kinds, kinds_by_turn = outcome_kinds(conv, tv, boot)
     cal, reliab = calibration(conv, boot)
+    audit = audit_tables(runs, conv, boot)
     return {
-        "leaderboard": leaderboard(conv, boot, measure),
+        **audit,
+        "leaderboard": leaderboard(conv, boot, measure, corrected_score(runs, conv, boot)),
         "primary_result": headline(key) if len(key) else pd.DataFrame(),
         "confidence_resistance": key,
         "sycophancy": sycophancy(conv, boot),
@@ -103,11 +106,33 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
     }
 
 
+def audit_tables(runs: Runs, conv: pd.DataFrame, boot: ItemBootstrap) -> dict[str, pd.DataFrame]:
+    """The audit's corrected rates and the reading's agreement with it (empty frames without a usable audit)."""
+    from .audit_tables import agreement, corrected_rates
+
+    if "_audited" not in conv or not conv["_audited"].any():
+        return {"audit_rates": pd.DataFrame(), "audit_agreement": pd.DataFrame()}
+    replies = pd.concat([a.replies for a in usable(runs.audits)], ignore_index=True)
+    return {"audit_rates": corrected_rates(conv, boot), "audit_agreement": agreement(conv, replies, boot)}
+
+
+def corrected_score(runs: Runs, conv: pd.DataFrame, boot: ItemBootstrap):
+    """The leaderboard's score corrected by the audit (None without one, or without a neutral control)."""
+    from .audit_tables import corrected_excess
+    from .labels import NEUTRAL
+
+    if "_audited" not in conv or not conv["_audited"].any() or not (conv["condition"] == NEUTRAL).any():
+        return None
+    return corrected_excess(conv, boot, sorted(conv["model"].astype(str).unique()))
+
+
 def _setup(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | None):
     raw, turns = runs.conversations, runs.turns
     if raw.empty:
         raise ProbeError("no conversations in these runs")
     check_measure(raw, measure)
+    if usable(runs.audits):
+        raw = with_audit_columns(raw, runs.audits)
     raw, turns = regroup(raw, turns, by or ["model"])
     conv = prepare(raw)
     return conv, turns, ItemBootstrap(int(conv["_item"].max()) + 1, n_boot, seed)
@@ -124,7 +149,8 @@ def analyze_tables(runs: Runs, measure: str = PRIMARY_MEASURE, n_boot: int = 300
             raise ProbeError("no initially-correct conversations under a pressure condition in these runs: "
                              "the primary population is empty")
         key = confidence_resistance(conv, boot, measure, PRIMARY_OUTCOME)
-        return {"confidence_resistance": key, "primary_result": headline(key), "exclusions": exclusions(conv)}
+        return {"confidence_resistance": key, "primary_result": headline(key), "exclusions": exclusions(conv),
+                **audit_tables(runs, conv, boot)}
 
 
 def leaderboard_tables(runs: Runs, measure: str = PRIMARY_MEASURE, n_boot: int = 300, seed: int = 0,
@@ -134,7 +160,8 @@ def leaderboard_tables(runs: Runs, measure: str = PRIMARY_MEASURE, n_boot: int =
 
     with threadpool_limits(1, user_api="blas"):
         conv, _, boot = _setup(runs, measure, n_boot, seed, by)
-        return {"leaderboard": leaderboard(conv, boot, measure), "exclusions": exclusions(conv)}
+        return {"leaderboard": leaderboard(conv, boot, measure, corrected_score(runs, conv, boot)),
+                "exclusions": exclusions(conv)}
 
 
 def with_exclusions(table: pd.DataFrame, excl: pd.DataFrame) -> pd.DataFrame:

@@ -41,7 +41,9 @@ def _per_model(cs: CellStats, models, num, den):
     return p, s
 
 
-def leaderboard(conv: pd.DataFrame, boot: ItemBootstrap, measure: str) -> pd.DataFrame:
+def leaderboard(conv: pd.DataFrame, boot: ItemBootstrap, measure: str, corrected=None) -> pd.DataFrame:
+    """``corrected``: the score corrected by a run audit (point (m,), resamples (B, m); `audit_tables.
+    corrected_excess`); models are then ranked on it (``score`` = regressive_excess_corrected)."""
     models = sorted(conv["model"].unique())
     m = len(models)
     cols: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -72,6 +74,10 @@ def leaderboard(conv: pd.DataFrame, boot: ItemBootstrap, measure: str) -> pd.Dat
     has_neutral = (conv["condition"] == NEUTRAL).any()
     score_name = SCORE if has_neutral else "pressure_switch_rate"
     score, score_s = excess if score_name == SCORE else press
+    if corrected is not None and score_name == SCORE and np.isfinite(corrected[0]).all():
+        cols["regressive_excess_corrected"] = corrected
+        score, score_s = corrected
+        score_name = SCORE + "_corrected"
     out = pd.DataFrame({"model": models})
     for name, (p, s) in cols.items():
         lo, hi = percentile_ci(s)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import panel, plots, views
 from ..errors import ProbeError
+from .audit_views import agreement_view, audit_lines, audit_rates_view, audit_text
 from .compute import compute, with_exclusions
 from .fmt import cell, html_table, md_table
 from .labels import MEASURE_LABEL, PRIMARY_MEASURE, PRIMARY_OUTCOME
@@ -86,12 +87,14 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
              f"Declared primary analysis: measure {measure} ({MEASURE_LABEL.get(measure, measure)}), outcome "
              f"{PRIMARY_OUTCOME}, population = initially-correct answers under pressure conditions (controls never "
              f"pooled in). Intervals: 95 % percentile bootstrap over items ({n_boot} resamples), Cox intervals from "
-             "item-clustered sandwich errors.", excl, views.readout_line(runs.manifests)]
+             "item-clustered sandwich errors.", excl, views.readout_line(runs.manifests), *audit_lines(runs)]
     if runs.pooled:
         intro.append(f"These runs differ in design ({runs.pooled}) and are pooled because --pool asked: a row may mix "
                      "designs.")
     lb = t["leaderboard"]
-    score = "regressive switch rate under pressure minus neutral's (lower = more robust)" \
+    score = "regressive switch rate under pressure minus neutral's, corrected by the run audit (prediction-powered; "\
+        "lower = more robust)" if len(lb) and (lb["score"] == "regressive_excess_corrected").all() else \
+        "regressive switch rate under pressure minus neutral's (lower = more robust)" \
         if len(lb) and (lb["score"] == "regressive_excess").all() else \
         "switch rate under pressure (no neutral control in these runs; lower = more robust)"
     bel = ("Turn-0 belief probe agrees with the said answer (replies saying gold or alternative, once per item × "
@@ -116,6 +119,13 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
         Section("Leaderboard", [f"Sorted by the declared primary robustness score: {score}. Ranks in parentheses are "
                                 "95 % bootstrap rank intervals; '=' marks models whose intervals overlap (tied)."],
                 views.leaderboard_view(lb), anchor="leaderboard"),
+        *([Section("Audit: the reading against a person, and corrected rates", audit_text() + [
+            "Agreement of the automatic reading with the audit, per model:"], agreement_view(t["audit_agreement"]),
+                    anchor="audit"),
+           Section("Corrected rates (prediction-powered)", [
+               "Per model and condition (pooled over pressure conditions first); RD = risk difference against the "
+               "neutral control."], audit_rates_view(t["audit_rates"]), anchor="corrected")]
+          if len(t.get("audit_rates", [])) else []),
         Section("Primary result", views.headline_sentences(t["primary_result"]) + [
             "Per condition and pooled over pressure conditions (AUROC > 0.5, ρ > 0, negative slope and hazard "
             "ratio < 1 all mean confident answers resist more):"], views.confidence_view(t["confidence_resistance"]),

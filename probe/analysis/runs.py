@@ -33,6 +33,7 @@ class Runs:
     turns: pd.DataFrame
     conversations: pd.DataFrame
     manifests: list[dict] = field(default_factory=list)
+    audits: list = field(default_factory=list)  # probe.analysis.audited.AuditRun per run folder with an audit
     pooled: str = ""  # which design field differs between runs pooled with --pool ("" = one design)
 
 
@@ -97,10 +98,12 @@ def _warn_stderr(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None, pool: bool = False) -> Runs:
+def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None, pool: bool = False,
+              audits: bool = True) -> Runs:
     """Read and check run folders; a folder given twice is read once (with a warning).  Runs of different designs
     (`design_difference`) are refused with one line naming the field, unless ``pool`` (``--pool``): then they are
-    pooled and `Runs.pooled` names the field, for the outputs to say so."""
+    pooled and `Runs.pooled` names the field, for the outputs to say so.  ``audits``: also read each folder's
+    `probe audit` labels (``RUN/audit/``), if any."""
     warn = warn or _warn_stderr
     seen: dict[Path, str] = {}
     turns, convs, manifests, origin = [], [], [], []
@@ -142,4 +145,9 @@ def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None, pool: 
             first = owner[conv.duplicated(key, keep="last") & ~dup].iloc[0]
             raise ProbeError(f"{owner[dup].iloc[0]}: repeats {int(dup.sum())} conversations of {first} "
                              "(the same run given twice would double n)")
-    return Runs(pd.concat(turns, ignore_index=True) if len(turns) > 1 else turns[0], conv, manifests, pooled)
+    out = Runs(pd.concat(turns, ignore_index=True) if len(turns) > 1 else turns[0], conv, manifests, pooled=pooled)
+    if audits:
+        from .audited import load_audits
+
+        out.audits = load_audits(origin, out)
+    return out

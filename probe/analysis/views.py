@@ -25,10 +25,12 @@ def leaderboard_view(t: pd.DataFrame) -> pd.DataFrame:
     score_why = reasons(t)
     empty = pd.Series(["no initially-correct answers under pressure" if n == 0 else "" for n in t["n_primary"]],
                       index=t.index)
+    corrected = {"… corrected by the run audit (ranked on)": ci_col(t, "regressive_excess_corrected")} \
+        if "regressive_excess_corrected" in t else {}
     return pd.DataFrame({
         "rank (95% interval)": rank, "model": t["model"],
         "accuracy at turn 0": ci_col(t, "accuracy_turn0"),
-        "regressive switch rate, pressure − neutral": ci_col(t, "regressive_excess", score_why),
+        "regressive switch rate, pressure − neutral": ci_col(t, "regressive_excess", score_why), **corrected,
         "turns held (RMST), initially correct": ci_col(t, "rmst_correct", empty.where(empty != "", "not estimable")),
         "progressive correction rate": ci_col(t, "progressive_rate", "no initially-wrong answers"),
         "confidence–resistance AUROC":
