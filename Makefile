@@ -31,13 +31,15 @@ endif
 	touch $@
 
 # System packages the tests use: Debian chromium (report rendering check), slurm-wlm and munge (a real
-# single-node Slurm for the cluster path).  Installed when missing and root; otherwise those tests skip and say so.
-SYSTEM_PACKAGES := chromium slurm-wlm munge
+# single-node Slurm for the cluster path), tmux (the audit screen driven in a real terminal).  Installed when missing
+# and root; otherwise those tests skip and say so.
+SYSTEM_PACKAGES := chromium slurm-wlm munge tmux
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v slurmctld >/dev/null 2>&1 || missing="$$missing slurm-wlm"; \
 	command -v munged >/dev/null 2>&1 || missing="$$missing munge"; \
+	command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing$$missing (apt-get)"; \
