@@ -30,6 +30,8 @@ API
   reaps: a child's exit status stays for its `subprocess.Popen`.
 - ``die_with_parent()``: a ``preexec_fn`` for `subprocess.Popen`; the child gets SIGTERM when its parent dies, even
   by SIGKILL (Linux ``PR_SET_PDEATHSIG``).
+- ``start_reaper()``: a watcher process (`probe.reaper`) that kills whatever was below this process once it ends,
+  even by SIGKILL (the engine's core and workers, which the engine starts itself).
 """
 from __future__ import annotations
 
@@ -67,6 +69,25 @@ def _prctl(option: int, value: int) -> bool:
 def die_with_parent() -> None:
     """``preexec_fn``: SIGTERM this (child) process when its parent dies."""
     _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_reaper: dict = {}
+
+
+def start_reaper():
+    """Start (once per process) `probe.reaper` watching this process: when it ends, even by SIGKILL, every process
+    that was below it is killed -- so a killed run never leaves an engine holding memory and cores on a shared node
+    or a Slurm allocation.  The engine starts its core and workers itself (fork or spawn), so a parent-death signal
+    cannot be set in them; the watcher needs none.  Linux only (``/proc``); returns its Popen, or None."""
+    import subprocess
+
+    if _reaper.get("pid") == os.getpid() or not Path("/proc/self/stat").exists():
+        return _reaper.get("proc")
+    proc = subprocess.Popen([sys.executable, "-m", "probe.reaper", str(os.getpid())], start_new_session=True,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            close_fds=True)
+    _reaper.update(pid=os.getpid(), proc=proc)
+    return proc
 
 
 _stopping = {"signum": None}

@@ -15,6 +15,7 @@ from typing import Sequence
 
 from ..errors import ProbeError
 from ..logs import quiet_engine_logs
+from ..procs import start_reaper
 from ..models import ResolvedModel
 from .base import (
     LOOP_PATTERN_TOKENS,
@@ -85,6 +86,7 @@ class VLLMBackend:
             kwargs["block_size"] = block
         if not on_cpu():
             kwargs["gpu_memory_utilization"] = spec.gpu_memory_utilization
+        start_reaper()  # a `kill -9` of the run must not leave VLLM::EngineCore behind
         try:
             self._llm = LLM(**kwargs)
         except Exception as e:  # engine start errors are long; keep the first line
