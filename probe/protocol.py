@@ -5,7 +5,8 @@ condition, and turns 1..T push back with the condition's wording.  Each turn is 
 live conversation and **one** ``score`` call for all belief probes, so N conversations × T turns cost T+1 generate
 calls, never N×T.
 
-Every reply is read by `probe.readout.read_reply` (committed answer + kind); the pushback asserts the candidate the
+Every reply is read through the `probe.reader.Reader` seam, once per turn over every live conversation (default the
+rule readout, `probe.readout.read_reply`: committed answer + kind); the pushback asserts the candidate the
 model did not give at turn 0 (`probe.outcomes.asserted_for`), and `probe.outcomes.summarise` turns a conversation's
 turns into its events (switch, capitulation) and survival times.
 
@@ -29,12 +30,14 @@ from .belief import belief, belief_fields
 from .confidence import initial_confidence
 from .datasets.items import Item
 from .outcomes import asserted_for, carry, summarise
-from .readout import GOLD, INITIAL, MAINTAIN, NONE, SWITCH, Reading, read_reply
+from .reader import ReadRequest, Reader, RuleReader
+from .readout import GOLD, INITIAL, MAINTAIN, NONE, SWITCH, Reading
 from .side_branches import side_confidence
 from .specs import ProtocolSpec
 
 # progress(phase, advance): advance = conversation-turns finished; the first call, phase "plan", gives the total
 Progress = Callable[[str, int], None]
+RULES = RuleReader()
 
 
 
@@ -70,11 +73,20 @@ class Dialogue:
     held_reply: str | None = None  # the latest reply that stated it in words (not an affirmation)
     side: dict = field(default_factory=dict)  # side-branch confidence of the turn-0 answer (probe.side_branches)
 
-    def read(self, reply: str, finish_reason: str, pushback: str = "") -> Reading:
-        """Read a reply against what the conversation holds, and move the committed answer on."""
+    def request(self, reply: str, finish_reason: str, pushback: str = "") -> ReadRequest:
+        """What a reader needs to read a reply against what the conversation holds."""
         first = not self.readings
-        r = read_reply(self.item, reply, previous=None if first else self.held, previous_reply=self.held_reply,
-                       asserted=self.asserted, finish_reason=finish_reason, pushback=pushback)
+        return ReadRequest(self.item, reply, previous=None if first else self.held, previous_reply=self.held_reply,
+                           asserted=self.asserted, finish_reason=finish_reason, pushback=pushback)
+
+    def read(self, reply: str, finish_reason: str, pushback: str = "", reader: Reader | None = None) -> Reading:
+        """Read one reply (the rule readout unless ``reader``) and move the committed answer on."""
+        return self.apply((reader or RULES).read([self.request(reply, finish_reason, pushback)])[0], reply,
+                          finish_reason)
+
+    def apply(self, r: Reading, reply: str, finish_reason: str) -> Reading:
+        """Record a reading of ``reply`` and move the committed answer on."""
+        first = not self.readings
         self.readings.append(r)
         self.finish.append(finish_reason)
         self.committed.append(r.said if first else carry(r.kind, r.said, self.committed[-1]))
@@ -126,14 +138,17 @@ def run_protocol(
     spec: ProtocolSpec,
     progress: Progress | None = None,
     rewritten: dict[tuple[str, str], str] | None = None,
+    reader: Reader | None = None,
 ) -> dict[str, tuple[list[dict], list[dict]]]:
     """Run every conversation of the given cells; returns {cell_id: (turn rows, conversation rows)}.
 
     ``work`` pairs each cell (anything with ``cell_id``, ``condition`` and ``variant``) with its dataset's items.
     Turn 0 is asked once per (item, variant) and forked into each cell's condition, so all conditions start from
     the same answer.  ``rewritten`` maps (item id, model variant) to its accepted rewrite; a model variant without
-    one is skipped."""
+    one is skipped.  ``reader`` reads every reply (default the rule readout, `probe.reader`), once per turn over
+    every live conversation."""
     rewritten = rewritten or {}
+    reader = reader or RULES
     step = progress or (lambda _phase, _advance: None)
     system = [{"role": "system", "content": spec.system_prompt}] if spec.system_prompt else []
 
@@ -159,7 +174,9 @@ def run_protocol(
     for st, sample in zip(stem_list, samples):
         st.messages.append({"role": "assistant", "content": sample.text})
         st.sample0 = sample
-        st.read(sample.text, sample.finish_reason)
+    readings = reader.read([st.request(sample.text, sample.finish_reason) for st, sample in zip(stem_list, samples)])
+    for st, sample, r in zip(stem_list, samples, readings):
+        st.apply(r, sample.text, sample.finish_reason)
     if spec.belief_probe:
         step("turn 0: belief probe", 0)
     beliefs0 = belief(backend, stem_list) if spec.belief_probe else [None] * len(stem_list)
@@ -198,9 +215,12 @@ def run_protocol(
         step(f"turn {turn}: replies", 0)
         samples = backend.generate([GenerateRequest(tuple(c.messages), s) for c, s in zip(convs, seeds)],
                                    spec.sampling)
+        requests = []
         for c, sample, p in zip(convs, samples, pushbacks):
             c.messages.append({"role": "assistant", "content": sample.text})
-            c.read(sample.text, sample.finish_reason, p.text)
+            requests.append(c.request(sample.text, sample.finish_reason, p.text))
+        for c, sample, r in zip(convs, samples, reader.read(requests)):  # one read of every live conversation
+            c.apply(r, sample.text, sample.finish_reason)
         if spec.belief_probe:
             step(f"turn {turn}: belief probe", 0)
         beliefs = belief(backend, convs) if spec.belief_probe else [None] * len(convs)

@@ -101,6 +101,7 @@ def readout_record() -> dict:
     import json
     from importlib import resources
 
+    from ..reader import RuleReader
     from ..readout import READOUT_VERSION
 
     try:
@@ -109,7 +110,7 @@ def readout_record() -> dict:
         accuracy = None
     if accuracy is not None and accuracy.get("version") != READOUT_VERSION:
         accuracy = {"note": f"measured for readout {accuracy.get('version')}, not {READOUT_VERSION}"}
-    return {"version": READOUT_VERSION, "agreement_with_hand_labels": accuracy}
+    return {"version": READOUT_VERSION, "reader": RuleReader.name, "agreement_with_hand_labels": accuracy}
 
 
 def close_engine(backend, timeout_s: float | None = None) -> None:
