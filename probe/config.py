@@ -254,6 +254,9 @@ def read_yaml(path: str | Path) -> dict:
         raise ProbeError(f"config not found: {path}")
     try:
         raw = yaml.safe_load(path.read_text())
+    except yaml.reader.ReaderError as e:  # a control character (a NUL byte): the reader knows only its offset
+        line = path.read_text(errors="replace")[: e.position].count("\n") + 1
+        raise ProbeError(f"{path}:{line}: invalid YAML: character #x{e.character:04x} is not allowed") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         at = f":{mark.line + 1}" if mark else ""

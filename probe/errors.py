@@ -7,3 +7,8 @@ traceback.  Messages name the file, line or field that is wrong.
 
 class ProbeError(Exception):
     """A problem with the user's input (config, data row, model name, file) — reported as one line, exit 2."""
+
+
+class WriteError(ProbeError):
+    """A result file could not be written (a full disk, a quota): nothing was replaced, and no later cell can be
+    written either, so a run stops at the first one instead of failing cell after cell."""

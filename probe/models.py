@@ -72,6 +72,25 @@ def models_root() -> Path:
     return probe_home() / "models"
 
 
+def writable_models_root() -> Path:
+    """The models folder, created if missing; a PROBE_HOME that is a file or cannot be written is a one-line error
+    (before any download, conversion or engine start)."""
+    root = models_root()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ProbeError(f"PROBE_HOME={probe_home()}: cannot create {root}: {e.strerror or e}") from None
+    if not os.access(root, os.W_OK | os.X_OK):
+        raise ProbeError(f"PROBE_HOME={probe_home()}: {root} is not writable; set PROBE_HOME to a folder you can write")
+    return root
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def is_valid_name(name: str) -> bool:
     """One path component of safe characters: no ``/``, no ``..``, no leading dot, no spaces, at most 100 chars."""
     return is_safe_name(name)
@@ -195,11 +214,16 @@ def convert_gguf(gguf: Path, dest: Path, *, name: str, params_b: float | None = 
 
     gguf = check_gguf(Path(gguf))
     dest = _safe_dest(Path(dest))
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    writable_models_root()
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
-        tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype="float32")
+        try:
+            tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+            model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype="float32")
+        except Exception as e:  # a truncated or corrupt file fails deep in the GGUF reader (struct.error, reshape)
+            first = str(e).strip().splitlines()[0][:200] if str(e).strip() else ""
+            raise ProbeError(f"{gguf}: not a readable GGUF model (truncated or corrupt?): {type(e).__name__}"
+                             + (f": {first}" if first else "")) from None
         # transformers refuses to save a model that still carries its GGUF quantizer; the weights are already
         # dequantised, so the quantisation record is dropped.
         model.hf_quantizer = None
@@ -218,6 +242,11 @@ def convert_gguf(gguf: Path, dest: Path, *, name: str, params_b: float | None = 
             "chat": has_template if chat is None else (chat and has_template),
         }
         (tmp / COMPLETE_MARKER).write_text(json.dumps(info, indent=2))
+        # a shared PROBE_HOME stays readable to colleagues: the folder and every file follow the umask (mkdtemp
+        # makes 0700, safetensors writes 0600)
+        for f in tmp.rglob("*"):
+            f.chmod((0o777 if f.is_dir() else 0o666) & ~_umask())
+        tmp.chmod(0o777 & ~_umask())
         _safe_dest(dest)  # checked again: the folder may have changed during the conversion
         if dest.exists():
             shutil.rmtree(dest)
@@ -236,7 +265,7 @@ def prepare(name: str) -> Path:
     dest = model_dir(name)
     if is_complete(dest):
         return dest
-    with tempfile.TemporaryDirectory(dir=probe_home().mkdir(parents=True, exist_ok=True) or probe_home()) as t:
+    with tempfile.TemporaryDirectory(dir=writable_models_root().parent) as t:
         gguf = _assemble_gguf(entry, Path(t))
         return convert_gguf(gguf, dest, name=name, params_b=entry.params_b, chat=entry.chat)
 
@@ -248,6 +277,7 @@ def import_gguf(path: str, name: str) -> Path:
     if name in REGISTRY:
         raise ProbeError(f"--name {name!r} is a registered model; choose another name")
     gguf = check_gguf(Path(path))
+    writable_models_root()
     return convert_gguf(gguf, _safe_dest(model_dir(name)), name=name)
 
 

@@ -15,13 +15,14 @@ bad line is one error naming file:line and field (exit 2).
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from .datasets.items import LETTERS, Item
-from .datasets.loaders import LineError, jsonl_rows
+from .datasets.loaders import LineError, RowError, check_item, jsonl_rows
 from .errors import ProbeError
 from .protocol import Dialogue, stated
 from .readout import ALTERNATIVE, GOLD, KINDS, NONE, OTHER, READOUT_VERSION, Reading, read_reply
@@ -58,6 +59,8 @@ def _str(row, path, n, name, required=False, allowed=None) -> str:
         if required:
             raise _field(path, n, name, "missing or empty")
         return ""
+    if isinstance(v, float) and not math.isfinite(v):  # as `probe run` refuses it
+        raise _field(path, n, name, f"expected text, got {v}")
     if isinstance(v, (int, float)) and not isinstance(v, bool) and name in ("answer", "alternative"):
         v = str(v)
     if not isinstance(v, str):
@@ -95,10 +98,14 @@ def item_of(row: dict, path, n: int) -> Item:
 
         answer = option("answer", "gold_letter", answer)
         alternative = option("alternative", "alternative_letter", alternative)
-    return Item(id=str(row.get("item_id") or row.get("id") or n), question=question, answer=answer,
+    item = Item(id=str(row.get("item_id") or row.get("id") or n), question=question, answer=answer,
                 alternative=alternative, aliases=_strings(row, path, n, "aliases"),
                 alternative_aliases=_strings(row, path, n, "alternative_aliases"), choices=choices,
                 dataset=str(row.get("dataset") or "jsonl"), category=str(row.get("category") or ""))
+    try:  # the same item check as `probe run`: an item the protocol refuses is not read here either
+        return check_item(item)
+    except RowError as e:
+        raise ProbeError(f"{path}:{n}: {e}") from None
 
 
 def replayed(it: Item, history: list[str], asserted: str, pushback: str) -> Dialogue:
@@ -256,6 +263,8 @@ def _matrix(title: str, conf: dict) -> str:
 
 
 def cmd_readout(args) -> int:
+    if args.eval and args.file:
+        raise ProbeError(f"give either FILE ({args.file}) to read or --eval LABELLED ({args.eval}), not both")
     if args.eval:
         res = evaluate(Path(args.eval), args.judge, args.chained)
         if args.json:

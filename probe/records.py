@@ -19,6 +19,8 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from .errors import WriteError
+
 if TYPE_CHECKING:  # pandas is imported where frames are built: the labels below stay importable without it
     import pandas as pd
 
@@ -222,17 +224,20 @@ def _umask() -> int:
 def write_atomic(path: Path, writer) -> None:
     """Write through ``writer(tmp_path)`` to a temporary file beside ``path``, flush it to disk, give it the mode an
     ordinary file gets under the user's umask, and ``os.replace`` it into place: ``path`` is whole or absent."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
         writer(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as e:  # a full disk, a quota, `ulimit -f`: say which file, not a traceback
+        raise WriteError(f"{path}: could not be written: {e.strerror or e} (nothing was replaced)") from None
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
 
 

@@ -83,9 +83,12 @@ def cox_fit(time, event, X, strata=None, groups=None, steps: int = 50) -> dict:
         S0 = _within(r, sstart, sid)[last]
         S1 = _within(r[:, None] * x, sstart, sid)[last]
         S2 = _within(r[:, None, None] * xx, sstart, sid)[last]
-        xbar = S1 / S0[:, None]
-        grad = (e[:, None] * x).sum(axis=0) - (d[:, None] * xbar).sum(axis=0)
-        info = (d[:, None, None] * (S2 / S0[:, None, None] - xbar[:, :, None] * xbar[:, None, :])).sum(axis=0)
+        # a risk set whose weights underflow to 0 (a covariate that separates the arms) gives NaN here, which
+        # the singular-information check below turns into "not estimable": no warning to print
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xbar = S1 / S0[:, None]
+            grad = (e[:, None] * x).sum(axis=0) - (d[:, None] * xbar).sum(axis=0)
+            info = (d[:, None, None] * (S2 / S0[:, None, None] - xbar[:, :, None] * xbar[:, None, :])).sum(axis=0)
         try:
             step = np.linalg.solve(info, grad)
         except np.linalg.LinAlgError:

@@ -112,8 +112,13 @@ class LineError(Exception):
 
 def jsonl_rows(path: Path) -> Iterator[tuple[int, dict | LineError]]:
     """(line number, row) per non-blank line; a line that is not a JSON object comes as a `LineError`."""
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
+            try:  # a UTF-8 byte-order mark on the first line is accepted, as for a YAML config
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                yield n, LineError(n, RowError("(text)", f"not UTF-8 text (byte {e.start + 1} of the line)"))
+                continue
             if not line.strip():
                 continue
             try:

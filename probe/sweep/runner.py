@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 
 from ..datasets import load_dataset
-from ..errors import ProbeError
+from ..errors import ProbeError, WriteError
 from ..belief import BELIEF_FRAME, PROBE_MESSAGE
 from ..protocol import rewrite_questions, run_protocol
 from ..records import conversations_frame, turns_frame, versions
@@ -67,6 +67,8 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
         for chunk in _chunks(pending, cfg.executor.chunk_cells):
             try:
                 _run_chunk(store, backend, chunk, items, cfg.protocol, stamp, bar, stats)
+            except WriteError:  # the disk is full: every later write would fail too, so stop with its one line
+                raise
             except Exception as e:  # a chunk that raises must not lose other cells' shards
                 failed += len(chunk)
                 msg = f"{type(e).__name__}: {e}\n{traceback.format_exc()}"
