@@ -155,9 +155,11 @@ def parse_line(row: dict, path, n: int, chained: bool = False) -> tuple[Item, st
 def read_all(cases: list[tuple[Item, str, dict]], judge: str | None = None) -> list[Reading]:
     """The rule readout of every case, or the model judge's (``BACKEND:MODEL``)."""
     if judge:
-        from .readout_judge import Judge
+        from .reader import ReadRequest
+        from .readout_judge import ScoringJudge
 
-        return Judge(judge).read_many([(it, reply, kw["previous"], kw["pushback"]) for it, reply, kw in cases])
+        with ScoringJudge(judge) as reader:  # the engine is closed however the reading ends
+            return reader.read([ReadRequest(it, reply, **kw) for it, reply, kw in cases])
     return [read_reply(it, reply, **kw) for it, reply, kw in cases]
 
 
