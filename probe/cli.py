@@ -284,8 +284,10 @@ def _cmd_pushbacks(args) -> None:
         raise ProbeError(f"--type: unknown pushback type {args.type!r}; see `probe pushbacks list`")
     if args.level not in levels(args.type):
         raise ProbeError(f"--level: {args.type} has levels {levels(args.type)}")
-    if not 1 <= args.turn:
-        raise ProbeError("--turn: must be >= 1")
+    if args.turns < 1:
+        raise ProbeError(f"--turns: must be >= 1, got {args.turns}")
+    if not 1 <= args.turn <= args.turns:
+        raise ProbeError(f"--turn: must be between 1 and --turns ({args.turns}), got {args.turn}")
     if not args.cell:
         cond = Condition(f"{args.type}_{args.level}", args.type, args.level)
     slots = {"alternative": args.alternative, "answer": args.answer, "field": args.field}
@@ -327,6 +329,10 @@ def _cmd_sample(args) -> None:
     msgs = _messages(args)
     if args.max_tokens < 1:
         raise ProbeError("--max-tokens: must be >= 1")
+    from .config import MAX_TOP_LOGPROBS
+
+    if not 1 <= args.top_logprobs <= MAX_TOP_LOGPROBS:  # before any engine starts
+        raise ProbeError(f"--top-logprobs: must be between 1 and {MAX_TOP_LOGPROBS}, got {args.top_logprobs}")
     backend = load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed,
                                                                 top_logprobs=args.top_logprobs))
     sampling = SamplingSpec(max_tokens=args.max_tokens, temperature=0.0, seed=args.seed, top_logprobs=args.top_logprobs)

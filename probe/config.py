@@ -15,6 +15,8 @@ settings (see probe.specs.ExecutorSpec):
 from __future__ import annotations
 
 import dataclasses
+import math
+import reprlib
 import types
 import typing
 from dataclasses import dataclass, field
@@ -105,8 +107,8 @@ def parse_condition(raw, where: str) -> Condition:
         level = raw.get("level", 0)
         if not isinstance(type_, str):
             raise ProbeError(f"{where}.type: expected a pushback type name")
-        if not isinstance(level, int):
-            raise ProbeError(f"{where}.level: expected an integer")
+        if not isinstance(level, int) or isinstance(level, bool):  # `level: true` is not authority level 1
+            raise ProbeError(f"{where}.level: expected an integer, got {level!r}")
         name = raw.get("name") or (f"{type_}_{level}" if level else type_)
     else:
         raise ProbeError(f"{where}: expected a condition name or a mapping")
@@ -115,6 +117,15 @@ def parse_condition(raw, where: str) -> Condition:
     if level not in levels(type_):
         raise ProbeError(f"{where}.level: {type_} has levels {levels(type_)}, not {level}")
     return Condition(name=name, type=type_, level=level)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict, _REPR.maxlevel = 80, 80, 4, 4, 2
+
+
+def _short(value) -> str:
+    """A value as an error quotes it: bounded, however large or deep (a YAML alias bomb expands to billions)."""
+    return _REPR.repr(value)
 
 
 def _convert(value, tp, where: str):
@@ -133,7 +144,7 @@ def _convert(value, tp, where: str):
                 return _convert(value, a, where)
             except ProbeError:
                 continue
-        raise ProbeError(f"{where}: expected {' or '.join(getattr(a, '__name__', str(a)) for a in args)}, got {value!r}")
+        raise ProbeError(f"{where}: expected {' or '.join(getattr(a, '__name__', str(a)) for a in args)}, got {_short(value)}")
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise ProbeError(f"{where}: expected a mapping, got {type(value).__name__}")
@@ -147,19 +158,19 @@ def _convert(value, tp, where: str):
         return tuple(_convert(v, inner, f"{where}[{i}]") for i, v in enumerate(value))
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ProbeError(f"{where}: expected a number, got {value!r}")
+            raise ProbeError(f"{where}: expected a number, got {_short(value)}")
         return float(value)
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ProbeError(f"{where}: expected an integer, got {value!r}")
+            raise ProbeError(f"{where}: expected an integer, got {_short(value)}")
         return value
     if tp is bool:
         if not isinstance(value, bool):
-            raise ProbeError(f"{where}: expected true or false, got {value!r}")
+            raise ProbeError(f"{where}: expected true or false, got {_short(value)}")
         return value
     if tp is str:
         if not isinstance(value, str):
-            raise ProbeError(f"{where}: expected a string, got {value!r}")
+            raise ProbeError(f"{where}: expected a string, got {_short(value)}")
         return value
     return value
 
@@ -247,13 +258,27 @@ def with_interventions(conditions: tuple[Condition, ...], interventions: tuple[s
                  for iv in interventions for c in conditions)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """The safe loader, refusing a key given twice in one mapping (`turns: 1` then `turns: 3` would run T = 3)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: str | Path) -> dict:
     """A non-empty YAML mapping, or a one-line error naming the file (and the line of a syntax error)."""
     path = Path(path)
     if not path.is_file():
         raise ProbeError(f"config not found: {path}")
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)
     except yaml.reader.ReaderError as e:  # a control character (a NUL byte): the reader knows only its offset
         line = path.read_text(errors="replace")[: e.position].count("\n") + 1
         raise ProbeError(f"{path}:{line}: invalid YAML: character #x{e.character:04x} is not allowed") from None
@@ -318,6 +343,8 @@ def validate(cfg: Config) -> None:
     check_name(cfg.name, "name")
     slugs: dict[str, str] = {}
     for i, m in enumerate(cfg.models):
+        if len(m.name) > 255:  # no file system takes it as a name, and no hub id is this long
+            raise ProbeError(f"models[{i}].name: {len(m.name)} characters (at most 255): {m.name[:40]}...")
         backend = cfg.backend_for(m)
         if backend not in BACKENDS:
             raise ProbeError(f"models[{i}].backend: {backend!r} is not one of {', '.join(BACKENDS)}")
@@ -348,8 +375,8 @@ def validate(cfg: Config) -> None:
                              f"(give one of them a different `name` if they really differ)")
         labels[d.label] = i
     s = p.sampling
-    if s.temperature < 0:
-        raise ProbeError("sampling.temperature: must be >= 0")
+    if not (math.isfinite(s.temperature) and s.temperature >= 0):  # NaN would only fail after the engine start
+        raise ProbeError(f"sampling.temperature: must be a finite number >= 0, got {s.temperature}")
     if s.max_tokens < 1:
         raise ProbeError("sampling.max_tokens: must be >= 1")
     if not 0 < s.top_p <= 1:
@@ -362,6 +389,15 @@ def validate(cfg: Config) -> None:
         raise ProbeError(f"engine.top_logprobs: must be between 1 and {MAX_TOP_LOGPROBS}")
     if cfg.executor.name not in EXECUTORS:
         raise ProbeError(f"executor.name: {cfg.executor.name!r} is not one of {', '.join(EXECUTORS)}")
+    for key in ("time_min", "cpus_per_task", "mem_gb", "array_parallelism"):
+        if getattr(cfg.executor, key) < 1:
+            raise ProbeError(f"executor.{key}: must be >= 1, got {getattr(cfg.executor, key)}")
+    for key in ("gpus_per_node", "chunk_cells"):
+        if (getattr(cfg.executor, key) or 0) < 0:
+            raise ProbeError(f"executor.{key}: must be >= 0, got {getattr(cfg.executor, key)}")
+    for i, m in enumerate(cfg.models):
+        if m.params_b is not None and not (math.isfinite(m.params_b) and m.params_b > 0):
+            raise ProbeError(f"models[{i}].params_b: must be a positive number of billions, got {m.params_b}")
     for i, v in enumerate(cfg.variants):
         if not valid_variant(v):
             raise ProbeError(f"variants[{i}]: {v!r} is not a question variant ({VARIANTS_HELP})")

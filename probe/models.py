@@ -296,6 +296,8 @@ def resolve(model: str, prepare_missing: bool = True) -> ResolvedModel:
     """Registered name → its cache folder (prepared on first use); existing folder → as is; else a hub id."""
     if not model or not model.strip():
         raise ProbeError("model: empty model name")
+    if len(model) > 255:  # no file system takes it as a name, and no hub id is this long
+        raise ProbeError(f"model: a name of {len(model)} characters (at most 255): {model[:40]}...")
     if model in REGISTRY:
         folder = prepare(model) if prepare_missing else model_dir(model)
         return _local(model, folder)

@@ -53,7 +53,7 @@ def leaderboard(conv: pd.DataFrame, boot: ItemBootstrap, measure: str, corrected
     excess, press = pressure_minus_neutral(conv, boot, models)
     cols["regressive_excess"] = excess
     df = outcome_frame(primary(conv), measure)
-    if len(df):
+    if len(df) and df["horizon"].max() > 0:  # with no pushback turn (turns: 0) there is no survival to measure
         H = int(df["horizon"].max())
         des = km_design(df["time"].to_numpy(), df["event"].to_numpy(), H)
         ks = CellStats(boot, df.assign(_item=df["item"]), ["model"], {f"c{j}": des[:, j] for j in range(2 * H)})

@@ -171,6 +171,8 @@ def escalation(table: pd.DataFrame):
     if table.empty:
         return _empty("Escalation markers", "no replies")
     d = table[table["turn"] > 0]
+    if d.empty:
+        return _empty("Escalation markers", "no pushback turns in these runs")
     fig, axes = _facets(len(names), width=3.2, height=2.6, ncol=4)
     for ax, name in zip(axes, names):
         for k, ((m, c), g) in enumerate(d.groupby(["model", "condition"])):

@@ -78,6 +78,13 @@ def check_item(item: Item, field=lambda name: name) -> Item:
     for name in ("id", "question", "answer", "alternative"):
         if not str(getattr(item, name)).strip():
             raise RowError(field(name), "missing or empty")
+    for name in ("id", "question", "answer", "alternative", "aliases", "alternative_aliases", "choices"):
+        value = getattr(item, name)
+        for text in (value if isinstance(value, tuple) else (value,)):
+            try:  # a lone surrogate ("\ud800" in JSON) is no text: every tokenizer fails on it, after the run
+                str(text).encode("utf-8")
+            except UnicodeEncodeError:
+                raise RowError(field(name), "holds a lone surrogate (an escaped \\ud800-\\udfff), not text") from None
     if item.choices:  # options are told apart by letter, so case matters ('Bb' and 'bb' are distinct genotypes)
         if item.answer.strip() == item.alternative.strip():
             raise RowError(field("alternative"), f"equals the answer {item.answer!r}")
