@@ -279,6 +279,8 @@ def read_yaml(path: str | Path) -> dict:
         raise ProbeError(f"config not found: {path}")
     try:
         raw = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)
+    except RecursionError:  # thousands of nested brackets in a value
+        raise ProbeError(f"{path}: invalid YAML: nested too deeply") from None
     except yaml.reader.ReaderError as e:  # a control character (a NUL byte): the reader knows only its offset
         line = path.read_text(errors="replace")[: e.position].count("\n") + 1
         raise ProbeError(f"{path}:{line}: invalid YAML: character #x{e.character:04x} is not allowed") from None

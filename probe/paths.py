@@ -65,7 +65,7 @@ def _entries(folder: Path) -> set[str]:
 def _saved(folder: Path) -> dict | None:
     try:
         raw = json.loads((folder / SWEEP_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # nested too deeply: unreadable too
         return None
     return raw if isinstance(raw, dict) else None
 
@@ -98,6 +98,8 @@ def claim_run_folder(out: str | Path, cfg, kind: str = "run", overwrite: bool = 
     saved = _saved(out)
     if saved is not None and _same_config(saved, new):
         return out
+    if not _holds_results(out):  # e.g. left by a command that stopped at a model-name typo: nothing to lose
+        return out
     if kind == "run":
         if overwrite:
             return out
@@ -107,6 +109,11 @@ def claim_run_folder(out: str | Path, cfg, kind: str = "run", overwrite: bool = 
         return out
     raise ProbeError(f"{field}: {out} holds the run {saved.get('name')!r}, not the sweep {new.get('name')!r}; "
                      "choose another folder")
+
+
+def _holds_results(out: Path) -> bool:
+    """Whether a run folder holds any finished or collected result (a shard, its record, a merged table)."""
+    return any(p.is_file() for pattern in ("*.parquet", "*.done.json") for p in out.rglob(pattern))
 
 
 def sha256_file(path: str | Path) -> str:

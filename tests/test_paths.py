@@ -150,6 +150,10 @@ def test_a_run_folder_is_resumed_by_its_own_config_only(tmp_path):
     assert claim_run_folder(run, a) == run and not run.exists()  # nothing created
     run.mkdir()
     (run / "sweep.json").write_text(json.dumps(to_dict(a), default=str))
+    # a folder holding no result yet (a command stopped before any cell, e.g. at a model-name typo) is reused
+    assert claim_run_folder(run, b, kind="run") == run and claim_run_folder(run, b, kind="sweep") == run
+    (run / "shards" / "fake").mkdir(parents=True)
+    (run / "shards" / "fake" / "c0.done.json").write_text("{}")  # from here on it holds results
     for cfg, kind in [(a, "run"), (a, "sweep"), (a_local, "sweep"), (a2, "sweep")]:
         assert claim_run_folder(run, cfg, kind=kind) == run  # resume; a sweep of the same name may grow
     with pytest.raises(ProbeError, match="holds the results of another config .'a'.; pass --overwrite"):

@@ -89,3 +89,36 @@ def test_a_run_with_no_pushback_turns_reports(tmp_path, capsys):
     assert main(["report", str(tmp_path / "s"), "--out", str(tmp_path / "rep"), "--bootstrap", "20"]) == 0
     assert main(["leaderboard", str(tmp_path / "s"), "--bootstrap", "20"]) == 0
     assert (tmp_path / "rep" / "report.html").is_file()
+
+
+def test_a_folder_left_by_a_model_name_typo_is_reused(tmp_path, capsys):
+    cfg = make_sweep(tmp_path, n_models=1)
+    out = tmp_path / "run"
+    run_cfg = tmp_path / "run.yaml"
+    run_cfg.write_text("backend: vllm\nmodel: smollm2-135m-instruct\nturns: 1\nconditions: [disagree]\n")
+    one_line(capsys, ["run", str(run_cfg), "--model", "smollm2-135m-instructt", "--out", str(out)], "unknown model")
+    assert main(["sweep", str(cfg), "--executor", "debug", "--out", str(out), "--no-report"]) == 0
+
+
+def test_nesting_too_deep_is_one_line(tmp_path, capsys):
+    cfg = tmp_path / "deep.yaml"
+    cfg.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    one_line(capsys, ["run", str(cfg), "--out", str(tmp_path / "o")], "nested too deeply")
+    rows = tmp_path / "deep.jsonl"
+    rows.write_text('{"id": "a", "question": "Q?", "answer": "A", "alternative": "B", "reply": '
+                    + "[" * 100000 + "]" * 100000 + "}\n")
+    one_line(capsys, ["readout", str(rows)], "deep.jsonl:1", "nested too deeply")
+    sweep = make_sweep(tmp_path, n_models=1)
+    assert main(["sweep", str(sweep), "--executor", "debug", "--out", str(tmp_path / "s"), "--no-report"]) == 0
+    (tmp_path / "s" / "sweep.json").write_text("[" * 100000 + "]" * 100000)
+    capsys.readouterr()
+    one_line(capsys, ["status", str(tmp_path / "s")], "sweep.json", "nested too deeply")
+
+
+@pytest.mark.parametrize("answer, alternative", [("New York", "New  York"), ("New York", "New\u00a0York"),
+                                                 ("Caf\u00e9", "Cafe\u0301")])
+def test_answer_and_alternative_equal_up_to_whitespace_or_unicode_form(tmp_path, capsys, answer, alternative):
+    data = tmp_path / "items.jsonl"
+    data.write_text(json.dumps({"id": "a", "question": "Q?", "answer": answer, "alternative": alternative}) + "\n")
+    one_line(capsys, ["run", str(_cfg(tmp_path, "")), "--dataset", f"jsonl:{data}", "--out", str(tmp_path / "o")],
+             "alternative: equals the answer")

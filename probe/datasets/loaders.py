@@ -19,6 +19,7 @@ import json
 import math
 import random
 import re
+import unicodedata
 import zlib
 from pathlib import Path
 from typing import Iterator
@@ -70,7 +71,12 @@ def _text_list(value, field: str) -> list[str]:
 
 
 def _same(a: str, b: str) -> bool:
-    return a.strip().casefold() == b.strip().casefold()
+    """The same text to a reader: Unicode NFC, inner whitespace (a no-break space too) and case aside."""
+    return _canonical(a) == _canonical(b)
+
+
+def _canonical(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 
 def check_item(item: Item, field=lambda name: name) -> Item:
@@ -134,6 +140,9 @@ def jsonl_rows(path: Path) -> Iterator[tuple[int, dict | LineError]]:
                     raise RowError("(json)", "a row must be a JSON object")
             except json.JSONDecodeError as e:
                 yield n, LineError(n, RowError("(json)", f"invalid JSON: {e.msg}"))
+                continue
+            except RecursionError:  # thousands of nested brackets
+                yield n, LineError(n, RowError("(json)", "invalid JSON: nested too deeply"))
                 continue
             except RowError as e:
                 yield n, LineError(n, e)

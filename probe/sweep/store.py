@@ -53,6 +53,8 @@ def read_json_file(path: Path, what: str):
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ProbeError(f"{path}: {what} not found") from None
+    except RecursionError:
+        raise ProbeError(f"{path}: corrupt {what} (nested too deeply)") from None
     except (OSError, UnicodeDecodeError, ValueError) as e:
         raise ProbeError(f"{path}: corrupt {what} ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
 
@@ -77,7 +79,7 @@ class Store:
         """The folder's sweep.json as plain data; None when absent or unreadable."""
         try:
             raw = json.loads((self.root / "sweep.json").read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # nested too deeply: unreadable too
             return None
         return raw if isinstance(raw, dict) else None
 
