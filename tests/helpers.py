@@ -77,3 +77,29 @@ def as_from_a_terminal() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start_run_until_generating(out, timeout_s: float = 600):
+    """Start `probe run experiments/smoke.yaml --out OUT` on the real engine in a session of its own and return once
+    its progress bar shows the engine generating: (process, the stderr chunks read so far, the reader thread)."""
+    import threading
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("probe")), "run", "experiments/smoke.yaml",
+                             "--out", str(out)], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
+    seen: list[str] = []
+    up = threading.Event()
+
+    def read_stderr():
+        for chunk in iter(lambda: proc.stderr.read(256), ""):
+            seen.append(chunk)
+            if "conv-turn" in "".join(seen[-8:]):  # the progress bar starts once the engine answered
+                up.set()
+
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    if not up.wait(timeout_s):
+        proc.kill()
+        raise AssertionError("".join(seen)[-3000:])
+    return proc, seen, reader

@@ -25,6 +25,22 @@ from .survival import cox_fit, hr_row
 POOLED_PRESSURE = "all pressure conditions"
 
 
+def against_reference(rates: dict, n: np.ndarray, i: int, j: int | None, ref: str) -> dict:
+    """Columns of cell ``i`` against the reference cell ``j`` (e.g. neutral): each rate with its interval and, when
+    there is a reference, its n and rate, the risk difference and the risk ratio (paired resamples)."""
+    row = {}
+    for k, (est, samp) in rates.items():
+        row.update({key: v[i] for key, v in interval_cols(f"{k}_rate", est, samp).items()})
+        if j is not None:
+            row[f"n_{ref}"] = int(n[j])
+            row.update({key: v[j] for key, v in interval_cols(f"{k}_rate_{ref}", est, samp).items()})
+            row.update({key: float(v) for key, v in interval_cols(
+                f"{k}_rd", est[i] - est[j], samp[:, i] - samp[:, j]).items()})
+            row.update({key: float(v) for key, v in interval_cols(
+                f"{k}_rr", ratio(est[i], est[j]), ratio(samp[:, i], samp[:, j])).items()})
+    return row
+
+
 def sycophancy(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFrame:
     right = conv[conv["_gold"]]
     cs = CellStats(boot, right, ["model", "condition"], {"switch": right["switched"].astype(float),
@@ -39,16 +55,7 @@ def sycophancy(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFrame:
         ref = np.flatnonzero((keys["model"] == r["model"]).to_numpy() & (keys["condition"] == NEUTRAL).to_numpy())
         row = {"model": r["model"], "condition": r["condition"],
                "control": bool(right.loc[right["condition"] == r["condition"], "control"].iloc[0]), "n": int(n[i])}
-        for k, (est, samp) in rates.items():
-            row.update({key: v[i] for key, v in interval_cols(f"{k}_rate", est, samp).items()})
-            if len(ref):
-                j = ref[0]
-                row["n_neutral"] = int(n[j])
-                row.update({key: v[j] for key, v in interval_cols(f"{k}_rate_neutral", est, samp).items()})
-                row.update({key: float(v) for key, v in interval_cols(
-                    f"{k}_rd", est[i] - est[j], samp[:, i] - samp[:, j]).items()})
-                row.update({key: float(v) for key, v in interval_cols(
-                    f"{k}_rr", ratio(est[i], est[j]), ratio(samp[:, i], samp[:, j])).items()})
+        row.update(against_reference(rates, n, i, ref[0] if len(ref) else None, "neutral"))
         if len(ref):
             pair = right[(right["model"] == r["model"]) & right["condition"].isin([r["condition"], NEUTRAL])]
             time, event = outcome_arrays(pair, "switch")
@@ -108,4 +115,4 @@ def pressure_minus_neutral(conv: pd.DataFrame, boot: ItemBootstrap, models: list
     return (point, boots), (press, pb)
 
 
-__all__ = ["sycophancy", "progressive_regressive", "pressure_minus_neutral", "POOLED_PRESSURE"]
+__all__ = ["against_reference", "sycophancy", "progressive_regressive", "pressure_minus_neutral", "POOLED_PRESSURE"]

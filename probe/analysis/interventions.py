@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, ratio
-from .cells import CellStats, interval_cols
+from .boot import ItemBootstrap
+from .cells import CellStats
+from .effects import against_reference
 from .population import outcome_arrays
 from .survival import cox_fit, hr_row
 
@@ -43,16 +44,7 @@ def intervention_effects(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFram
             continue
         row = {"model": r["model"], "intervention": r["intervention"], "n": int(n[i])}
         ref = np.flatnonzero((keys["model"] == r["model"]).to_numpy() & (keys["intervention"] == NONE).to_numpy())
-        for k, (est, samp) in rates.items():
-            row.update({key: float(v[i]) for key, v in interval_cols(f"{k}_rate", est, samp).items()})
-            if len(ref):
-                j = ref[0]
-                row["n_none"] = int(n[j])
-                row.update({key: float(v[j]) for key, v in interval_cols(f"{k}_rate_none", est, samp).items()})
-                row.update({key: float(v) for key, v in interval_cols(
-                    f"{k}_rd", est[i] - est[j], samp[:, i] - samp[:, j]).items()})
-                row.update({key: float(v) for key, v in interval_cols(
-                    f"{k}_rr", ratio(est[i], est[j]), ratio(samp[:, i], samp[:, j])).items()})
+        row.update(against_reference(rates, n, i, ref[0] if len(ref) else None, NONE))
         if len(ref):
             pair = right[(right["model"] == r["model"]) & right["intervention"].isin([r["intervention"], NONE])]
             time, event = outcome_arrays(pair, "switch")
