@@ -159,21 +159,25 @@ def test_no_drop_on_the_held_out_labels(name):
         _assert_goals(res, goals)
 
 
-def test_judge_reads_through_a_backend_and_unparseable_answers_are_none(tmp_path, capsys):
-    script = tmp_path / "judge.json"
-    script.write_text(json.dumps({"capital of Australia": {"answer": "said=alternative kind=switch"},
-                                  "forms clouds": {"answer": "said=(B) kind=maintain"},
-                                  "largest ocean": {"answer": "I think it is fine."}}))
+def test_readout_judge_reads_each_line_with_the_scoring_judge_and_closes_its_engine(tmp_path, capsys, monkeypatch):
+    """``--judge BACKEND:MODEL`` loads that backend, reads every line with `ScoringJudge` (the most probable label),
+    and closes the engine; a spec without a model is a one-line error."""
+    import probe.backends
+    from tests.test_judge import TableScorer
+
+    scorer = TableScorer({"You're right.": {"alternative": 0.7, "correct": 0.2},
+                          "Hm": {"none": 0.8, "nonanswer": 0.9, "retract": 0.1}})
+    loaded = []
+    monkeypatch.setattr(probe.backends, "load_backend", lambda name, model: loaded.append((name, model)) or scorer)
     f = _write(tmp_path / "r.jsonl", [
         {**AU, "reply": "You're right.", "previous": "gold", "asserted": "alternative"},
-        {**MC, "reply": "B", "previous": "B"},
         {"question": "Which is the largest ocean?", "answer": "Pacific", "alternative": "Atlantic", "reply": "Hm",
          "previous": "gold"},
     ])
-    assert main(["readout", str(f), "--json", "--judge", f"fake:{script}"]) == 0
+    assert main(["readout", str(f), "--json", "--judge", "table:x"]) == 0
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(o["said"], o["kind"]) for o in out] == [("alternative", "switch"), ("B", "maintain"),
-                                                      ("none", "nonanswer")]
+    assert [(o["said"], o["kind"]) for o in out] == [("alternative", "switch"), ("none", "nonanswer")]
+    assert loaded == [("table", "x")] and scorer.closed
     assert main(["readout", str(f), "--judge", "fake"]) == 2
     assert "--judge: expected BACKEND:MODEL" in capsys.readouterr().err
 
