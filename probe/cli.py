@@ -312,7 +312,7 @@ def _messages(args) -> tuple:
 
 
 def _cmd_models(args) -> None:
-    from . import models
+    from .backends import models
 
     if args.action == "list":
         for name, e in models.REGISTRY.items():

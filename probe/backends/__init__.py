@@ -17,20 +17,19 @@ from .base import (
     TopLogprob,
 )
 from .fake import FakeBackend, FakeScript
+from .models import resolve
 from .spec import EngineSpec
 
 BACKENDS = ("vllm", "hf", "fake")
 
 
 def load_backend(name: str, model: str, spec: EngineSpec | None = None) -> Backend:
-    """Start an engine. ``model`` is resolved by `probe.models.resolve` (the fake backend takes a script file)."""
+    """Start an engine. ``model`` is resolved by `probe.backends.models.resolve` (the fake backend takes a script file)."""
     spec = spec or EngineSpec()
     if name == "fake":
         return FakeBackend.from_file(model) if model not in ("", "fake") else FakeBackend()
     if name not in BACKENDS:
         raise ProbeError(f"backend: unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
-    from ..models import resolve
-
     resolved = resolve(model)
     if name == "vllm":
         from .vllm import VLLMBackend

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..errors import ProbeError
-from ..models import ResolvedModel
+from .models import ResolvedModel
 from .base import (
     GenerateRequest,
     Sample,

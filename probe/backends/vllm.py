@@ -16,7 +16,7 @@ from typing import Sequence
 from ..errors import ProbeError
 from ..logs import quiet_engine_logs
 from ..procs import start_reaper
-from ..models import ResolvedModel
+from .models import ResolvedModel
 from .base import (
     LOOP_PATTERN_TOKENS,
     GenerateRequest,

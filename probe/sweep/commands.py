@@ -36,9 +36,10 @@ def cmd_sweep(args) -> int:
     check_datasets(sweep)
     executor = args.executor or sweep.executor.name
     sweep = dataclasses.replace(sweep, executor=dataclasses.replace(sweep.executor, name=executor))
-    store = Store(claim_run_folder(args.out or Path("runs") / sweep.name, sweep, kind="sweep"))  # before any job
+    out = args.out or Path("runs") / sweep.name
+    store = Store(claim_run_folder(out, to_dict(sweep), kind="sweep"))  # before any job
     with store.lock():  # a second sweep on this folder waits, then finds the cells done
-        claim_run_folder(store.root, sweep, kind="sweep")  # again: the folder may have changed while we waited
+        claim_run_folder(store.root, to_dict(sweep), kind="sweep")  # again: the folder may have changed while we waited
         store.save_config(sweep)
         print(status_text(store))
         outcomes = launch(store, sweep, executor, wait=not args.no_wait)

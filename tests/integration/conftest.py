@@ -2,7 +2,7 @@
 import pytest
 
 from probe.backends import EngineSpec, load_backend
-from probe.models import prepare
+from probe.backends.models import prepare
 
 MODEL = "smollm2-135m-instruct"
 PROMPT = "What is the capital of Australia? Answer with one word."
