@@ -28,21 +28,10 @@ from typing import Sequence
 
 import numpy as np
 
-CONF_COLUMNS = (
-    "conf_answer_logprob",
-    "conf_answer_prob",
-    "conf_answer_prob_norm",
-    "conf_first_token_prob",
-    "conf_entropy",
-    "conf_neg_mean_entropy",
-    "conf_neg_max_entropy",
-    "conf_margin",
-    "conf_seq_logprob",
-    "conf_seq_prob",
-    "conf_seq_prob_norm",
-    "conf_candidate_p",
-    "conf_mc_letter_p",
-)
+from .records import BELIEF_PROBE, MEASURES, TOKEN
+
+# the columns `initial_confidence` fills, in the declared order (the side branches fill the others)
+CONF_COLUMNS = tuple(name for name, c in MEASURES.items() if c.family in (TOKEN, BELIEF_PROBE))
 NO_SPAN = "no answer span in the reply"
 OFF = "estimator off"
 

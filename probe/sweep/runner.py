@@ -22,7 +22,7 @@ from ..datasets import load_dataset
 from ..errors import ProbeError, WriteError
 from ..belief import BELIEF_FRAME, PROBE_MESSAGE
 from ..protocol import rewrite_questions, run_protocol
-from ..records import conversations_frame, turns_frame, versions
+from ..records import ModelManifest, conversations_frame, turns_frame, versions
 from .progress import Progress
 from .store import Store
 
@@ -77,21 +77,21 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
                 bar.note(f"{len(chunk)} cells failed: {type(e).__name__}: {e}")
         bar.close(f"{len(pending) - failed}/{len(pending)} cells written, {int(stats['conversations'])} "
                   f"conversations, {int(stats['turn_rows'])} turn rows in {stats['protocol_s']:.0f} s")
-        store.write_manifest(model.slug, {
-            "model": model.label, "model_spec": model.name, "backend": backend.info, "versions": versions(),
-            "started": started, "finished": datetime.now(timezone.utc).isoformat(),
-            "engine_start_s": round(engine_s, 3), "protocol_s": round(stats["protocol_s"], 3),
-            "cells_run": len(pending), "cells_failed": failed, "n_items": int(stats["items"]),
-            "n_conversations": int(stats["conversations"]), "n_turn_rows": int(stats["turn_rows"]),
-            "generated_tokens": int(stats["generated_tokens"]), "skipped_rows": skipped,
-            "question_rewrites": dict(stats.get("rewrites", {})),
-            "belief_probe": {"message": PROBE_MESSAGE, "frame": BELIEF_FRAME,
-                             "frame_mc": "the form of the first answer's option (probe.belief.option_form): "
-                                         "{opening} {option text} {end of reply} where it quoted the option's text "
-                                         "or wrote words after its letter, {opening} ({letter}) where it wrote the "
-                                         "letter alone, else the frame with {letter}"},
-            "readout": readout_record(),
-        })
+        store.write_manifest(model.slug, ModelManifest(
+            model=model.label, model_spec=model.name, backend=backend.info, versions=versions(),
+            started=started, finished=datetime.now(timezone.utc).isoformat(),
+            engine_start_s=round(engine_s, 3), protocol_s=round(stats["protocol_s"], 3),
+            cells_run=len(pending), cells_failed=failed, n_items=int(stats["items"]),
+            n_conversations=int(stats["conversations"]), n_turn_rows=int(stats["turn_rows"]),
+            generated_tokens=int(stats["generated_tokens"]), skipped_rows=skipped,
+            question_rewrites=dict(stats.get("rewrites", {})),
+            belief_probe={"message": PROBE_MESSAGE, "frame": BELIEF_FRAME,
+                          "frame_mc": "the form of the first answer's option (probe.belief.option_form): "
+                                      "{opening} {option text} {end of reply} where it quoted the option's text "
+                                      "or wrote words after its letter, {opening} ({letter}) where it wrote the "
+                                      "letter alone, else the frame with {letter}"},
+            readout=readout_record(),
+        ))
         return failed
 
 
