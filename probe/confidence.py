@@ -55,11 +55,6 @@ def span_token_indices(pieces: Sequence[str], start: int, end: int) -> np.ndarra
     return np.flatnonzero(hit)
 
 
-def content_token_indices(pieces: Sequence[str]) -> np.ndarray:
-    """Tokens carrying visible text (drops the stop token and whitespace-only tokens)."""
-    return np.flatnonzero(np.fromiter((bool(p.strip()) for p in pieces), dtype=bool, count=len(pieces)))
-
-
 def answer_logprob(logprobs: np.ndarray, idx: np.ndarray) -> float:
     return float(np.sum(logprobs[idx])) if len(idx) else math.nan
 

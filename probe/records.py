@@ -325,10 +325,3 @@ def write_json(obj: dict, path: Path) -> None:
             json.dump(obj, f, indent=2, default=str)
 
     write_atomic(Path(path), w)
-
-
-def write_run(out: Path, turns: pd.DataFrame, conversations: pd.DataFrame, manifest: dict) -> None:
-    out = Path(out)
-    write_parquet(turns, out / "turns.parquet")
-    write_parquet(conversations, out / "conversations.parquet")
-    write_json(manifest, out / "manifest.json")

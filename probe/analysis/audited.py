@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..audit import (KEY, READINGS, LabelLog, _manifest, class_of, human_conversation, load_sample, run_items,
+from ..audit import (KEY, READINGS, LabelLog, _manifest, human_conversation, load_sample, run_items,
                      staleness)
 from .ppi import stratum_pi
 
