@@ -26,14 +26,14 @@ def smoke_run(tmp_path_factory, smollm2_path):
 
 @pytest.fixture(scope="session")
 def vllm_backend(smollm2_path):
-    backend = load_backend("vllm", MODEL, EngineSpec(dtype="float32", top_logprobs=20))
-    yield backend
-    backend.close()
+    with load_backend("vllm", MODEL, EngineSpec(dtype="float32", top_logprobs=20)) as backend:
+        yield backend
 
 
 @pytest.fixture(scope="session")
 def hf_backend(smollm2_path):
-    return load_backend("hf", MODEL, EngineSpec(dtype="float32", top_logprobs=5))
+    with load_backend("hf", MODEL, EngineSpec(dtype="float32", top_logprobs=5)) as backend:
+        yield backend
 
 
 @pytest.fixture(scope="session")
