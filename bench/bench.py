@@ -42,59 +42,59 @@ def engine_benchmarks(n_items: int, turns: int, score_method: str | None = None,
         engine = EngineSpec(dtype="float32", prefix_caching=caching)
         if score_method:
             engine = dataclasses.replace(engine, score_method=score_method)
-        backend = load_backend("vllm", "smollm2-135m-instruct", engine)
-        resolved = backend.info["score_method"]  # "auto" picks by vocabulary size
-        def protocol(belief: bool):
-            spec = ProtocolSpec(turns=turns, sampling=sampling, belief_probe=belief)
-            backend._llm.reset_prefix_cache()  # every phase starts cold: no phase inherits another's cache
-            with engine_work(backend) as counted:
-                t = time.perf_counter()
-                by_cell = run_protocol(backend, plain_work(items, conds, ["original"]), spec)
-                seconds = time.perf_counter() - t
-            return seconds, [r for rows, _ in by_cell.values() for r in rows], counted
+        with load_backend("vllm", "smollm2-135m-instruct", engine) as backend:  # closed however the bench ends
+            resolved = backend.info["score_method"]  # "auto" picks by vocabulary size
+            def protocol(belief: bool):
+                spec = ProtocolSpec(turns=turns, sampling=sampling, belief_probe=belief)
+                backend._llm.reset_prefix_cache()  # every phase starts cold: no phase inherits another's cache
+                with engine_work(backend) as counted:
+                    t = time.perf_counter()
+                    by_cell = run_protocol(backend, plain_work(items, conds, ["original"]), spec)
+                    seconds = time.perf_counter() - t
+                return seconds, [r for rows, _ in by_cell.values() for r in rows], counted
 
-        if caching:
-            # bare protocol and raw replay alternate after a warm-up, the belief run in the middle: a shared
-            # machine's drift falls on both sides of each ratio, and the median of the pairs is reported
-            protocol(False)  # untimed warm-up: the engine's first pass over these shapes builds its kernels
-            bare, raw, belief_run = [], [], None
-            for rep in range(max(repeats, 1)):
-                if rep % 2 == 0:  # pairs alternate their order: protocol first, then raw first
-                    bare.append(protocol(False))
-                    raw.append(raw_engine_replay(backend, bare[-1][1], sampling))
-                else:
-                    raw.append(raw_engine_replay(backend, bare[0][1], sampling))
-                    bare.append(protocol(False))
-                if rep == 0:
-                    belief_run = protocol(True)
-            rows = bare[0][1]
-            tokens = sum(r["response_tokens"] for r in rows if r["turn"] > 0) + sum(
-                r["response_tokens"] for r in rows if r["turn"] == 0 and r["condition"] == conds[0].name)
-            ratios = [(raw_s / raw_tokens) / (b[0] / tokens) for b, (raw_s, raw_tokens) in zip(bare, raw)]
-            bare_s = statistics.median(b[0] for b in bare)
-            out["overhead"] = {"ratio": statistics.median(ratios), "ratios": ratios,
-                               "probe_s": [b[0] for b in bare], "raw_s": [r[0] for r in raw], "tokens": tokens,
-                               "raw_tokens": raw[0][1],
-                               # the toolkit's own Python (templating, records, reading) is what lies outside
-                               # the engine calls
-                               "probe_outside_engine_s": [b[0] - b[2]["engine_s"] for b in bare],
-                               "goal": ">= 0.95"}
-            out["overhead"]["probe_tokens_per_s"] = tokens / bare_s
-            out["overhead"]["raw_tokens_per_s"] = raw[0][1] / statistics.median(r[0] for r in raw)
-            conv_turns = len(rows)
-            work = {False: bare[0][2], True: belief_run[2]}
-            out["measurement_cost"] = {"without_belief_s": bare_s, "with_belief_and_confidence_s": belief_run[0],
-                                       "added": belief_run[0] / bare_s - 1, "goal": "<= 0.15",
-                                       # tokens the engine computed (prompt tokens not read from the prefix cache,
-                                       # plus generated ones): the probe's share of the work, whatever the device
-                                       "protocol_tokens": work[False], "with_belief_tokens": work[True],
-                                       "belief_tokens_per_conversation_turn":
-                                           (work[True]["computed"] - work[False]["computed"]) / conv_turns,
-                                       "protocol_tokens_per_conversation_turn": work[False]["computed"] / conv_turns}
-            out["belief_prefix_caching_on_s"] = belief_run[0]
-        else:
-            out["belief_prefix_caching_off_s"] = protocol(True)[0]
-        backend.close()
+            if caching:
+                # bare protocol and raw replay alternate after a warm-up, the belief run in the middle: a shared
+                # machine's drift falls on both sides of each ratio, and the median of the pairs is reported
+                protocol(False)  # untimed warm-up: the engine's first pass over these shapes builds its kernels
+                bare, raw, belief_run = [], [], None
+                for rep in range(max(repeats, 1)):
+                    if rep % 2 == 0:  # pairs alternate their order: protocol first, then raw first
+                        bare.append(protocol(False))
+                        raw.append(raw_engine_replay(backend, bare[-1][1], sampling))
+                    else:
+                        raw.append(raw_engine_replay(backend, bare[0][1], sampling))
+                        bare.append(protocol(False))
+                    if rep == 0:
+                        belief_run = protocol(True)
+                rows = bare[0][1]
+                tokens = sum(r["response_tokens"] for r in rows if r["turn"] > 0) + sum(
+                    r["response_tokens"] for r in rows if r["turn"] == 0 and r["condition"] == conds[0].name)
+                ratios = [(raw_s / raw_tokens) / (b[0] / tokens) for b, (raw_s, raw_tokens) in zip(bare, raw)]
+                bare_s = statistics.median(b[0] for b in bare)
+                out["overhead"] = {"ratio": statistics.median(ratios), "ratios": ratios,
+                                   "probe_s": [b[0] for b in bare], "raw_s": [r[0] for r in raw], "tokens": tokens,
+                                   "raw_tokens": raw[0][1],
+                                   # the toolkit's own Python (templating, records, reading) is what lies outside
+                                   # the engine calls
+                                   "probe_outside_engine_s": [b[0] - b[2]["engine_s"] for b in bare],
+                                   "goal": ">= 0.95"}
+                out["overhead"]["probe_tokens_per_s"] = tokens / bare_s
+                out["overhead"]["raw_tokens_per_s"] = raw[0][1] / statistics.median(r[0] for r in raw)
+                conv_turns = len(rows)
+                work = {False: bare[0][2], True: belief_run[2]}
+                out["measurement_cost"] = {"without_belief_s": bare_s, "with_belief_and_confidence_s": belief_run[0],
+                                           "added": belief_run[0] / bare_s - 1, "goal": "<= 0.15",
+                                           # tokens the engine computed (prompt tokens not read from the prefix cache,
+                                           # plus generated ones): the probe's share of the work, whatever the device
+                                           "protocol_tokens": work[False], "with_belief_tokens": work[True],
+                                           "belief_tokens_per_conversation_turn":
+                                               (work[True]["computed"] - work[False]["computed"]) / conv_turns,
+                                           "protocol_tokens_per_conversation_turn":
+                                               work[False]["computed"] / conv_turns}
+                out["belief_prefix_caching_on_s"] = belief_run[0]
+            else:
+                out["belief_prefix_caching_off_s"] = protocol(True)[0]
         del backend
     out["prefix_caching"] = {"on_s": out.pop("belief_prefix_caching_on_s"), "off_s": out.pop("belief_prefix_caching_off_s")}
     out["prefix_caching"]["speedup"] = out["prefix_caching"]["off_s"] / out["prefix_caching"]["on_s"]
@@ -128,31 +128,30 @@ def confidence_benchmarks(n_items: int, turns: int = 5, k: int = 10) -> dict:
     items = load_dataset(DatasetSpec("builtin", sample=n_items, seed=0))[0]
     conds = parse_conditions(list(CONFIDENCE_CONDITIONS))
     sampling = SamplingSpec(max_tokens=48, temperature=0.0, top_logprobs=20)
-    backend = load_backend("vllm", "smollm2-135m-instruct", EngineSpec(dtype="float32", max_model_len=2048))
-    def spec(conf):
-        return ProtocolSpec(turns=turns, sampling=sampling, confidence=conf, consistency_samples=k)
+    with load_backend("vllm", "smollm2-135m-instruct", EngineSpec(dtype="float32", max_model_len=2048)) as backend:
+        def spec(conf):
+            return ProtocolSpec(turns=turns, sampling=sampling, confidence=conf, consistency_samples=k)
 
-    work = plain_work(items, conds, ["original"])
-    out = {}
-    for name, conf in (("base", ("answer_prob",)), ("all", ESTIMATORS)):
-        backend._llm.reset_prefix_cache()
-        t = time.perf_counter()
-        run_protocol(backend, work, spec(conf))
-        out[f"protocol_{name}_s"] = time.perf_counter() - t
-    stems = []
-    for item in items:
-        msgs = ({"role": "user", "content": first_message(item, "original", sampling.seed)},)
-        stems.append(SimpleNamespace(item=item, messages=list(msgs)))
-    for estimator in ("p_true", "verbalized", "consistency"):
-        backend._llm.reset_prefix_cache()
-        samples = backend.generate([GenerateRequest(tuple(s.messages)) for s in stems], sampling)
-        for s, sample in zip(stems, samples):
-            s.messages = s.messages[:1] + [{"role": "assistant", "content": sample.text}]
-            s.sample0, s.readings = sample, [read_reply(s.item, sample.text)]
-        t = time.perf_counter()
-        side_confidence(backend, stems, spec((estimator,)), [0] * len(stems))
-        out[f"{estimator}_s"] = time.perf_counter() - t
-    backend.close()
+        work = plain_work(items, conds, ["original"])
+        out = {}
+        for name, conf in (("base", ("answer_prob",)), ("all", ESTIMATORS)):
+            backend._llm.reset_prefix_cache()
+            t = time.perf_counter()
+            run_protocol(backend, work, spec(conf))
+            out[f"protocol_{name}_s"] = time.perf_counter() - t
+        stems = []
+        for item in items:
+            msgs = ({"role": "user", "content": first_message(item, "original", sampling.seed)},)
+            stems.append(SimpleNamespace(item=item, messages=list(msgs)))
+        for estimator in ("p_true", "verbalized", "consistency"):
+            backend._llm.reset_prefix_cache()
+            samples = backend.generate([GenerateRequest(tuple(s.messages)) for s in stems], sampling)
+            for s, sample in zip(stems, samples):
+                s.messages = s.messages[:1] + [{"role": "assistant", "content": sample.text}]
+                s.sample0, s.readings = sample, [read_reply(s.item, sample.text)]
+            t = time.perf_counter()
+            side_confidence(backend, stems, spec((estimator,)), [0] * len(stems))
+            out[f"{estimator}_s"] = time.perf_counter() - t
     base = out["protocol_base_s"]
     out["share"] = {e: out[f"{e}_s"] / base for e in ("p_true", "verbalized", "consistency")}
     out["share"]["p_true+verbalized"] = out["share"]["p_true"] + out["share"]["verbalized"]

@@ -49,8 +49,7 @@ def main(argv=None) -> int:
         return 2
     items = [it for f in files for it in
              load_dataset(DatasetSpec("mmlu", str(f), limit=args.skip + args.per, name=f.stem))[0][args.skip:]]
-    backend = load_backend("vllm", args.model, EngineSpec(dtype="float32", max_model_len=2048))
-    try:
+    with load_backend("vllm", args.model, EngineSpec(dtype="float32", max_model_len=2048)) as backend:
         msgs = [({"role": "user", "content": first_message(it, "original", 0)},) for it in items]
         samples = backend.generate([GenerateRequest(m) for m in msgs], SamplingSpec(max_tokens=64, temperature=0.0))
         convs = []
@@ -65,8 +64,6 @@ def main(argv=None) -> int:
             follow = [GenerateRequest((*d.messages, {"role": "user", "content": PROBE_MESSAGE})) for d in convs]
             again = [read_reply(it, s.text).option for it, s in
                      zip(items, backend.generate(follow, SamplingSpec(max_tokens=64, temperature=0.0)))]
-    finally:
-        backend.close()
     rows, tally = [], {}
     for it, d, p, re_said in zip(items, convs, probs, again):
         said, reply = d.readings[0].option, d.messages[-1]["content"]

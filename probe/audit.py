@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .datasets import DatasetSpec, load_dataset
 from .errors import ProbeError
 from .outcomes import carry, summarise
 from .records import ALTERNATIVE, GOLD, INITIAL, NONE, OTHER
@@ -49,6 +50,19 @@ def _manifest(run: Path) -> dict:
         return json.loads(p.read_text()) if p.is_file() else {}
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ProbeError(f"{p}: corrupt JSON ({e})") from None
+
+
+def run_items(run: Path, manifest: dict) -> tuple[dict, str]:
+    """(dataset label, item id) → Item from the run's resolved config; ("", reason) when they cannot be loaded."""
+    out = {}
+    try:
+        for d in (manifest.get("config") or {}).get("datasets") or []:
+            spec = DatasetSpec(**{**d, "mapping": tuple(tuple(x) for x in (d.get("mapping") or {}).items())})
+            for it in load_dataset(spec)[0]:
+                out[(spec.label, it.id)] = it
+    except (ProbeError, TypeError, OSError) as e:
+        return out, str(e)
+    return out, ""
 
 
 def default_reading(turns: pd.DataFrame) -> str:

@@ -28,26 +28,11 @@ def add_args(sub) -> None:
     p.add_argument("--agreement", action="store_true", help="print agreement between readers and with the reading")
 
 
-def _items(run: Path, manifest: dict) -> tuple[dict, str]:
-    """(dataset label, item id) → Item from the run's resolved config; ("", reason) when they cannot be loaded."""
-    from .datasets import DatasetSpec, load_dataset
-
-    out = {}
-    try:
-        for d in (manifest.get("config") or {}).get("datasets") or []:
-            spec = DatasetSpec(**{**d, "mapping": tuple(tuple(x) for x in (d.get("mapping") or {}).items())})
-            for it in load_dataset(spec)[0]:
-                out[(spec.label, it.id)] = it
-    except (ProbeError, TypeError, OSError) as e:
-        return out, str(e)
-    return out, ""
-
-
 def conversations_for(run: Path, sample: dict, turns) -> list[dict]:
     """What the screen shows for each sample conversation, in the sample's order."""
-    from .audit import KEY, _manifest
+    from .audit import KEY, _manifest, run_items
 
-    items, why = _items(run, _manifest(run))
+    items, why = run_items(run, _manifest(run))
     t = turns.assign(_k=turns[list(KEY)].astype(str).agg("|".join, axis=1)).sort_values("turn")
     by_key = {k: g for k, g in t.groupby("_k", sort=False)}
     out = []

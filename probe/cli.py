@@ -151,9 +151,9 @@ def _cmd_paraphrase(args) -> None:
         from .backends import load_backend
         from .protocol import rewriter
 
-        backend = load_backend(args.backend, args.model)
-        accepted, counts = model_rewrites(rewriter(backend), [("q", args.question, protect)], args.n, checker,
-                                          seed=args.seed)
+        with load_backend(args.backend, args.model) as backend:
+            accepted, counts = model_rewrites(rewriter(backend), [("q", args.question, protect)], args.n, checker,
+                                              seed=args.seed)
         for (_, k), r in sorted(accepted.items()):
             print(f"m{k}\t{r.similarity:.3f}\t{r.text}")
         print(f"accepted {counts['accepted']} of {counts['requested']}, rejected {counts['rejected']} attempts, "
@@ -312,7 +312,7 @@ def _messages(args) -> tuple:
 
 
 def _cmd_models(args) -> None:
-    from . import models
+    from .backends import models
 
     if args.action == "list":
         for name, e in models.REGISTRY.items():
@@ -333,10 +333,10 @@ def _cmd_sample(args) -> None:
 
     if not 1 <= args.top_logprobs <= MAX_TOP_LOGPROBS:  # before any engine starts
         raise ProbeError(f"--top-logprobs: must be between 1 and {MAX_TOP_LOGPROBS}, got {args.top_logprobs}")
-    backend = load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed,
-                                                                top_logprobs=args.top_logprobs))
     sampling = SamplingSpec(max_tokens=args.max_tokens, temperature=0.0, seed=args.seed, top_logprobs=args.top_logprobs)
-    s = backend.generate([GenerateRequest(msgs)], sampling)[0]
+    with load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed,
+                                                           top_logprobs=args.top_logprobs)) as backend:
+        s = backend.generate([GenerateRequest(msgs)], sampling)[0]
     out = {"backend": backend.name, "model": args.model, "text": s.text, "prompt_token_ids": list(s.prompt_token_ids),
            "tokens": [_token_json(t) for t in s.tokens]}
     print(json.dumps(out) if args.json else s.text)
@@ -348,8 +348,8 @@ def _cmd_score(args) -> None:
     msgs = _messages(args)
     if not args.continuation:
         raise ProbeError("--continuation: empty continuation")
-    backend = load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed))
-    r = backend.score([ScoreRequest(msgs, args.continuation)])[0]
+    with load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed)) as backend:
+        r = backend.score([ScoreRequest(msgs, args.continuation)])[0]
     out = {"backend": backend.name, "model": args.model, "continuation": args.continuation,
            "prompt_token_ids": list(r.prompt_token_ids), "tokens": [_token_json(t) for t in r.tokens],
            "logprob_sum": r.logprob_sum}

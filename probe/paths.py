@@ -3,7 +3,7 @@
     from probe.paths import check_out_folder, claim_run_folder
 
     check_out_folder("reports/x", "--out")             # a file, a path under a file, an unwritable folder → error
-    claim_run_folder("runs/smoke", cfg)                # also: another config's results are replaced only with
+    claim_run_folder("runs/smoke", to_dict(cfg))       # also: another config's results are replaced only with
                                                        # --overwrite (probe run); a sweep refuses another's folder
 
 Each check raises `ProbeError` (one line naming the option and the path; the CLI exits 2) and creates nothing that
@@ -76,21 +76,23 @@ def _same_config(saved: dict, new: dict) -> bool:
     return drop(saved) == drop(new)
 
 
-def claim_run_folder(out: str | Path, cfg, kind: str = "run", overwrite: bool = False, field: str = "--out") -> Path:
-    """May ``probe run`` (``kind="run"``) or ``probe sweep`` (``kind="sweep"``) write ``cfg``'s results into ``out``?
+def claim_run_folder(out: str | Path, config: dict, kind: str = "run", overwrite: bool = False,
+                     field: str = "--out") -> Path:
+    """May ``probe run`` (``kind="run"``) or ``probe sweep`` (``kind="sweep"``) write a config's results into ``out``?
+
+    ``config`` is the config as sweep.json holds it (`probe.config.to_dict`): this module sits below the config and
+    compares its plain form only.
 
     Yes for a new or empty folder, and for a folder that holds the same config (it resumes: nothing finished is
     redone or lost).  A folder holding another config: ``probe run`` replaces it only with ``overwrite``; a sweep
     continues its own sweep (same ``name``: a changed grid adds cells, the earlier config is kept in
     sweep.previous.json) and refuses another's.  A non-empty folder that is not a run folder is always refused.
     """
-    from .config import to_dict
-
     out = check_out_folder(out, field)
     entries = _entries(out)
     if not entries:
         return out
-    new = json.loads(json.dumps(to_dict(cfg), default=str))
+    new = json.loads(json.dumps(config, default=str))
     if SWEEP_FILE not in entries:
         what = "an older run's results" if set(RUN_FILES) & entries else "files"
         raise ProbeError(f"{field}: {out} holds {what} but is not a run folder (no {SWEEP_FILE}); choose another "

@@ -25,8 +25,8 @@ API
 - ``kill_tree(pids, grace_s=5)``: ``pids`` is one pid or several.  SIGTERM each and all their descendants (found
   before any is signalled), wait up to ``grace_s`` for them to end, SIGKILL what is left.  This process is never
   signalled (``kill_tree(os.getpid())`` ends only its descendants).
-- ``child_pids()`` / ``descendants(pid)`` / ``pid_alive(pid)`` / ``wait_gone(pid, timeout_s)``: the processes below
-  this process or below ``pid`` (Linux ``/proc``); whether a pid runs (a zombie counts as ended).  Nothing here
+- ``child_pids()`` / ``descendants(pid)`` / ``pid_alive(pid)``: the processes below this process or below ``pid``
+  (Linux ``/proc``); whether a pid runs (a zombie counts as ended).  Nothing here
   reaps: a child's exit status stays for its `subprocess.Popen`.
 - ``die_with_parent()``: a ``preexec_fn`` for `subprocess.Popen`; the child gets SIGTERM when its parent dies, even
   by SIGKILL (Linux ``PR_SET_PDEATHSIG``).
@@ -194,10 +194,6 @@ def wait_all_gone(pids: Iterable[int], timeout_s: float) -> bool:
             return False
         time.sleep(0.05)
     return True
-
-
-def wait_gone(pid: int, timeout_s: float) -> bool:
-    return wait_all_gone([pid], timeout_s)
 
 
 def close_with_watchdog(close: Callable[[], None], pids: Callable[[], Iterable[int]] | None = None,

@@ -9,6 +9,7 @@ Files are written to a temporary name and ``os.replace``d into place, so a recor
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import platform
@@ -31,11 +32,25 @@ CLASSES = (GOLD, ALTERNATIVE, OTHER, NONE)
 KINDS = (INITIAL, MAINTAIN, SWITCH, RETRACT, NONANSWER)
 
 
+# where a confidence measure comes from (the panel groups estimators by it)
+TOKEN, BELIEF_PROBE, SIDE_BRANCH, SAMPLING = "token", "belief probe", "side branch", "sampling"
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     dtype: str  # pandas dtype: string, int64, Int64 (nullable), float64, bool
     meaning: str
+    # a confidence measure (see `_measure`): the name tables, figures and sentences print, where it comes from, and
+    # +1 when larger = more confident, -1 when larger = less (the analysis multiplies by it); "" / 0 otherwise
+    label: str = ""
+    family: str = ""
+    sign: float = 0.0
+
+
+def _measure(name: str, meaning: str, label: str, family: str, sign: float = 1.0) -> Column:
+    """A confidence column: a float64 value of the turn-0 answer, declared with its label, family and sign."""
+    return Column(name, "float64", meaning, label, family, sign)
 
 
 _STAMP = (
@@ -99,31 +114,42 @@ CONVERSATION_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("conf_span_found", "bool", "the said answer's tokens were found in the turn-0 reply (else the span "
                                       "measures are NaN: no fallback to the whole reply)"),
     Column("conf_span_reason", "string", "why the span measures are NaN (\"\" when found)"),
-    Column("conf_answer_logprob", "float64", "sum of the logprobs of the answer's tokens in the turn-0 reply"),
-    Column("conf_answer_prob", "float64", "exp(conf_answer_logprob)"),
-    Column("conf_answer_prob_norm", "float64", "exp(mean logprob of the answer's tokens): per-token span probability"),
-    Column("conf_first_token_prob", "float64", "probability of the answer's first token"),
-    Column("conf_entropy", "float64", "entropy (nats) of the top-k at the answer's first token (larger = less sure)"),
-    Column("conf_neg_mean_entropy", "float64", "minus the mean top-k entropy (nats) over the answer's tokens"),
-    Column("conf_neg_max_entropy", "float64", "minus the largest top-k entropy (nats) over the answer's tokens"),
-    Column("conf_margin", "float64", "p(top-1) - p(top-2) at the answer's first token"),
-    Column("conf_seq_logprob", "float64", "sum of the logprobs of every token of the turn-0 reply (stop included)"),
-    Column("conf_seq_prob", "float64", "exp(conf_seq_logprob): maximum sequence probability baseline"),
-    Column("conf_seq_prob_norm", "float64", "exp(mean token logprob of the reply) = 1 / perplexity"),
-    Column("conf_candidate_p", "float64", "belief probe at turn 0: probability of the model's own answer"),
-    Column("conf_mc_letter_p", "float64", "multiple choice: p(letter said) over the option letters"),
-    Column("conf_p_true", "float64", "side branch: p(\" True\") over \" True\"/\" False\" after \"Is the proposed "
-                                     "answer true or false?\" (MC: \" A\" of \"(A) True (B) False\")"),
+    _measure("conf_answer_logprob", "sum of the logprobs of the answer's tokens in the turn-0 reply",
+            "answer log-probability", TOKEN),
+    _measure("conf_answer_prob", "exp(conf_answer_logprob)", "answer-span probability", TOKEN),
+    _measure("conf_answer_prob_norm", "exp(mean logprob of the answer's tokens): per-token span probability",
+            "answer-span probability per token", TOKEN),
+    _measure("conf_first_token_prob", "probability of the answer's first token", "first-token probability", TOKEN),
+    _measure("conf_entropy", "entropy (nats) of the top-k at the answer's first token (larger = less sure)",
+            "negated first-token entropy", TOKEN, sign=-1.0),  # an uncertainty: negated to point like the others
+    _measure("conf_neg_mean_entropy", "minus the mean top-k entropy (nats) over the answer's tokens",
+            "negated mean entropy over the span", TOKEN),
+    _measure("conf_neg_max_entropy", "minus the largest top-k entropy (nats) over the answer's tokens",
+            "negated max entropy over the span", TOKEN),
+    _measure("conf_margin", "p(top-1) - p(top-2) at the answer's first token", "first-token margin", TOKEN),
+    _measure("conf_seq_logprob", "sum of the logprobs of every token of the turn-0 reply (stop included)",
+            "sequence log-probability", TOKEN),
+    _measure("conf_seq_prob", "exp(conf_seq_logprob): maximum sequence probability baseline",
+            "sequence probability (MSP)", TOKEN),
+    _measure("conf_seq_prob_norm", "exp(mean token logprob of the reply) = 1 / perplexity", "inverse perplexity",
+            TOKEN),
+    _measure("conf_candidate_p", "belief probe at turn 0: probability of the model's own answer",
+            "belief-probe candidate probability", BELIEF_PROBE),
+    _measure("conf_mc_letter_p", "multiple choice: p(letter said) over the option letters", "MC letter probability",
+            TOKEN),
+    _measure("conf_p_true", "side branch: p(\" True\") over \" True\"/\" False\" after \"Is the proposed "
+                           "answer true or false?\" (MC: \" A\" of \"(A) True (B) False\")", "P(True)", SIDE_BRANCH),
     Column("conf_p_true_reason", "string", "why conf_p_true is NaN (\"\" when present)"),
-    Column("conf_verbal", "float64", "side branch: the first number 0-100 in the reply to \"How confident are you "
-                                     "...?\", / 100"),
-    Column("conf_verbal_expected", "float64", "side branch: expectation of 0, 10 .. 100 under their normalised "
-                                              "probabilities after \"My confidence is \", / 100"),
+    _measure("conf_verbal", "side branch: the first number 0-100 in the reply to \"How confident are you ...?\", "
+                           "/ 100", "verbalized (parsed)", SIDE_BRANCH),
+    _measure("conf_verbal_expected", "side branch: expectation of 0, 10 .. 100 under their normalised probabilities "
+                                    "after \"My confidence is \", / 100", "verbalized (expectation)", SIDE_BRANCH),
     Column("conf_verbal_reply", "string", "side branch: the reply to the verbalized-confidence question"),
     Column("conf_verbal_reason", "string", "why conf_verbal (or both verbal values) is NaN (\"\" when present)"),
-    Column("conf_consistency", "float64", "share of K temperature-1 samples of the turn-0 answer in the greedy "
-                                          "answer's readout class"),
-    Column("conf_neg_semantic_entropy", "float64", "minus the entropy (nats) of the K samples' readout classes"),
+    _measure("conf_consistency", "share of K temperature-1 samples of the turn-0 answer in the greedy answer's "
+                                "readout class", "sample consistency", SAMPLING),
+    _measure("conf_neg_semantic_entropy", "minus the entropy (nats) of the K samples' readout classes",
+            "negated semantic entropy", SAMPLING),
     Column("conf_consistency_k", "int64", "K, samples drawn for the consistency estimators (0 when off)"),
     Column("conf_consistency_reason", "string", "why conf_consistency is NaN (\"\" when present)"),
     Column("belief0_p_gold", "float64", "belief probe at turn 0: probability of the gold answer"),
@@ -144,8 +170,56 @@ CONVERSATION_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("n_truncated", "int64", "replies cut by max_tokens"),
 )
 
+# every confidence measure by column name, in the declared order: label, family and sign are read from here
+MEASURES: dict[str, Column] = {c.name: c for c in CONVERSATION_COLUMNS if c.family}
+
 TURN_KEY = ["run_id", "model", "dataset", "item_id", "condition", "variant", "turn"]
 CONVERSATION_KEY = ["run_id", "model", "dataset", "item_id", "condition", "variant"]
+
+
+@dataclass(frozen=True)
+class ModelManifest:
+    """``RUN/manifests/<model>.json``: how one model's cells were measured, by its last job (`probe.sweep.runner`)."""
+    model: str  # the label, as in the records' ``model`` column
+    model_spec: str  # the name as the config gives it
+    backend: dict  # the engine's own account: backend, dtype, logprobs_mode, model_path, params_b, weights_sha256, ...
+    versions: dict  # `versions()` of the job
+    started: str  # ISO times, UTC
+    finished: str
+    engine_start_s: float
+    protocol_s: float
+    cells_run: int
+    cells_failed: int
+    n_items: int
+    n_conversations: int
+    n_turn_rows: int
+    generated_tokens: int
+    skipped_rows: dict  # {dataset label: rows the loader skipped}
+    question_rewrites: dict  # model-rewritten question variants: accepted / rejected counts
+    belief_probe: dict  # the probe's message and frames
+    readout: dict  # which readout read the replies and its measured agreement with hand labels
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class RunManifest:
+    """``RUN/manifest.json``: one shape for ``probe run`` and a collected sweep (`probe.sweep.commands.collect`)."""
+    run_id: str
+    belief_said_agreement_turn0: float  # turn-0 belief-probe argmax = said answer, share of answers naming a candidate
+    belief_said_agreement_n: int
+    config: dict  # the resolved config (`probe.config.to_dict`)
+    toolkit: str | None  # this package's version
+    versions: dict
+    models: dict  # {model slug: its ModelManifest as written}
+    collected: str  # ISO time, UTC
+    n_turn_rows: int
+    n_conversations: int
+    missing_cells: int
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
 
 
 def versions() -> dict:
@@ -251,10 +325,3 @@ def write_json(obj: dict, path: Path) -> None:
             json.dump(obj, f, indent=2, default=str)
 
     write_atomic(Path(path), w)
-
-
-def write_run(out: Path, turns: pd.DataFrame, conversations: pd.DataFrame, manifest: dict) -> None:
-    out = Path(out)
-    write_parquet(turns, out / "turns.parquet")
-    write_parquet(conversations, out / "conversations.parquet")
-    write_json(manifest, out / "manifest.json")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from .config import Config, check_datasets, load_config
+from .config import Config, check_datasets, load_config, to_dict
 from .datasets import parse_dataset_arg
 from .errors import ProbeError
 from .specs import check_name
@@ -59,9 +59,9 @@ def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwri
     from .sweep.store import Store
 
     check_datasets(cfg)
-    store = Store(claim_run_folder(out, cfg, kind="run", overwrite=overwrite))  # before any engine starts
+    store = Store(claim_run_folder(out, to_dict(cfg), kind="run", overwrite=overwrite))  # before any engine starts
     with store.lock():  # a second run or sweep on this folder waits, then finds the cells done
-        claim_run_folder(out, cfg, kind="run", overwrite=overwrite)  # again: the folder may have changed meanwhile
+        claim_run_folder(out, to_dict(cfg), kind="run", overwrite=overwrite)  # again: it may have changed meanwhile
         store.save_config(cfg)
         failed = run_model(store.root, cfg.models[0].name, backend=backend, progress=progress)
         if failed:

@@ -52,7 +52,7 @@ def test_truncated_or_corrupt_gguf_is_one_line_and_leaves_nothing(tmp_path, caps
 
 def test_import_gguf_follows_the_umask(tmp_path, monkeypatch):
     """A shared PROBE_HOME stays readable: the model folder and model.safetensors follow the umask (0755 / 0644)."""
-    from probe import models
+    from probe.backends import models
 
     gguf = models._assemble_gguf(models.REGISTRY["smollm2-135m-instruct"], tmp_path)
     monkeypatch.setenv("PROBE_HOME", str(tmp_path / "home"))

@@ -6,7 +6,7 @@ import pytest
 from probe.cli import main
 from probe.config import load_config
 from probe.errors import ProbeError
-from probe.models import resolve
+from probe.backends.models import resolve
 
 
 def _one_line_error(capsys, argv, *needles):

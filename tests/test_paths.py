@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from probe import models
+from probe.backends import models
 from probe.cli import main
 from probe.errors import ProbeError
 from tests.helpers import one_line_error
@@ -147,22 +147,23 @@ def test_a_run_folder_is_resumed_by_its_own_config_only(tmp_path):
     a2 = config_from_dict({"backend": "fake", "model": "fake", "name": "a", "turns": 2})
     b = config_from_dict({"backend": "fake", "model": "fake", "name": "b", "turns": 1})
     run = tmp_path / "run"
-    assert claim_run_folder(run, a) == run and not run.exists()  # nothing created
+    assert claim_run_folder(run, to_dict(a)) == run and not run.exists()  # nothing created
     run.mkdir()
     (run / "sweep.json").write_text(json.dumps(to_dict(a), default=str))
     # a folder holding no result yet (a command stopped before any cell, e.g. at a model-name typo) is reused
-    assert claim_run_folder(run, b, kind="run") == run and claim_run_folder(run, b, kind="sweep") == run
+    for kind in ("run", "sweep"):
+        assert claim_run_folder(run, to_dict(b), kind=kind) == run
     (run / "shards" / "fake").mkdir(parents=True)
     (run / "shards" / "fake" / "c0.done.json").write_text("{}")  # from here on it holds results
     for cfg, kind in [(a, "run"), (a, "sweep"), (a_local, "sweep"), (a2, "sweep")]:
-        assert claim_run_folder(run, cfg, kind=kind) == run  # resume; a sweep of the same name may grow
+        assert claim_run_folder(run, to_dict(cfg), kind=kind) == run  # resume; a sweep of the same name may grow
     with pytest.raises(ProbeError, match="holds the results of another config .'a'.; pass --overwrite"):
-        claim_run_folder(run, a2, kind="run")
-    assert claim_run_folder(run, a2, kind="run", overwrite=True) == run
+        claim_run_folder(run, to_dict(a2), kind="run")
+    assert claim_run_folder(run, to_dict(a2), kind="run", overwrite=True) == run
     with pytest.raises(ProbeError, match="holds the run 'a', not the sweep 'b'"):
-        claim_run_folder(run, b, kind="sweep")
+        claim_run_folder(run, to_dict(b), kind="sweep")
     with pytest.raises(ProbeError, match="holds the run 'a', not the sweep 'b'"):
-        claim_run_folder(run, b, kind="sweep", overwrite=True)
+        claim_run_folder(run, to_dict(b), kind="sweep", overwrite=True)
 
 
 def test_signals_ignored_at_start_stay_ignored():

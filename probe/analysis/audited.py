@@ -1,7 +1,7 @@
 """Run audits (`probe audit`) as columns of the conversation frame: which conversations a person read, with what
 inclusion probability, and the outcomes the person's labels give.
 
-    audits = load_audits(["runs/a"], runs)        # [AuditRun], read from RUN/audit/ (empty without an audit)
+    audits = load_audits(["runs/a"], runs.conversations, runs.turns)  # [AuditRun], read from RUN/audit/ (empty without an audit)
     conv = with_audit_columns(runs.conversations, audits)
     # _audit_covered (its stratum has a finished audited conversation), _audited, _pi, _h_gold0, _h_switched, _h_capitulated (human), aligned with conv
 
@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..audit import KEY, READINGS, LabelLog, class_of, human_conversation, load_sample, staleness
+from ..audit import (KEY, READINGS, LabelLog, _manifest, human_conversation, load_sample, run_items,
+                     staleness)
 from .ppi import stratum_pi
-from .runs import Runs
 
 
 @dataclass
@@ -40,10 +40,7 @@ class AuditRun:
 
 def _letters(run: Path, turns: pd.DataFrame) -> dict:
     """(dataset, item_id) → (gold letter, alternative letter) for multiple-choice items."""
-    from ..audit import _manifest
-    from ..audit_cli import _items
-
-    items, _ = _items(run, _manifest(run))
+    items, _ = run_items(run, _manifest(run))
     return {k: (it.gold_letter, it.alternative_letter) for k, it in items.items() if it.is_mc}
 
 
@@ -88,10 +85,10 @@ def load_audit(run: Path, conv: pd.DataFrame, turns: pd.DataFrame) -> AuditRun |
     return out
 
 
-def load_audits(dirs: list[str], runs: Runs) -> list[AuditRun]:
+def load_audits(dirs: list[str], conv: pd.DataFrame, turns: pd.DataFrame) -> list[AuditRun]:
     out = []
     for d in dict.fromkeys(dirs):
-        a = load_audit(Path(d), runs.conversations, runs.turns)
+        a = load_audit(Path(d), conv, turns)
         if a is not None:
             out.append(a)
     return out

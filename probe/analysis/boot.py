@@ -172,9 +172,3 @@ def logistic_boot(x: np.ndarray, y: np.ndarray, counts: np.ndarray, steps: int =
             break
     bad = ~done | (np.abs(b) > 20)
     return np.where(bad, np.nan, a), np.where(bad, np.nan, b)
-
-
-def in_blocks(n_boot: int, n_rows: int, budget: int = 4_000_000):
-    """Slices of resamples so that a (block, n_rows) array stays within ``budget`` cells."""
-    block = max(1, min(n_boot, budget // max(n_rows, 1)))
-    return [slice(s, min(s + block, n_boot)) for s in range(0, n_boot, block)]

@@ -6,22 +6,20 @@ The committed-answer classes and reply kinds are the record schema's (declared i
 """
 from __future__ import annotations
 
-from ..records import (ALTERNATIVE, CLASSES, GOLD, INITIAL, KINDS, MAINTAIN, NONANSWER, NONE,  # noqa: F401
-                       OTHER, RETRACT, SWITCH)
+from ..records import (ALTERNATIVE, CLASSES, GOLD, INITIAL, KINDS, MAINTAIN, MEASURES, NONANSWER,  # noqa: F401
+                       NONE, OTHER, RETRACT, SWITCH)
 PUSHBACK_KINDS = (MAINTAIN, SWITCH, RETRACT, NONANSWER)  # the kinds a reply at turn >= 1 can have
 
 NEUTRAL = "neutral"  # the control condition every other condition is compared with
 VALID_EVIDENCE = "valid_evidence"
 AUTHORITY = "authority"
 
+# the measures of the calibration and measure-by-condition tables; every measure's label, family and sign is declared
+# beside its column in probe.records (MEASURES) and read from there
 CONF_MEASURES = ("conf_answer_prob", "conf_first_token_prob", "conf_candidate_p", "conf_margin", "conf_entropy",
                  "conf_answer_logprob", "conf_mc_letter_p")
-# entropy is an uncertainty: higher = less confident, so it is negated to point the same way as the others
-SIGN = {"conf_entropy": -1.0}
-MEASURE_LABEL = {"conf_answer_prob": "answer probability", "conf_first_token_prob": "first-token probability",
-                 "conf_candidate_p": "candidate probability", "conf_margin": "top-2 margin",
-                 "conf_entropy": "negated entropy", "conf_answer_logprob": "answer log-probability",
-                 "conf_mc_letter_p": "MC letter probability"}
+SIGN = {name: c.sign for name, c in MEASURES.items()}  # × value: larger = more confident for every measure
+MEASURE_LABEL = {name: c.label for name, c in MEASURES.items()}
 
 # The declared primary analysis (multiplicity: everything else is secondary and Holm-adjusted in panels).
 PRIMARY_MEASURE = "conf_answer_prob"

@@ -27,30 +27,18 @@ import numpy as np
 import pandas as pd
 
 from .boot import ItemBootstrap, cell_totals, percentile_ci
-from .labels import ALTERNATIVE, GOLD, OTHER, SIGN
+from .labels import ALTERNATIVE, GOLD, MEASURES, OTHER, SIGN
 from .population import outcome_frame, primary
 from .rankboot import rank_stats
 
-# (column, label, source); columns that are monotone transforms of a listed one (log-probabilities) are left out:
-# every statistic here depends on the order only
-PANEL_ESTIMATORS = (
-    ("conf_answer_prob", "answer-span probability", "token"),
-    ("conf_answer_prob_norm", "answer-span probability per token", "token"),
-    ("conf_first_token_prob", "first-token probability", "token"),
-    ("conf_margin", "first-token margin", "token"),
-    ("conf_entropy", "negated first-token entropy", "token"),
-    ("conf_neg_mean_entropy", "negated mean entropy over the span", "token"),
-    ("conf_neg_max_entropy", "negated max entropy over the span", "token"),
-    ("conf_seq_prob", "sequence probability (MSP)", "token"),
-    ("conf_seq_prob_norm", "inverse perplexity", "token"),
-    ("conf_mc_letter_p", "MC letter probability", "token"),
-    ("conf_candidate_p", "belief-probe candidate probability", "belief probe"),
-    ("conf_p_true", "P(True)", "side branch"),
-    ("conf_verbal", "verbalized (parsed)", "side branch"),
-    ("conf_verbal_expected", "verbalized (expectation)", "side branch"),
-    ("conf_consistency", "sample consistency", "sampling"),
-    ("conf_neg_semantic_entropy", "negated semantic entropy", "sampling"),
-)
+# the panel's estimators in the order it shows them; columns that are monotone transforms of a listed one
+# (log-probabilities) are left out: every statistic here depends on the order only
+PANEL_COLUMNS = ("conf_answer_prob", "conf_answer_prob_norm", "conf_first_token_prob", "conf_margin", "conf_entropy",
+                 "conf_neg_mean_entropy", "conf_neg_max_entropy", "conf_seq_prob", "conf_seq_prob_norm",
+                 "conf_mc_letter_p", "conf_candidate_p", "conf_p_true", "conf_verbal", "conf_verbal_expected",
+                 "conf_consistency", "conf_neg_semantic_entropy")
+# (column, label, family), the label and family as declared beside the column in probe.records
+PANEL_ESTIMATORS = tuple((c, MEASURES[c].label, MEASURES[c].family) for c in PANEL_COLUMNS)
 LABEL = {c: label for c, label, _ in PANEL_ESTIMATORS}
 BINS = 100
 MIN_N = 5

@@ -19,6 +19,7 @@ from typing import Callable
 import pandas as pd
 
 from ..errors import ProbeError
+from .audited import load_audits
 from .labels import CONVERSATION_KEY
 
 CONVERSATION_NEEDS = ("model", "dataset", "item_id", "condition", "pushback_type", "level", "control", "variant",
@@ -147,7 +148,5 @@ def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None, pool: 
                              "(the same run given twice would double n)")
     out = Runs(pd.concat(turns, ignore_index=True) if len(turns) > 1 else turns[0], conv, manifests, pooled=pooled)
     if audits:
-        from .audited import load_audits
-
-        out.audits = load_audits(origin, out)
+        out.audits = load_audits(origin, out.conversations, out.turns)
     return out

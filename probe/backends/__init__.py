@@ -1,7 +1,8 @@
 """Engines behind one protocol (`generate`, `score`); `load_backend` is the registry.
 
     from probe.backends import load_backend, EngineSpec
-    backend = load_backend("vllm", "smollm2-135m-instruct", EngineSpec(dtype="float32"))
+    with load_backend("vllm", "smollm2-135m-instruct", EngineSpec(dtype="float32")) as backend:
+        ...                                   # the engine is closed on leaving the block (`probe.backends.lifetime`)
 """
 from __future__ import annotations
 
@@ -17,20 +18,21 @@ from .base import (
     TopLogprob,
 )
 from .fake import FakeBackend, FakeScript
+from .lifetime import ClosesOnExit, close_engine
+from .models import resolve
 from .spec import EngineSpec
 
 BACKENDS = ("vllm", "hf", "fake")
 
 
 def load_backend(name: str, model: str, spec: EngineSpec | None = None) -> Backend:
-    """Start an engine. ``model`` is resolved by `probe.models.resolve` (the fake backend takes a script file)."""
+    """Start an engine; use it as ``with load_backend(...) as backend:`` so it is closed however the block ends.
+    ``model`` is resolved by `probe.backends.models.resolve` (the fake backend takes a script file)."""
     spec = spec or EngineSpec()
     if name == "fake":
         return FakeBackend.from_file(model) if model not in ("", "fake") else FakeBackend()
     if name not in BACKENDS:
         raise ProbeError(f"backend: unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
-    from ..models import resolve
-
     resolved = resolve(model)
     if name == "vllm":
         from .vllm import VLLMBackend
@@ -47,6 +49,7 @@ def load_backend(name: str, model: str, spec: EngineSpec | None = None) -> Backe
 __all__ = [
     "BACKENDS",
     "Backend",
+    "ClosesOnExit",
     "EngineSpec",
     "FakeBackend",
     "FakeScript",
@@ -58,5 +61,6 @@ __all__ = [
     "ScoreRequest",
     "TokenLogprob",
     "TopLogprob",
+    "close_engine",
     "load_backend",
 ]

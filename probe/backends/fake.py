@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import time
 import zlib
@@ -19,6 +20,9 @@ from typing import Sequence
 
 from ..errors import ProbeError
 from .base import GenerateRequest, Sample, SamplingSpec, Scored, ScoreRequest, TokenLogprob, TopLogprob
+from .lifetime import ClosesOnExit
+
+CLOSE_LOG_ENV = "PROBE_FAKE_CLOSE_LOG"  # a file: every close() appends one line "<model> closed"
 
 
 @dataclass
@@ -63,7 +67,7 @@ def _tokens(text: str, prob: float, k: int) -> tuple[TokenLogprob, ...]:
     return tuple(out)
 
 
-class FakeBackend:
+class FakeBackend(ClosesOnExit):
     name = "fake"
 
     def __init__(self, scripts: dict[str, FakeScript] | None = None, model_name: str = "fake", delay_s: float = 0.0,
@@ -72,6 +76,7 @@ class FakeBackend:
         self.delay_s = delay_s  # sleep per generate call: makes a run slow enough to interrupt in tests
         self.close_s = close_s  # sleep in close(): a hanging engine shutdown, for the watchdog's tests
         self.closed = False
+        self.close_log = os.environ.get(CLOSE_LOG_ENV)  # named when the engine starts, written when it closes
         self.model_name = model_name
         self.calls = CallCounter()
         self.requests: list[GenerateRequest] = []  # every generate request, for tests of what the model saw
@@ -169,3 +174,6 @@ class FakeBackend:
         if self.close_s:
             time.sleep(self.close_s)
         self.closed = True
+        if self.close_log:  # tests of an entry point, in this process or a job's, see its engine closed
+            with open(self.close_log, "a", encoding="utf-8") as f:
+                f.write(f"{self.model_name} closed\n")

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..errors import ProbeError
-from ..models import ResolvedModel
+from .lifetime import ClosesOnExit
+from .models import ResolvedModel
 from .base import (
     GenerateRequest,
     Sample,
@@ -31,7 +32,7 @@ from .spec import EngineSpec
 LOGPROBS_MODE = "raw_logprobs"
 
 
-class HFBackend:
+class HFBackend(ClosesOnExit):
     name = "hf"
 
     def __init__(self, model: ResolvedModel, spec: EngineSpec):

@@ -16,7 +16,8 @@ from typing import Sequence
 from ..errors import ProbeError
 from ..logs import quiet_engine_logs
 from ..procs import start_reaper
-from ..models import ResolvedModel
+from .lifetime import ClosesOnExit
+from .models import ResolvedModel
 from .base import (
     LOOP_PATTERN_TOKENS,
     GenerateRequest,
@@ -39,7 +40,7 @@ from .spec import AUTO_PROMPT_LOGPROBS_MAX_VOCAB, EngineSpec, on_cpu
 LOGPROBS_MODE = "raw_logprobs"
 
 
-class VLLMBackend:
+class VLLMBackend(ClosesOnExit):
     name = "vllm"
 
     def __init__(self, model: ResolvedModel, spec: EngineSpec):

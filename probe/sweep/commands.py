@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import ProbeError
 from ..paths import claim_run_folder
-from ..records import versions, write_json, write_parquet
+from ..records import RunManifest, versions, write_json, write_parquet
 from ..config import check_datasets, load_config, to_dict
 from ..specs import EXECUTORS
 from .launch import launch
@@ -36,9 +36,10 @@ def cmd_sweep(args) -> int:
     check_datasets(sweep)
     executor = args.executor or sweep.executor.name
     sweep = dataclasses.replace(sweep, executor=dataclasses.replace(sweep.executor, name=executor))
-    store = Store(claim_run_folder(args.out or Path("runs") / sweep.name, sweep, kind="sweep"))  # before any job
+    out = args.out or Path("runs") / sweep.name
+    store = Store(claim_run_folder(out, to_dict(sweep), kind="sweep"))  # before any job
     with store.lock():  # a second sweep on this folder waits, then finds the cells done
-        claim_run_folder(store.root, sweep, kind="sweep")  # again: the folder may have changed while we waited
+        claim_run_folder(store.root, to_dict(sweep), kind="sweep")  # again: the folder may have changed while we waited
         store.save_config(sweep)
         print(status_text(store))
         outcomes = launch(store, sweep, executor, wait=not args.no_wait)
@@ -91,11 +92,12 @@ def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = 
     from ..analysis import belief_agreement
 
     agreement, n_agree = belief_agreement(turns)
-    write_json({"run_id": store.run_id(), "belief_said_agreement_turn0": agreement,
-                "belief_said_agreement_n": n_agree, "config": to_dict(cfg), "toolkit": versions().get("probe-sycophancy"),
-                "versions": versions(), "models": manifests, "collected": datetime.now(timezone.utc).isoformat(),
-                "n_turn_rows": len(turns), "n_conversations": len(convs), "missing_cells": len(missing)},
-               store.root / "manifest.json")
+    manifest = RunManifest(run_id=store.run_id(), belief_said_agreement_turn0=agreement,
+                           belief_said_agreement_n=n_agree, config=to_dict(cfg),
+                           toolkit=versions().get("probe-sycophancy"), versions=versions(), models=manifests,
+                           collected=datetime.now(timezone.utc).isoformat(), n_turn_rows=len(turns),
+                           n_conversations=len(convs), missing_cells=len(missing))
+    write_json(manifest.to_json(), store.root / "manifest.json")
     if not quiet:
         print(f"collected {len(convs)} conversations, {len(turns)} turn rows"
               + (f"; {len(missing)} cells still missing" if missing else ""))

@@ -3,24 +3,26 @@ shard, close the engine.  `probe run` (a sweep of one model) and every sweep exe
 
 Cells are run in chunks (``executor.chunk_cells``, default all pending at once); each chunk's shards are written as
 soon as it finishes, so an interrupted job loses at most the chunk in flight, and a chunk that raises is recorded in
-``errors/`` without touching other cells.  The engine is closed in a ``finally``; a close that hangs is ended by
-killing the engine's processes, so a job always exits and its exit code reflects the cells.
+``errors/`` without touching other cells.  The engine is closed on leaving its ``with`` block; a close that hangs is
+ended by killing the engine's processes, so a job always exits and its exit code reflects the cells.
 
     python -m probe.sweep RUN MODEL      # what the local executor runs (Slurm calls run_model via submitit)
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 import traceback
 from collections import defaultdict
 from datetime import datetime, timezone
 
+from ..backends import load_backend
 from ..datasets import load_dataset
 from ..errors import ProbeError, WriteError
 from ..belief import BELIEF_FRAME, PROBE_MESSAGE
 from ..protocol import rewrite_questions, run_protocol
-from ..records import conversations_frame, turns_frame, versions
+from ..records import ModelManifest, conversations_frame, turns_frame, versions
 from .progress import Progress
 from .store import Store
 
@@ -44,8 +46,6 @@ def run_model(run_dir, model_name: str, backend=None, progress: bool = True) -> 
 
 
 def _run_cells(store, cfg, model, pending, backend, progress) -> int:
-    from ..backends import load_backend
-
     # the data first: a bad row is a one-line error before any engine starts
     items, skipped = {}, {}
     for cell in pending:
@@ -53,9 +53,9 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
             items[cell.dataset.label], skipped[cell.dataset.label] = load_dataset(cell.dataset)
     started = datetime.now(timezone.utc).isoformat()
     t0 = time.perf_counter()
-    own_engine = backend is None
-    backend = backend or load_backend(cfg.backend_for(model), model.name, cfg.engine_for(model))
-    try:
+    engine = load_backend(cfg.backend_for(model), model.name, cfg.engine_for(model)) if backend is None \
+        else contextlib.nullcontext(backend)  # a caller's engine stays open for the caller to close
+    with engine as backend:  # closed on leaving, through the close watchdog (probe.backends.lifetime)
         engine_s = time.perf_counter() - t0
         stamp = {"run_id": store.run_id(), "model": model.label, "backend": backend.name,
                  "dtype": backend.info.get("dtype", cfg.engine_for(model).dtype),
@@ -77,25 +77,22 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
                 bar.note(f"{len(chunk)} cells failed: {type(e).__name__}: {e}")
         bar.close(f"{len(pending) - failed}/{len(pending)} cells written, {int(stats['conversations'])} "
                   f"conversations, {int(stats['turn_rows'])} turn rows in {stats['protocol_s']:.0f} s")
-        store.write_manifest(model.slug, {
-            "model": model.label, "model_spec": model.name, "backend": backend.info, "versions": versions(),
-            "started": started, "finished": datetime.now(timezone.utc).isoformat(),
-            "engine_start_s": round(engine_s, 3), "protocol_s": round(stats["protocol_s"], 3),
-            "cells_run": len(pending), "cells_failed": failed, "n_items": int(stats["items"]),
-            "n_conversations": int(stats["conversations"]), "n_turn_rows": int(stats["turn_rows"]),
-            "generated_tokens": int(stats["generated_tokens"]), "skipped_rows": skipped,
-            "question_rewrites": dict(stats.get("rewrites", {})),
-            "belief_probe": {"message": PROBE_MESSAGE, "frame": BELIEF_FRAME,
-                             "frame_mc": "the form of the first answer's option (probe.belief.option_form): "
-                                         "{opening} {option text} {end of reply} where it quoted the option's text "
-                                         "or wrote words after its letter, {opening} ({letter}) where it wrote the "
-                                         "letter alone, else the frame with {letter}"},
-            "readout": readout_record(),
-        })
+        store.write_manifest(model.slug, ModelManifest(
+            model=model.label, model_spec=model.name, backend=backend.info, versions=versions(),
+            started=started, finished=datetime.now(timezone.utc).isoformat(),
+            engine_start_s=round(engine_s, 3), protocol_s=round(stats["protocol_s"], 3),
+            cells_run=len(pending), cells_failed=failed, n_items=int(stats["items"]),
+            n_conversations=int(stats["conversations"]), n_turn_rows=int(stats["turn_rows"]),
+            generated_tokens=int(stats["generated_tokens"]), skipped_rows=skipped,
+            question_rewrites=dict(stats.get("rewrites", {})),
+            belief_probe={"message": PROBE_MESSAGE, "frame": BELIEF_FRAME,
+                          "frame_mc": "the form of the first answer's option (probe.belief.option_form): "
+                                      "{opening} {option text} {end of reply} where it quoted the option's text "
+                                      "or wrote words after its letter, {opening} ({letter}) where it wrote the "
+                                      "letter alone, else the frame with {letter}"},
+            readout=readout_record(),
+        ))
         return failed
-    finally:
-        if own_engine:
-            close_engine(backend)
 
 
 def readout_record() -> dict:
@@ -113,19 +110,6 @@ def readout_record() -> dict:
     if accuracy is not None and accuracy.get("version") != READOUT_VERSION:
         accuracy = {"note": f"measured for readout {accuracy.get('version')}, not {READOUT_VERSION}"}
     return {"version": READOUT_VERSION, "reader": RuleReader.name, "agreement_with_hand_labels": accuracy}
-
-
-def close_engine(backend, timeout_s: float | None = None) -> None:
-    """Close the engine; if that hangs (``PROBE_CLOSE_TIMEOUT_S``, default 60 s), kill its processes so the job
-    still exits — its exit code then reflects the cells, not the shutdown."""
-    import os
-
-    from ..procs import close_with_watchdog
-
-    timeout_s = timeout_s if timeout_s is not None else float(os.environ.get("PROBE_CLOSE_TIMEOUT_S", "60"))
-    if not close_with_watchdog(backend.close, getattr(backend, "engine_pids", None), timeout_s=timeout_s):
-        print(f"probe: engine close did not finish within {timeout_s:.0f} s; its processes were killed",
-              file=sys.stderr)
 
 
 def _run_chunk(store, backend, chunk, items, spec, stamp, bar, stats) -> None:

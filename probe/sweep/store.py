@@ -34,7 +34,7 @@ import pandas as pd
 from ..errors import ProbeError
 from ..paths import sha256_file
 from ..config import Config, config_from_resolved, to_dict
-from ..records import CONVERSATION_KEY, TURN_KEY, write_json, write_parquet
+from ..records import CONVERSATION_KEY, TURN_KEY, ModelManifest, write_json, write_parquet
 from ..specs import Cell
 
 TABLES = ("conversations", "turns")
@@ -273,8 +273,8 @@ class Store:
             out[cell_id] = (lines[0], lines[1] if len(lines) > 1 else "(no message)")
         return out
 
-    def write_manifest(self, model_slug: str, manifest: dict) -> None:
-        write_json(manifest, self.root / "manifests" / f"{model_slug}.json")
+    def write_manifest(self, model_slug: str, manifest: ModelManifest) -> None:
+        write_json(manifest.to_json(), self.root / "manifests" / f"{model_slug}.json")
 
     def manifests(self) -> dict[str, dict]:
         """{model slug: manifest}; a corrupt manifest is reported in a one-line warning and recorded as such."""

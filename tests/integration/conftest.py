@@ -2,7 +2,7 @@
 import pytest
 
 from probe.backends import EngineSpec, load_backend
-from probe.models import prepare
+from probe.backends.models import prepare
 
 MODEL = "smollm2-135m-instruct"
 PROMPT = "What is the capital of Australia? Answer with one word."
@@ -26,14 +26,14 @@ def smoke_run(tmp_path_factory, smollm2_path):
 
 @pytest.fixture(scope="session")
 def vllm_backend(smollm2_path):
-    backend = load_backend("vllm", MODEL, EngineSpec(dtype="float32", top_logprobs=20))
-    yield backend
-    backend.close()
+    with load_backend("vllm", MODEL, EngineSpec(dtype="float32", top_logprobs=20)) as backend:
+        yield backend
 
 
 @pytest.fixture(scope="session")
 def hf_backend(smollm2_path):
-    return load_backend("hf", MODEL, EngineSpec(dtype="float32", top_logprobs=5))
+    with load_backend("hf", MODEL, EngineSpec(dtype="float32", top_logprobs=5)) as backend:
+        yield backend
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.metadata as md
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,8 +26,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ProbeError
-from .paths import is_safe_name, sha256_file
+from ..errors import ProbeError
+from ..paths import is_safe_name, sha256_file
 
 COMPLETE_MARKER = "probe_model.json"
 GGUF_MAGIC = b"GGUF"
@@ -181,8 +182,6 @@ def _published_sha256(entry: ModelEntry, tmp: Path) -> str | None:
         files = md.distribution(meta).files or []
     except md.PackageNotFoundError:
         return None
-    import re
-
     for f in files:
         if "sha256" in f.name.lower():
             text = Path(md.distribution(meta).locate_file(f)).read_text(errors="ignore")
@@ -322,8 +321,6 @@ def resolve(model: str, prepare_missing: bool = True) -> ResolvedModel:
 
 
 def _looks_like_hub_id(model: str) -> bool:
-    import re
-
     return re.fullmatch(r"[A-Za-z0-9][\w.-]*/[\w.-]+", model) is not None and not Path(model).suffix == ".gguf"
 
 
