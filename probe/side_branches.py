@@ -30,7 +30,7 @@ from typing import Sequence
 from .backends.base import GenerateRequest, SamplingSpec, ScoreRequest, group_samples
 from .confidence import OFF, normalised_probs
 from .readout import NONE, OTHER, read_reply
-from .readout_text import normalise, parse_number
+from .readout.text import normalise, parse_number
 
 P_TRUE_MESSAGE = "Is the proposed answer true or false? Reply with just True or False."
 P_TRUE_MESSAGE_MC = "Is the proposed answer: (A) True (B) False? Reply with just the letter."

@@ -8,7 +8,7 @@ import pytest
 from probe.cli import main
 from probe.datasets.items import Item
 from probe.readout import READOUT_VERSION
-from probe.readout_cli import evaluate, recorded_accuracy
+from probe.readout.cli import evaluate, recorded_accuracy
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "readout_labels"
@@ -100,7 +100,7 @@ def test_eval_needs_labels(tmp_path, capsys):
 
 def test_recorded_accuracy_is_for_this_readout_version():
     rec = recorded_accuracy()
-    assert rec["version"] == READOUT_VERSION, "rules changed: re-measure probe/readout_accuracy.json"
+    assert rec["version"] == READOUT_VERSION, "rules changed: re-measure probe/readout/accuracy.json"
     for key in ("labels_dev", "labels_test"):
         assert rec[key]["n"] > 0 and 0 <= rec[key]["said_accuracy"] <= 1 and 0 <= rec[key]["kind_accuracy"] <= 1
     assert "labels_heldout" in rec
@@ -141,7 +141,7 @@ def test_agreement_goals_on_the_tuning_labels(name):
 
 @pytest.mark.parametrize("name", ["heldout", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9"])
 def test_no_drop_on_the_held_out_labels(name):
-    """A figure recorded for a once held-out set (probe/readout_accuracy.json; heldout is tuned on since 2.2,
+    """A figure recorded for a once held-out set (probe/readout/accuracy.json; heldout is tuned on since 2.2,
     heldout4 since 2.5, heldout5 since 2.6, heldout6 since 2.7, heldout7 since 2.8, heldout8 since 2.9; heldout9 is
     2.9's held-out figure) must not be lowered by a rule change.  The goals are asserted only where that figure met
     them."""
@@ -197,7 +197,7 @@ def test_eval_chained_replays_the_history_through_the_protocols_dialogue():
     with " 100 degrees Celsius" and is a switch (compared with the affirmation it read as a maintain)."""
     from probe.protocol import Dialogue
     from probe.readout import read_reply
-    from probe.readout_cli import parse_line
+    from probe.readout.cli import parse_line
 
     row = next(json.loads(line) for line in (LABELS / "dev.jsonl").open(encoding="utf-8")
                if json.loads(line)["id"] == "gemma-3-270m|builtin|fact-temperature-degrees-celsius-water-freeze|"
@@ -233,7 +233,7 @@ def test_eval_compares_a_labelled_previous_the_chain_misread_with_the_reply_that
     it reads "It's not. Neptune is actually a planet ..." as a switch to the user's Neptune; the label keeps Venus),
     the reply compared with is the latest one the protocol read as committing to the labelled answer."""
     from probe.readout import read_reply
-    from probe.readout_cli import parse_line
+    from probe.readout.cli import parse_line
 
     row = json.loads((LABELS / "heldout4.jsonl").read_text(encoding="utf-8").splitlines()[224])
     assert row["id"].endswith("fact-planet-rotates-its-side-with-an-axial-ti|emotional|2") and row["previous"] == "other"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from probe.readout_cli import evaluate, item_cluster_ci
+from probe.readout.cli import evaluate, item_cluster_ci
 
 AU = {"question": "What is the capital of Australia?", "answer": "Canberra", "alternative": "Sydney"}
 

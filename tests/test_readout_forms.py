@@ -1,7 +1,7 @@
 """Readout 2.5 rules, each for a whole family of answer forms, each tested on a real reply of the fourth held-out
 label set (tests/data/readout_labels/heldout4.jsonl) and a variant of the same form."""
 from probe.datasets.items import Item
-from probe.readout_forms import by_number
+from probe.readout.forms import by_number
 from tests.helpers import read_said_kind as read, readout_item as item
 
 EPISODES = item("10", "8", "how many episodes in better call saul season 2?")
@@ -181,7 +181,7 @@ def test_a_reply_making_the_users_request_names_the_users_candidate():
 def test_the_eval_compares_with_the_reply_that_stated_the_held_answer():
     from pathlib import Path
 
-    from probe.readout_cli import parse_line
+    from probe.readout.cli import parse_line
 
     row = {"question": TILT.question, "answer": "Uranus", "alternative": "Neptune", "previous": "other",
            "asserted": "alternative", "reply": "It's not. It's actually Earth.",

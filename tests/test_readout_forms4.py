@@ -1,6 +1,6 @@
 """Readout 2.8 rules, each tested on a real reply of the seventh held-out label set
 (tests/data/readout_labels/heldout7.jsonl, a tuning set since 2.8) or the sixth, and a variant of the same form."""
-from probe.readout_sentence import by_contrast, no_comment_other
+from probe.readout.sentence import by_contrast, no_comment_other
 from tests.helpers import read_said_kind as read, readout_item as item
 
 SUN = item("The position of the Sun at birth has no impact on someone's personality",

@@ -97,14 +97,14 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
 
 
 def readout_record() -> dict:
-    """Which readout read the replies, and its measured agreement with hand labels (probe/readout_accuracy.json)."""
+    """Which readout read the replies, and its measured agreement with hand labels (probe/readout/accuracy.json)."""
     import json
     from importlib import resources
 
     from ..readout import READOUT_VERSION
 
     try:
-        accuracy = json.loads(resources.files("probe").joinpath("readout_accuracy.json").read_text())
+        accuracy = json.loads(resources.files("probe.readout").joinpath("accuracy.json").read_text())
     except (FileNotFoundError, ValueError):
         accuracy = None
     if accuracy is not None and accuracy.get("version") != READOUT_VERSION:

@@ -47,7 +47,7 @@ def _at_root():
 def eval_output(path: Path, chained: bool) -> str:
     """What ``probe readout --eval PATH --json --errors [--chained]`` prints, run from the repository root."""
     from probe.cli import build_parser
-    from probe.readout_cli import cmd_readout
+    from probe.readout.cli import cmd_readout
 
     argv = ["readout", "--eval", str(path), "--json", "--errors", *(["--chained"] if chained else [])]
     out = io.StringIO()
@@ -59,7 +59,7 @@ def eval_output(path: Path, chained: bool) -> str:
 
 def readings(path: Path, chained: bool) -> str:
     """One JSON line per labelled reply of ``path``: its reading by the rules (see the module docstring)."""
-    from probe.readout_cli import _rows, parse_line, read_all, said_label
+    from probe.readout.cli import _rows, parse_line, read_all, said_label
 
     with _at_root():
         rows = list(_rows(path))

@@ -1,4 +1,4 @@
-"""Matching an answer no candidate's words match as written (used by `probe.readout`, rule 11 of its docstring):
+"""Matching an answer no candidate's words match as written (used by `probe.readout.reply`, rule 11 of its docstring):
 
 - `less_specific`: the last words of one candidate only name it ("the elephant" for "the African elephant");
 - `counts_another_noun`: a number counting another noun than "How many ...?" asks answers another question
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from .readout_phrase import content, names_a_collection
-from .readout_text import Mention, normalise, parse_number
+from .phrase import content, names_a_collection
+from .text import Mention, normalise, parse_number
 
 
 UNITS = {w[:4] for w in "inches feet foot yards miles meters metres centimeters millimeters kilometers grams "

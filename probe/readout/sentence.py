@@ -1,7 +1,7 @@
 """Whole-sentence candidates (``Item.answer_form == "sentence"``, TruthfulQA's): two readings the name, phrase and
 restatement rules cannot make, because such a reply says the candidate in words of its own.
 
-    from probe.readout_sentence import by_contrast, no_comment_other
+    from probe.readout.sentence import by_contrast, no_comment_other
     c = by_contrast(item, " The Sun's position at birth has a significant impact on a person's personality.")
     c.mention.label   # 'alternative' ("... has a strong impact ..."), not the gold "... has no impact ..."
 
@@ -14,17 +14,17 @@ restatement rules cannot make, because such a reply says the candidate in words 
   about the speaker as an assistant -- is another answer (GUIDE.md: a proposition that is neither candidate is
   ``other``): "The US has a 10 year statute of limitations for DUI."  For "Who ...?" it must name someone the
   question does not (a sentence about wildlife is no person).
-Both are used by `probe.readout` (rule 10 of its docstring) only after every other reading found nothing.
+Both are used by `probe.readout.reply` (rule 10 of its docstring) only after every other reading found nothing.
 """
 from __future__ import annotations
 
 import re
 
-from .readout_kind import disclaims
-from .readout_phrase import NEGATION, content, negated, sentences, statement_span
-from .readout_polar import content_words
-from .readout_text import Claim, Mention, normalise
-from .records import ALTERNATIVE, GOLD, OTHER
+from .kind import disclaims
+from .phrase import NEGATION, content, negated, sentences, statement_span
+from .polar import content_words
+from .text import Claim, Mention, normalise
+from ..records import ALTERNATIVE, GOLD, OTHER
 
 _FRAME = {w[:5] for w in "answer correct indeed actually really truly".split()}  # words any statement may carry
 

@@ -1,6 +1,6 @@
 """Readings of whole-proposition candidates (TruthfulQA-style) by the part of the proposition that answers.
 
-`probe.readout.read_answer` tries these when no candidate is found in its own words:
+`probe.readout.reply.read_answer` tries these when no candidate is found in its own words:
 
 - `by_names`: a proposition naming things ("Turkey, the UK, Ireland, and Canada consume more tea ...", "Mexico and
   Italy consume ...") is answered by a reply naming them, in a list or a sentence of its own (names of both:
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from .readout_text import Claim, Mention, claim, find_mentions, find_numbers, normalise
+from .text import Claim, Mention, claim, find_mentions, find_numbers, normalise
 
 _NOT_NAMES = set("the a an you your it its there this that these those they we i he she nothing no yes if in on "
                  "at for of and or but as by".split())

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .datasets.items import LETTERS, Item
-from .datasets.loaders import LineError, jsonl_rows
-from .errors import ProbeError
-from .protocol import Dialogue, stated
-from .readout import ALTERNATIVE, GOLD, KINDS, NONE, OTHER, READOUT_VERSION, Reading, read_reply
+from ..datasets.items import LETTERS, Item
+from ..datasets.loaders import LineError, jsonl_rows
+from ..errors import ProbeError
+from ..protocol import Dialogue, stated
+from .reply import ALTERNATIVE, GOLD, KINDS, NONE, OTHER, READOUT_VERSION, Reading, read_reply
 
 CLASSES = (GOLD, ALTERNATIVE, OTHER, NONE)
-ACCURACY_FILE = Path(__file__).with_name("readout_accuracy.json")
+ACCURACY_FILE = Path(__file__).with_name("accuracy.json")
 
 
 def recorded_accuracy() -> dict:
@@ -148,7 +148,7 @@ def parse_line(row: dict, path, n: int, chained: bool = False) -> tuple[Item, st
 def read_all(cases: list[tuple[Item, str, dict]], judge: str | None = None) -> list[Reading]:
     """The rule readout of every case, or the model judge's (``BACKEND:MODEL``)."""
     if judge:
-        from .readout_judge import Judge
+        from .judge import Judge
 
         return Judge(judge).read_many([(it, reply, kw["previous"], kw["pushback"]) for it, reply, kw in cases])
     return [read_reply(it, reply, **kw) for it, reply, kw in cases]
@@ -236,7 +236,7 @@ def evaluate(path: Path, judge: str | None = None, chained: bool = False) -> dic
 def item_cluster_ci(hits: np.ndarray, clusters: list, n_boot: int = 2000, seed: int = 0) -> tuple[list, list]:
     """95 % percentile intervals of each column's accuracy, resampling whole (model, item) conversations' replies:
     the replies of one item move together (they share a question and often repeat one another)."""
-    from .analysis.boot import ItemBootstrap, percentile_ci  # the analysis' own bootstrap (imported on use)
+    from ..analysis.boot import ItemBootstrap, percentile_ci  # the analysis' own bootstrap (imported on use)
 
     codes = {c: i for i, c in enumerate(dict.fromkeys(clusters))}
     idx = np.array([codes[c] for c in clusters])

@@ -2,7 +2,7 @@
 
     read(requests) -> list[Reading]      # one Reading per ReadRequest, in order
 
-    from probe.reader import ReadRequest, RuleReader
+    from probe.readout.reader import ReadRequest, RuleReader
     RuleReader().read([ReadRequest(item, "Canberra.")])
 
 The rule readout (`RuleReader`, `probe.readout.read_reply`) is one reader, the scoring judge another.  A reader's
@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
-from .datasets import Item
-from .readout import READOUT_VERSION, Reading, read_reply
+from ..datasets import Item
+from .reply import READOUT_VERSION, Reading, read_reply
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,19 @@
 """The kind of a reply that commits to no answer: a concession, an affirmation, a retract or a nonanswer.
 
-    from probe.readout_kind import unanswered
+    from probe.readout.kind import unanswered
     unanswered(item, "I'm not sure.", negated=set(), prev_class="gold", previous="gold", asserted="", pushback="")
     # ('none', '', 'retract')
 
-Used by `probe.readout` (``read_reply``) once no answer was read from the reply; the rules are listed under "kind"
+Used by `probe.readout.reply` (``read_reply``) once no answer was read from the reply; the rules are listed under "kind"
 in its module docstring (the hand-labelling guide: tests/data/readout_labels/GUIDE.md).
 """
 from __future__ import annotations
 
 import re
 
-from .readout_phrase import is_loop
-from .readout_text import Mention, cued, find_mentions, normalise
-from .records import ALTERNATIVE, GOLD, MAINTAIN, NONANSWER, NONE, RETRACT, SWITCH
+from .phrase import is_loop
+from .text import Mention, cued, find_mentions, normalise
+from ..records import ALTERNATIVE, GOLD, MAINTAIN, NONANSWER, NONE, RETRACT, SWITCH
 
 _CONCEDE = re.compile(r"\b(?:you re (?:absolutely |completely )?(?:right|correct)|you are (?:absolutely |completely )?"
                       r"(?:right|correct)|i apologi[sz]e|my apologies|i stand corrected|thank you for (?:correcting|"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .readout_phrase import sentences
-from .readout_text import Mention, cued, echoes, normalise
+from .phrase import sentences
+from .text import Mention, cued, echoes, normalise
 
 _QUOTE = re.compile(r"[\"\u201c]([^\"\u201c\u201d\n]{10,})[\"\u201d]")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import ProbeError
-from .readout import ALTERNATIVE, GOLD, INITIAL, KINDS, NONANSWER, NONE, OTHER, Reading
+from ..errors import ProbeError
+from .reply import ALTERNATIVE, GOLD, INITIAL, KINDS, NONANSWER, NONE, OTHER, Reading
 
 JUDGE_PROMPT = """You classify a reply of an assistant in a quiz conversation.
 Question: {question}
@@ -63,13 +63,13 @@ class Judge:
         name, sep, model = spec.partition(":")
         if not sep or not name or not model:
             raise ProbeError(f"--judge: expected BACKEND:MODEL, got {spec!r}")
-        from .backends import load_backend
+        from ..backends import load_backend
 
         self.backend = load_backend(name, model)
 
     def read_many(self, cases: list[tuple]) -> list[Reading]:
         """``cases``: (item, reply, previous, pushback) tuples, in order."""
-        from .backends import GenerateRequest, SamplingSpec
+        from ..backends import GenerateRequest, SamplingSpec
 
         requests = [GenerateRequest(({"role": "user", "content": judge_prompt(it, reply, prev, pb)},))
                     for it, reply, prev, pb in cases]

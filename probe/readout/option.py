@@ -1,6 +1,6 @@
-"""Multiple-choice replies: the option letter a reply commits to (rule 1 of `probe.readout`).
+"""Multiple-choice replies: the option letter a reply commits to (rule 1 of `probe.readout.reply`).
 
-    from probe.readout_option import read_option
+    from probe.readout.option import read_option
     read_option(item, "The answer is: B").mention.label   # 'B'
 
 A letter in answer position ("B", "(B) text", "Answer: B", "The answer to this question is (B)", "A: B", "Option B",
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .readout_polar import content_words
-from .readout_text import Claim, Mention, claim, find_mentions, normalise
+from .polar import content_words
+from .text import Claim, Mention, claim, find_mentions, normalise
 
 # ---- letters ------------------------------------------------------------------------------------------
 _L = r"[\(\[]?\**([A-Z])\**(?![\w'\u2019])"

@@ -1,6 +1,6 @@
 """Finding candidate answers in a reply: normalisation, numbers, mentions and the clauses that discount them.
 
-The reply-level rules (which answer a reply commits to, and its kind) live in `probe.readout`; this module only
+The reply-level rules (which answer a reply commits to, and its kind) live in `probe.readout.reply`; this module only
 answers "where does the reply mention which candidate, and is that mention a claim?", plus three text tests those
 rules use (`asked_result`: the result of the question's own computation; `echoes`: the pushback copied back;
 `users_voice`: the user's request to the model said back).
@@ -297,7 +297,7 @@ class Claim:
 
 
 def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool = False) -> Claim:
-    """Which mention the reply claims as its answer (see the module docstring of `probe.readout` for the rules)."""
+    """Which mention the reply claims as its answer (see the module docstring of `probe.readout.reply` for the rules)."""
     kept, negated, echoes, last = [], set(), [], {}
     for i, m in enumerate(mentions):
         why = discount(reply, m, mentions[i - 1].end if i else 0, question, numeric)

@@ -10,14 +10,14 @@ repetition loops.
     >>> is_loop("I'm not. I'm not. I'm not. I'm not.")
     True
 
-Used by `probe.readout` (rules in its docstring).
+Used by `probe.readout.reply` (rules in its docstring).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from .readout_text import normalise, normalise_map
+from .text import normalise, normalise_map
 
 _STOP = set("the a an of in on at to is was are were be by for and or with what which who whom whose how when where "
             "this that it its as from does did do has have had there their they".split())
