@@ -2,19 +2,21 @@
 
     read(requests) -> list[Reading]      # one Reading per ReadRequest, in order
 
-    from probe.readout.reader import ReadRequest, RuleReader
+    from probe.readout import ReadRequest, RuleReader
     RuleReader().read([ReadRequest(item, "Canberra.")])
 
-The rule readout (`RuleReader`, `probe.readout.read_reply`) is one reader, the scoring judge another.  A reader's
-``name`` says which reading a record carries (it goes into the cell hash and the manifest), and ``close()``
-releases whatever engine it holds.
+The rule readout (`RuleReader`, `probe.readout.read_reply`) is one reader, the scoring judge another.  The protocol
+reads every live conversation's reply of a turn in one ``read`` call (`probe.protocol.read_turn`).  Which reader a
+run uses is its config's ``readout:`` section (`ReadoutSpec`, built by `make_reader`); a reader's ``name`` says
+which reading a record carries (it goes into the manifest), and ``close()`` releases whatever engine it holds.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 from ..datasets import Item
+from ..errors import ProbeError
 from .reply import READOUT_VERSION, Reading, read_reply
 
 
@@ -51,3 +53,28 @@ class RuleReader:
 
     def close(self) -> None:
         pass
+
+
+RULES = RuleReader()  # the default reader (it holds nothing, so one instance serves every caller)
+
+# A config's ``readout.reader`` -> how to build that reader from its spec.  A reader that needs an engine (the
+# scoring judge) registers here with the fields it needs added to `ReadoutSpec`.
+READERS: dict[str, Callable[["ReadoutSpec"], Reader]] = {"rules": lambda spec: RULES}
+
+
+@dataclass(frozen=True)
+class ReadoutSpec:
+    """How a run reads its replies (the config's ``readout:`` section; the default reads with the rules).
+
+    Part of every cell's identity: a run read by another reader makes other cells (`probe.specs.cell_id`)."""
+
+    reader: str = "rules"  # one of READERS
+
+    def __post_init__(self):
+        if self.reader not in READERS:
+            raise ProbeError(f"reader: {self.reader!r} is not one of {', '.join(READERS)}")
+
+
+def make_reader(spec: ReadoutSpec) -> Reader:
+    """The reader a `ReadoutSpec` names (the caller closes it)."""
+    return READERS[spec.reader](spec)
