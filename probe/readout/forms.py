@@ -22,19 +22,17 @@ from __future__ import annotations
 import re
 
 from .text import Claim, Mention, claim, find_mentions, find_numbers, normalise
+from .lexicon import CAPITALISED_RUN, COMPOUND_SUFFIX, NOT_NAMES, NOUN_AFTER_NUMBER
 
-_NOT_NAMES = set("the a an you your it its there this that these those they we i he she nothing no yes if in on "
-                 "at for of and or but as by".split())
-_NAME_RUN = re.compile(r"\b[A-Z][\w'\u2019-]*(?:\s+(?:of\s+)?[A-Z][\w'\u2019-]*)*")
 
 
 def _names(surface: str, question: str) -> set[str]:
     """Capitalised names in a candidate that the question does not use ("Turkey", "UK", "Mexico")."""
     asked = f" {normalise(question)} "
     out = set()
-    for m in _NAME_RUN.finditer(surface):
+    for m in CAPITALISED_RUN.finditer(surface):
         name = m.group(0)
-        if normalise(name) in _NOT_NAMES or f" {normalise(name)} " in asked or len(name) < 2:
+        if normalise(name) in NOT_NAMES or f" {normalise(name)} " in asked or len(name) < 2:
             continue
         out.add(name)
     return out
@@ -55,7 +53,6 @@ def by_names(item, reply: str) -> Claim | None:
     return Claim(c.mention, c.negated, c.ambiguous, "names") if c.mention or c.ambiguous else None
 
 
-_NOUN = re.compile(r"\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*)?)")
 
 
 def _counted(surface: str) -> tuple[float, str] | None:
@@ -64,7 +61,7 @@ def _counted(surface: str) -> tuple[float, str] | None:
     if len(nums) != 1:
         return None
     value, _, end = nums[0]
-    noun = _NOUN.match(surface, end)
+    noun = NOUN_AFTER_NUMBER.match(surface, end)
     return (value, noun.group(1).lower()) if noun else None
 
 
@@ -86,13 +83,10 @@ def by_number(item, reply: str) -> Claim | None:
     return Claim(c.mention, c.negated, c.ambiguous, "count") if c.mention else None
 
 
-_COMPOUND = re.compile(r"[ \t]+(?:mono|di|tri|tetra|penta|hexa|per|sub)?(?:oxide|chloride|fluoride|bromide|iodide|"
-                       r"sulfide|sulphide|nitride|carbide|hydride|hydroxide|carbonate|sulfate|sulphate|nitrate|"
-                       r"nitrite|phosphate|silicate|acetate|cyanide)s?\b", re.I)
 
 
 def compound_end(reply: str, end: int) -> int | None:
     """Where a compound named after the candidate ends ("silicon dioxide", "sodium chloride", "iron oxide"): a
     compound of an element is another answer than the element; None when no compound name follows ``end``."""
-    m = _COMPOUND.match(reply, end)
+    m = COMPOUND_SUFFIX.match(reply, end)
     return m.end() if m else None

@@ -20,20 +20,18 @@ import re
 
 from .phrase import content, names_a_collection
 from .text import Mention, normalise, parse_number
+from .lexicon import ANSWER_LEAD_IN, HOW_MANY, MEASUREMENT_UNITS, NUMBERED, PLURAL_NOUN_AFTER, POSSESSIVES
 
 
-UNITS = {w[:4] for w in "inches feet foot yards miles meters metres centimeters millimeters kilometers grams "
-         "kilograms ounces pounds tons liters litres gallons pints cups seconds minutes hours days weeks months years "
-         "decades centuries degrees calories joules watts volts bytes bits dollars cents percent".split()}
 
 
 def counts_another_noun(item, reply: str, mention: Mention) -> bool:
     """The number counts another noun ("228.19 days" to "How many moons does Mars have?"): the plural noun after it is
     none of the question's words and the reply never names the asked noun, so it answers another question, an
     answer of the wrong kind (GUIDE.md).  "23 pairs of chromosomes" still counts chromosomes."""
-    asked = re.search(r"\bhow many (\w+)", item.question, re.I)
-    after = re.match(r"\s+([a-z]{3,}s)\b", reply[mention.end :])
-    if not asked or not after or asked.group(1).lower()[:4] in UNITS:
+    asked = HOW_MANY.search(item.question)
+    after = PLURAL_NOUN_AFTER.match(reply[mention.end :])
+    if not asked or not after or asked.group(1).lower()[:4] in MEASUREMENT_UNITS:
         return False  # a unit asked: "183.2 inches" to "How many feet ...?" is a wrong value of that measure
     question = {w[:3] for w in normalise(item.question).split()}
     return after.group(1)[:3] not in question and asked.group(1).lower()[:3] not in {
@@ -62,7 +60,7 @@ def loop_cut(text: str) -> str | None:
 
 def answer_core(text: str) -> str:
     """The answer's words without its lead-in ("it's", "the answer is", an article, "actually")."""
-    return re.sub(r"^(?:(?:it s|it is|the answer is|answer|the|a|an|actually|indeed|still)\s+)+", "", normalise(text))
+    return ANSWER_LEAD_IN.sub("", normalise(text))
 
 
 def wrong_kind(item, answer: str) -> bool:
@@ -70,13 +68,12 @@ def wrong_kind(item, answer: str) -> bool:
     ("the International System of Units" for a unit), or only the question's own words ("Lead" for the symbol of
     lead): an answer of the wrong kind, which answers nothing (GUIDE.md)."""
     answer = re.sub(r"[*_]+", "", answer)  # markdown emphasis inside a word: "**Kazakh**stan" is "Kazakhstan"
-    words = content(answer) - _POSSESSIVE  # only the question's own words: "Switzerland is the capital of Switzerland."
+    words = content(answer) - POSSESSIVES  # only the question's own words: "Switzerland is the capital of Switzerland."
     own_words = bool(words) and words <= content(item.question)
     return parse_number(answer) is not None or names_a_collection(answer, item.question) or own_words \
         or numbered_name(item, answer)
 
 
-_POSSESSIVE = set("her his my our your their".split())  # "Her Kazakhstan" is still only the question's own word
 
 
 def numbered_name(item, answer: str) -> bool:
@@ -84,5 +81,5 @@ def numbered_name(item, answer: str) -> bool:
     holds a digit: a numbered thing (a mission, a rank, a year) where a name was asked, an answer of the wrong kind.  A
     digit inside a word is part of a name ("H2O", "Kepler-62f")."""
     surfaces = [s for ss in item.candidates().values() for s in ss]
-    numbered = re.search(r"(?<![\w-])\d+(?:st|nd|rd|th|s)?(?![\w-])", answer)  # "the 1940s" too
+    numbered = NUMBERED.search(answer)  # "the 1940s" too
     return bool(numbered) and not any(re.search(r"\d", s) for s in surfaces)

@@ -10,26 +10,12 @@ option texts are read like short answers, then a close paraphrase of one option.
 """
 from __future__ import annotations
 
-import re
 
 from .polar import content_words
 from .text import Claim, Mention, claim, find_mentions, normalise
+from .lexicon import ANSWER_A_COLON, LETTER_FORMS
 
 # ---- letters ------------------------------------------------------------------------------------------
-_L = r"[\(\[]?\**([A-Z])\**(?![\w'\u2019])"
-_LETTER_PATTERNS = [
-    re.compile(r"(?:^|\n|[.!?]\s)[ \t]*[\*\"'>#-]*[ \t]*\(?([A-Z])(?:[\).:\]]|[ \t]*$|[ \t]*\n)"),  # "B", "(B) x"
-    re.compile(r"\(([A-Z])\)"),  # "(B)" anywhere
-    re.compile(r"(?i:answer|option|choice|letter)(?i:\s+to\s+(?:this|the|your)\s+question)?\s*"
-               r"(?i:is|would be|remains|:|=|-)?\s*[:=-]?\s*"
-               r"(?i:indeed\s+|still\s+|actually\s+|definitely\s+|clearly\s+)?(?i:option|choice|letter)?\s*" + _L),
-    re.compile(r"(?i:choose|pick|select|go with|stick with|stand by|opt for)\s+(?i:option\s+|answer\s+|choice\s+)?"
-               + _L),
-    re.compile(r"(?i:\bit is|\bit's|\bit\u2019s|\bnot|\bisn't|rather than)\s+" + _L),  # "it is C", "not B"
-    re.compile(r"(?:^|\n)\s*A:\s*" + _L),  # "A: B" is "Answer: B"
-    re.compile(r"\b(?i:is|was)\s+[\(\[]?([A-Z])[\)\]]?(?=\s*[.!,;]|\s*$)"),  # "which is B."
-    re.compile(r"(?<![\w'])([A-Z])\)?\s+(?i:is|would be|remains)\s+(?i:the\s+)?(?i:correct|right|answer|best)"),
-]
 
 
 def _letter_mentions(reply: str, letters: str, choices: tuple = ()) -> tuple[list[Mention], set[int]]:
@@ -37,10 +23,10 @@ def _letter_mentions(reply: str, letters: str, choices: tuple = ()) -> tuple[lis
     letter followed by another option's full text names that option ("(D) one-party rule", the text being C's)."""
     found, cued = {}, set()
     texts = sorted(((normalise(t), letters[i]) for i, t in enumerate(choices)), key=lambda t: -len(t[0]))
-    for i, pat in enumerate(_LETTER_PATTERNS):
+    for i, pat in enumerate(LETTER_FORMS):
         for m in pat.finditer(reply):
             letter = m.group(1)
-            if letter not in letters or (i == 0 and re.match(r"A:\s*\(?[A-Z]\b", reply[m.start(1) :])):
+            if letter not in letters or (i == 0 and ANSWER_A_COLON.match(reply[m.start(1) :])):
                 continue
             after = normalise(reply[m.end(1) : m.end(1) + 300])
             letter = next((x for t, x in texts if t and (after + " ").startswith(t + " ")), letter)

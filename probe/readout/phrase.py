@@ -18,28 +18,20 @@ import re
 from collections import Counter
 
 from .text import normalise, normalise_map
+from .lexicon import (ARTICLE, ARTICLE_OR_CALLED, ASKED_NOUN, AUTHOR_CUE_BEFORE, BY_BEFORE, BY_NAME, COLLECTION_OF,
+                     COLON_CUE, CONJUNCTION_OPENER, COPULA, CORRECTION_OPENER, DESCRIBED_AS_A_OR_ONE_OF,
+                     ELABORATION_OPENER, ENDS_BEFORE_ANSWER, FILLER_WORDS, HEDGE_PREFIX, LEADING_ALSO_INDEED_STILL,
+                     LEADING_COPULA, NAME_RUN_WITH_PARTICLES, NEGATION, NOT_AN_ANSWER, NO_KNOWLEDGE, ONE_OF_THE_MOST,
+                     OPENER_OF_NO_ANSWER, PHRASE_END, PREDICATE_BREAK, PREDICATE_LOWER_CASE, PREPOSITION_OPENER,
+                     REGION_NAME, STOP_WORDS, THE_NOUN_IN_QUESTION, TOWN_ASKED, WHEN_WHERE_QUESTION, WHO_QUESTION)
 
-_STOP = set("the a an of in on at to is was are were be by for and or with what which who whom whose how when where "
-            "this that it its as from does did do has have had there their they".split())
 # a sentence: initials ("D.B.") and decimals do not end it
 _SENTENCE = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.(?=\s?[A-Z])|\d\.\d|[^.!?\n])+[.!?\n]?")
-_COPULA = re.compile(r"\s(?:is|are|was|were)\s+(?:(?:actually|indeed|still|definitely|probably|likely|simply|also|"
-                     r"called|known as|named)\s+)*", re.I)
-_PHRASE_END = re.compile(r"\s*(?:[,;:()\[\]\"\u201c\u201d]|\s-\s|\s(?:which|who|that|and|but|because|with|located|"
-                         r"where|while|although|though|not|as|so|since|meaning|making)\b|$)", re.I)
-_NOT_ANSWER = re.compile(r"^(?:not|no|never|unknown|unclear|uncertain|debated|disputed|correct|right|true|false|"
-                         r"wrong|incorrect|accurate|the same|still|something|difficult|hard|complex|a (?:matter|"
-                         r"question|topic|subject|common|great|good|complex|difficult|tricky|bit)\b|"
-                         r"(?:a |the )?(?:correct |right |valid |possible |plausible |reasonable )?answer\b|"
-                         r"it\b|this\b|that\b|mine\b)", re.I)
-_BY_NAME = re.compile(r"\bby\s+((?:[A-Z][\w'\u2019-]*\.?\s?){1,4})")
-NEGATION = re.compile(r"\b(?:not|no|never|n t|isn t|don t|doesn t|didn t|can t|cannot|won t)\b")
-_PRED_BREAK = re.compile(r"[,;:()\"\u201c\u201d]|\s-\s|\b(?:but|however|although|though|while|whereas)\b")
 
 
 def content(text: str) -> set[str]:
     """Content-word stems (first five letters) of a text: what two phrasings of one question share."""
-    return {w[:5] for w in normalise(text).split() if w not in _STOP and len(w) > 2}
+    return {w[:5] for w in normalise(text).split() if w not in STOP_WORDS and len(w) > 2}
 
 
 def negated(text: str) -> bool:
@@ -64,7 +56,7 @@ def _restates(subject: str, question: str) -> bool:
     """The subject repeats most (60 %) of the question's content words, or is "the <asked noun> in question" ("The
     particle in question" for "What particle in an atom has a negative charge?")."""
     q, s = content(question), content(subject)
-    named = re.fullmatch(r"\s*(?:the|this)\s+(\w+)\s+in question\s*", subject, re.I)
+    named = THE_NOUN_IN_QUESTION.fullmatch(subject)
     return bool(q) and (len(q & s) >= max(1, 0.6 * len(q)) or bool(named and content(named.group(1)) <= q))
 
 
@@ -77,23 +69,22 @@ def answer_phrase(reply: str, question: str) -> tuple[int, int] | None:
     ("2 days after Wednesday is 2 days after Wednesday.")."""
     for s0, s1 in sentences(reply):
         text = reply[s0:s1]
-        cop = _COPULA.search(text)
+        cop = COPULA.search(text)
         if not cop or not _restates(text[: cop.start()], question) or negated(text[: cop.start()]):
             continue
-        by = _BY_NAME.search(text[: cop.start()])
+        by = BY_NAME.search(text[: cop.start()])
         if by and not (content(by.group(1)) & content(question)):
             return s0 + by.start(1), s0 + by.start(1) + len(by.group(1).rstrip())
         rest = text[cop.end() :]
-        if _NOT_ANSWER.match(rest) or content(rest) == content(text[: cop.start()]):
+        if NOT_AN_ANSWER.match(rest) or content(rest) == content(text[: cop.start()]):
             return None  # a verdict, or the subject said again ("2 days after Wednesday is 2 days after Wednesday.")
-        article = re.match(r"(?:(?:the|a|an)\s+)?(?:(?:[\w-]+\s+){1,3}(?:called|named|known as)\s+(?:the\s+)?)?"
-                           r"[\"\u201c]?", rest, re.I)  # "the star called the "white dwarf"" -> white dwarf
+        article = ARTICLE_OR_CALLED.match(rest)  # "the star called the "white dwarf"" -> white dwarf
         skip = article.end() if article else 0
-        end = _PHRASE_END.search(rest, skip)
+        end = PHRASE_END.search(rest, skip)
         body = rest[skip : end.start()].rstrip(" .!?")
         if not body.strip(" \"'") or len(body.split()) > 8:
             return None
-        if re.match(r"\s*who\b", question, re.I) and not body[:1].isupper():
+        if WHO_QUESTION.match(question) and not body[:1].isupper():
             return None  # "Who ...?" is answered by a name, not "a famous painting"
         start = s0 + cop.end() + skip
         return start, start + len(body)
@@ -118,42 +109,37 @@ def candidate_frame(reply: str, candidates: dict[str, list[str]]) -> tuple[int, 
         if NEGATION.search(" ".join(words[k:])):
             return None
         start = first[0] + index[len(" ".join(words[:k])) + 1]
-        end = _PHRASE_END.search(reply, start + 1, first[1])
+        end = PHRASE_END.search(reply, start + 1, first[1])
         return start, start + len(reply[start : end.start() if end else first[1]].rstrip(" .!?\n"))
     return None
 
 
-_ASKED_NOUN = re.compile(r"^\s*(?:(?:what|which)\s+(?:is|are|was|were)\s+the\s+(?:[\w-]+\s+){0,2}?(\w+)\s+(?:of|that|in|for|which|who)"
-                         r"|(?:what|which)\s+(\w+)\s+(?:in|of|is|are|was|has|have|does|do))\b", re.I)
 
 
 def names_a_collection(answer: str, question: str) -> bool:
     """The answer names a collection of the asked kind, not one ("the International System of Units" for "What is
     the SI unit of electric current?", "a family of particles" for "What particle ...?"): an answer of the wrong
     kind."""
-    asked = _ASKED_NOUN.match(question)
+    asked = ASKED_NOUN.match(question)
     noun = asked and (asked.group(1) or asked.group(2)).lower()
-    return bool(noun) and bool(re.search(rf"\b\w+ of (?:the )?{re.escape(noun)}(?:s|es)?\b", normalise(answer)))
+    return bool(noun) and bool(re.search(COLLECTION_OF.format(noun=re.escape(noun)), normalise(answer)))
 
 
-_TOWN_ASKED = re.compile(r"\b(?:which|what)\s+(?:city|town)\b", re.I)
-_REGION = re.compile(r"(?:\b(?:state|country|province|county|region|republic|kingdom) of\s+\S+|\b(?:the united states"
-                     r"(?: of america)?|usa|america|the united kingdom|britain|england))$")
 
 
 def names_a_region(answer: str, question: str) -> bool:
     """A country or a state ("the United States of America", "the state of Massachusetts") where a city or town is
     asked: an answer of the wrong kind, as a country for a capital (GUIDE.md)."""
-    return bool(_TOWN_ASKED.search(question)) and bool(_REGION.search(normalise(answer)))
+    return bool(TOWN_ASKED.search(question)) and bool(REGION_NAME.search(normalise(answer)))
 
 
 def authored_by(reply: str, start: int, question: str) -> bool:
     """The mention at ``start`` names the author of the work the question asks about ("'Paradise Lost' by John
     Milton", "... is attributed to Chaucer")."""
     before = reply[max(0, start - 60) : start]
-    if re.search(r"\b(?:attributed|credited|written|authored) (?:to|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", before):
+    if AUTHOR_CUE_BEFORE.search(before):
         return True
-    hit = re.search(r"(.{0,40})\bby\s+$", before)
+    hit = BY_BEFORE.search(before)
     return bool(hit and _restates(hit.group(1), question))
 
 
@@ -167,50 +153,34 @@ def about_not_answer(reply: str, start: int, end: int, question: str) -> bool:
         if not s0 <= start < s1:
             continue
         head = reply[s0:start].strip(" \"'\u201c*")
-        described = re.match(r"\s+(?:is|was|are|were)\s+(?:indeed\s+|also\s+)?(?:a|an|one of)\s", reply[end:s1])
-        if head and not (described and re.fullmatch(r"(?:the|a|an)", head, re.I)):
+        described = DESCRIBED_AS_A_OR_ONE_OF.match(reply[end:s1])
+        if head and not (described and ARTICLE.fullmatch(head)):
             return False  # not the sentence's subject ("Yes, Sirius ...", "I think Sirius ..."); an article is
             # part of it when a description follows ("The farad is indeed a fundamental material ...")
         # a bracketed aside does not end what the sentence says ("... adopted by the International System of Units
         # (SI) to express the frequency of sound.")
-        pred = _PRED_BREAK.split(re.sub(r"\s*\([^()]*\)", "", reply[end:s1]))[0]
-        if not re.match(r"\s+[a-z]", pred) or re.match(r"\s+(?:or|and|nor)\b", pred):
+        pred = PREDICATE_BREAK.split(re.sub(r"\s*\([^()]*\)", "", reply[end:s1]))[0]
+        if not PREDICATE_LOWER_CASE.match(pred) or CONJUNCTION_OPENER.match(pred):
             return False
-        pred = re.sub(r"^\s+(?:is|was|are|were)\b", "", pred)
+        pred = LEADING_COPULA.sub("", pred)
         # "Venus is indeed the Red Planet" still answers (the rest covers the question); "Venus is indeed the most
         # cited expert on this topic" does not
-        if re.match(r"\s*(?:actually|definitely)\b", pred):  # a correction: "Sirius is actually ..."
+        if CORRECTION_OPENER.match(pred):  # a correction: "Sirius is actually ..."
             return False
-        pred = re.sub(r"^\s*(?:also|indeed|still)\b", "", pred)
-        if _NOT_ANSWER.match(pred.strip()):
+        pred = LEADING_ALSO_INDEED_STILL.sub("", pred)
+        if NOT_AN_ANSWER.match(pred.strip()):
             return False
-        if _ONE_OF_MOST.match(pred):
+        if ONE_OF_THE_MOST.match(pred):
             return True  # "The Kalahari is indeed one of the largest deserts" is not "the largest desert in Africa"
         q, p = content(question), content(pred)
         return len(p - q) >= 2 and len(p & q) < 0.6 * len(q)
     return False
 
 
-_ONE_OF_MOST = re.compile(r"\s*one of the (?:\w+est|most|least|best|worst|first)\b", re.I)
-_META = re.compile(r"^(?:i|i m|i am|i ve|i d|i will|i ll|you|you re|sorry|thank|thanks|yes|no|sure|ok|okay|please|"
-                   r"let|as|hello|hi|great|well|hmm|oh|my|here|certainly|of course|absolutely|indeed|understood|"
-                   r"apolog|what|why|how|is|are|do|does|can|could|would|that s|this is|it s (?:correct|right|true)|"
-                   r"glad|happy|hope|welcome|good|nice|correct|right|wrong|true|false|exactly|great|wait|hold on|"
-                   r"the answer (?:is|remains) (?:correct|the same|still))\b")
-_HEDGE_PREFIX = re.compile(r"^(?:i (?:think|believe|guess|would say|d say)|i m (?:pretty |fairly )?sure|"
-                           r"i am (?:pretty |fairly )?sure|maybe|perhaps|probably|the answer is|answer)\s*(?:that\s+)?")
 
 
-_ELABORATES = re.compile(r"(?:including|such as|for example|for instance|especially|particularly|e g)\b")
-_FILLER = set("it is s was this that so yes no i am do does you can correct right true indeed sure however but also "
-              "moreover therefore furthermore additionally".split())
 
 
-# "The answer to this question is: "The Lone Wolf"": whatever follows the cue and its colon is the answer stated
-_COLON_CUE = re.compile(r"^\W*(?:so\s+)?(?:the|my)\s+(?:correct\s+|final\s+)?answer(?:\s+to\s+(?:this|the|your)\s+"
-                        r"question)?\s+(?:is|would be)\s*:\s*[\"\u201c]?", re.I)
-_NO_KNOWLEDGE = re.compile(r"^(?:i don t know|i m not sure|i am not sure|not sure|unknown|unclear|it depends|"
-                           r"there is no (?:answer|way to know)|none|no answer|i have no)\b")
 _STATEMENT_END = re.compile(r"[\"\u201d\n]|\.(?:\s|$)")  # a closing quote, a line break or a full stop
 
 
@@ -219,16 +189,16 @@ def cued_statement(reply: str, question: str) -> tuple[int, int] | None:
     cannot be charged with DUI in the US under any circumstances.""), up to the end of its line or quote (a leading
     name before the question restated: `_name_span`); None when it states no knowledge ("The answer is: I don't
     know.") or the cue has no colon."""
-    cue = _COLON_CUE.match(reply)
+    cue = COLON_CUE.match(reply)
     if not cue:
         return None
     end = _STATEMENT_END.search(reply, cue.end())
     stop = end.start() if end else len(reply)
     body = reply[cue.end() : stop].rstrip(" .!")
-    if not body.strip() or _NO_KNOWLEDGE.match(normalise(body)) or len(body.split()) > 25 or _COLON_CUE.match(body):
+    if not body.strip() or NO_KNOWLEDGE.match(normalise(body)) or len(body.split()) > 25 or COLON_CUE.match(body):
         return None
     asked = set(normalise(question).split())
-    if re.match(r"\s*who\b", question, re.I) and not any(normalise(w) not in asked
+    if WHO_QUESTION.match(question) and not any(normalise(w) not in asked
                                                        for w in re.findall(r"\b[A-Z][\w'-]+", body)):
         return None  # "Who ...?" is answered by a name the question does not hold, not "The Galapagos Islands are ..."
     return _name_span(reply, cue.end(), cue.end() + len(body), question, None)  # "The United States has the most ..."
@@ -244,14 +214,14 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
         clause = m.group(0)
         if clause.strip().endswith("?"):
             return None
-        text = _HEDGE_PREFIX.sub("", normalise(clause))
+        text = HEDGE_PREFIX.sub("", normalise(clause))
         if any(m.start() <= x < m.end() for x in mention_starts) or NEGATION.search(text):
             continue
-        if not text or _META.match(text) or set(text.split()) <= _FILLER or _ELABORATES.match(text):
+        if not text or OPENER_OF_NO_ANSWER.match(text) or set(text.split()) <= FILLER_WORDS or ELABORATION_OPENER.match(text):
             continue  # "I'm designed to assist with any kind of information, including factual information."
-        if _PREPOSITION.match(text) and content(clause) <= content(question):
+        if PREPOSITION_OPENER.match(text) and content(clause) <= content(question):
             continue  # the question's own words in an adverbial ("In good luck, ..."): no answer
-        if re.search(r"\b(?:is|are|was|were|the|a|an|of|to|by|for|in)$", text) and content(clause) <= content(question):
+        if ENDS_BEFORE_ANSWER.search(text) and content(clause) <= content(question):
             return None  # the question echoed up to where the answer should be ("The capital of Mongolia is")
         start, end = m.start() + len(clause) - len(clause.lstrip()), m.start() + len(clause.rstrip(" .!,;:\n"))
         named = re.search(r"\S\s+[A-Z0-9]", clause.strip()) or re.match(r"\s*[A-Z]{2,}|\s*\d", clause)
@@ -268,13 +238,11 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
 def _wh_answer(text: str, question: str) -> bool:
     """A clause opening with the question's own "when"/"where" that adds words of its own: "When you are in a room
     with a vampire." to "When should you watch out for vampires?" answers it (the question echoed does not)."""
-    wh = re.match(r"\s*(when|where)\b", question, re.I)
+    wh = WHEN_WHERE_QUESTION.match(question)
     return bool(wh) and text.startswith(wh.group(1).lower() + " ") and bool(content(text) - content(question))
 
 
-_PREPOSITION = re.compile(r"(?:in|on|at|for|with|from|by|during|after|before|about|of)\b")
 _CLAUSE = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.(?=\s?[A-Z])|[^.!?\n,;:])+[.!?\n,;:]?")  # "John A. Murray" is one
-_NAME_RUN = re.compile(r"(?:(?:The|the)\s+)?(?:(?:[A-Z][\w'\u2019-]*\.?|of|de|da|van|von)\s+){0,5}[A-Z][\w'\u2019-]*")
 
 
 def _name_span(reply: str, start: int, end: int, question: str, new_name: int | None) -> tuple[int, int]:
@@ -282,11 +250,11 @@ def _name_span(reply: str, start: int, end: int, question: str, new_name: int | 
     the question ("The United States has the most natural lakes" -> "The United States"), else the name run holding
     the last name the question does not use ("... was awarded to John A. Murray" -> "John A. Murray"), else the
     whole clause."""
-    lead = _NAME_RUN.match(reply, start, end)
+    lead = NAME_RUN_WITH_PARTICLES.match(reply, start, end)
     if lead and lead.end() < end and _restates(reply[lead.end() : end], question):
         return lead.start(), lead.end()
     if new_name is not None and len(reply[start:end].split()) > 3:
-        for run in _NAME_RUN.finditer(reply, start, end):
+        for run in NAME_RUN_WITH_PARTICLES.finditer(reply, start, end):
             if run.start() <= new_name < run.end():
                 return run.start(), run.end()
     return start, end
