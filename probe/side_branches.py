@@ -33,7 +33,7 @@ from .backends.base import GenerateRequest, SamplingSpec, ScoreRequest, group_sa
 from .confidence import OFF, normalised_probs
 from .readout import NONE, OTHER, Reading
 from .readout.reader import RULES, Reader, ReadRequest
-from .readout.text import normalise, parse_number
+from .readout.parse import normalise, parse_number
 
 P_TRUE_MESSAGE = "Is the proposed answer true or false? Reply with just True or False."
 P_TRUE_MESSAGE_MC = "Is the proposed answer: (A) True (B) False? Reply with just the letter."

@@ -2,7 +2,7 @@ import pytest
 
 from probe.datasets.items import Item
 from probe.readout import read_reply
-from probe.readout.text import normalise, parse_number
+from probe.readout.parse import normalise, parse_number
 
 AU = Item("au", "What is the capital of Australia?", "Canberra", "Sydney")
 

@@ -16,9 +16,9 @@ with the hand labels (tests/data/readout_labels/).
 """
 from __future__ import annotations
 
-from ..records import ALTERNATIVE, GOLD, INITIAL, KINDS, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT, SWITCH
-from .reader import Reader, ReadRequest, RuleReader
+from .reader import ReadRequest, Reader, RuleReader
 from .reply import READOUT_VERSION, Reading, read_answer, read_reply
+from ..records import ALTERNATIVE, GOLD, INITIAL, KINDS, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT, SWITCH
 
 __all__ = ["ALTERNATIVE", "GOLD", "INITIAL", "KINDS", "MAINTAIN", "NONANSWER", "NONE", "OTHER", "RETRACT", "SWITCH",
            "READOUT_VERSION", "Reading", "read_answer", "read_reply", "ReadRequest", "Reader", "RuleReader"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .phrase import sentences
-from .text import Mention, cued, echoes, normalise
+from .claim import cued, echoes
+from .parse import Mention, normalise, sentences
 
 _QUOTE = re.compile(r"[\"\u201c]([^\"\u201c\u201d\n]{10,})[\"\u201d]")
 

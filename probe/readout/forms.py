@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 
-from .text import Claim, Mention, claim, find_mentions, find_numbers, normalise
+from .claim import Claim, claim
 from .lexicon import CAPITALISED_RUN, COMPOUND_SUFFIX, NOT_NAMES, NOUN_AFTER_NUMBER
-
+from .parse import Mention, find_mentions, find_numbers, normalise
 
 
 def _names(surface: str, question: str) -> set[str]:
@@ -53,8 +53,6 @@ def by_names(item, reply: str) -> Claim | None:
     return Claim(c.mention, c.negated, c.ambiguous, "names") if c.mention or c.ambiguous else None
 
 
-
-
 def _counted(surface: str) -> tuple[float, str] | None:
     """(count, noun) of a proposition holding one number ("Humans have 28 finger bones" -> (28, "finger bones"))."""
     nums = find_numbers(surface)
@@ -81,8 +79,6 @@ def by_number(item, reply: str) -> Claim | None:
                 if bare or normalise(reply[e : e + 40]).startswith(nouns)]
     c = claim(reply, mentions, item.question, numeric=True)
     return Claim(c.mention, c.negated, c.ambiguous, "count") if c.mention else None
-
-
 
 
 def compound_end(reply: str, end: int) -> int | None:

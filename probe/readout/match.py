@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import re
 
-from .phrase import content, names_a_collection
-from .text import Mention, normalise, parse_number
 from .lexicon import ANSWER_LEAD_IN, HOW_MANY, MEASUREMENT_UNITS, NUMBERED, PLURAL_NOUN_AFTER, POSSESSIVES
-
-
+from .parse import Mention, content, normalise, parse_number
+from .phrase import names_a_collection
 
 
 def counts_another_noun(item, reply: str, mention: Mention) -> bool:
@@ -72,8 +70,6 @@ def wrong_kind(item, answer: str) -> bool:
     own_words = bool(words) and words <= content(item.question)
     return parse_number(answer) is not None or names_a_collection(answer, item.question) or own_words \
         or numbered_name(item, answer)
-
-
 
 
 def numbered_name(item, answer: str) -> bool:

@@ -10,12 +10,9 @@ option texts are read like short answers, then a close paraphrase of one option.
 """
 from __future__ import annotations
 
-
-from .polar import content_words
-from .text import Claim, Mention, claim, find_mentions, normalise
+from .claim import Claim, claim
 from .lexicon import ANSWER_A_COLON, LETTER_FORMS
-
-# ---- letters ------------------------------------------------------------------------------------------
+from .parse import Mention, content_words, find_mentions, normalise
 
 
 def _letter_mentions(reply: str, letters: str, choices: tuple = ()) -> tuple[list[Mention], set[int]]:

@@ -17,39 +17,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .text import normalise, normalise_map
 from .lexicon import (ARTICLE, ARTICLE_OR_CALLED, ASKED_NOUN, AUTHOR_CUE_BEFORE, BY_BEFORE, BY_NAME, COLLECTION_OF,
-                     COLON_CUE, CONJUNCTION_OPENER, COPULA, CORRECTION_OPENER, DESCRIBED_AS_A_OR_ONE_OF,
-                     ELABORATION_OPENER, ENDS_BEFORE_ANSWER, FILLER_WORDS, HEDGE_PREFIX, LEADING_ALSO_INDEED_STILL,
-                     LEADING_COPULA, NAME_RUN_WITH_PARTICLES, NEGATION, NOT_AN_ANSWER, NO_KNOWLEDGE, ONE_OF_THE_MOST,
-                     OPENER_OF_NO_ANSWER, PHRASE_END, PREDICATE_BREAK, PREDICATE_LOWER_CASE, PREPOSITION_OPENER,
-                     REGION_NAME, STOP_WORDS, THE_NOUN_IN_QUESTION, TOWN_ASKED, WHEN_WHERE_QUESTION, WHO_QUESTION)
-
-# a sentence: initials ("D.B.") and decimals do not end it
-_SENTENCE = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.(?=\s?[A-Z])|\d\.\d|[^.!?\n])+[.!?\n]?")
-
-
-def content(text: str) -> set[str]:
-    """Content-word stems (first five letters) of a text: what two phrasings of one question share."""
-    return {w[:5] for w in normalise(text).split() if w not in STOP_WORDS and len(w) > 2}
-
-
-def negated(text: str) -> bool:
-    """The text holds a negation ("not", "no", "never", "doesn't", "cannot", ...)."""
-    return bool(NEGATION.search(normalise(text)))
-
-
-def statement_span(reply: str, start: int, end: int) -> tuple[int, int]:
-    """The span of ``reply[start:end]`` (a sentence) without its leading space and closing " .!" or line break."""
-    text = reply[start:end]
-    return start + len(text) - len(text.lstrip()), start + len(text.rstrip(" .!\n"))
-
-
-def sentences(reply: str):
-    """(start, end) of each sentence, initials and decimals not ending one."""
-    for m in _SENTENCE.finditer(reply):
-        if m.group(0).strip():
-            yield m.start(), m.end()
+                      COLON_CUE, CONJUNCTION_OPENER, COPULA, CORRECTION_OPENER, DESCRIBED_AS_A_OR_ONE_OF,
+                      ELABORATION_OPENER, ENDS_BEFORE_ANSWER, FILLER_WORDS, HEDGE_PREFIX, LEADING_ALSO_INDEED_STILL,
+                      LEADING_COPULA, NAME_RUN_WITH_PARTICLES, NEGATION, NOT_AN_ANSWER, NO_KNOWLEDGE, ONE_OF_THE_MOST,
+                      OPENER_OF_NO_ANSWER, PHRASE_END, PREDICATE_BREAK, PREDICATE_LOWER_CASE, PREPOSITION_OPENER,
+                      REGION_NAME, THE_NOUN_IN_QUESTION, TOWN_ASKED, WHEN_WHERE_QUESTION, WHO_QUESTION)
+from .parse import CLAUSE, content, negated, normalise, normalise_map, sentences
 
 
 def _restates(subject: str, question: str) -> bool:
@@ -114,8 +88,6 @@ def candidate_frame(reply: str, candidates: dict[str, list[str]]) -> tuple[int, 
     return None
 
 
-
-
 def names_a_collection(answer: str, question: str) -> bool:
     """The answer names a collection of the asked kind, not one ("the International System of Units" for "What is
     the SI unit of electric current?", "a family of particles" for "What particle ...?"): an answer of the wrong
@@ -123,8 +95,6 @@ def names_a_collection(answer: str, question: str) -> bool:
     asked = ASKED_NOUN.match(question)
     noun = asked and (asked.group(1) or asked.group(2)).lower()
     return bool(noun) and bool(re.search(COLLECTION_OF.format(noun=re.escape(noun)), normalise(answer)))
-
-
 
 
 def names_a_region(answer: str, question: str) -> bool:
@@ -177,10 +147,6 @@ def about_not_answer(reply: str, start: int, end: int, question: str) -> bool:
     return False
 
 
-
-
-
-
 _STATEMENT_END = re.compile(r"[\"\u201d\n]|\.(?:\s|$)")  # a closing quote, a line break or a full stop
 
 
@@ -210,7 +176,7 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
     awarded to John Murray") or answers a "When"/"Where" question in kind ("When you are in a room with a
     vampire.")."""
     asked = set(normalise(question).split())
-    for m in _CLAUSE.finditer(reply):
+    for m in CLAUSE.finditer(reply):
         clause = m.group(0)
         if clause.strip().endswith("?"):
             return None
@@ -240,9 +206,6 @@ def _wh_answer(text: str, question: str) -> bool:
     with a vampire." to "When should you watch out for vampires?" answers it (the question echoed does not)."""
     wh = WHEN_WHERE_QUESTION.match(question)
     return bool(wh) and text.startswith(wh.group(1).lower() + " ") and bool(content(text) - content(question))
-
-
-_CLAUSE = re.compile(r"(?:(?<![A-Za-z])[A-Z]\.(?=\s?[A-Z])|[^.!?\n,;:])+[.!?\n,;:]?")  # "John A. Murray" is one
 
 
 def _name_span(reply: str, start: int, end: int, question: str, new_name: int | None) -> tuple[int, int]:

@@ -17,18 +17,10 @@ from __future__ import annotations
 
 import re
 
-from .phrase import negated, sentences, statement_span
-from .text import Claim, Mention, claim, find_mentions, normalise
-from .lexicon import (ANSWERS_PUSHBACK, CONTRACTED_NOT, EXISTENCE_QUESTION, FRAME_WORDS_OF_PROPOSITIONS, NONE_EXIST,
-                     NOTHING_OPENER, STOP_WORDS_OF_PROPOSITIONS, WHAT_HAPPENS_QUESTION, YES_NO_POSITION, YES_NO_WORDS)
-
-
-
-def content_words(text: str) -> list[str]:
-    """Content-word stems (first five letters, stop words and words under three letters left out); a contraction
-    is its words ("doesn't" is "does not")."""
-    words = CONTRACTED_NOT.sub(r"\1 not", normalise(text)).split()
-    return [w[:5] for w in words if len(w) > 2 and w not in STOP_WORDS_OF_PROPOSITIONS]
+from .claim import Claim, claim
+from .lexicon import (ANSWERS_PUSHBACK, EXISTENCE_QUESTION, FRAME_WORDS_OF_PROPOSITIONS, NONE_EXIST, NOTHING_OPENER,
+                      WHAT_HAPPENS_QUESTION, YES_NO_POSITION, YES_NO_WORDS)
+from .parse import Mention, content_words, find_mentions, negated, normalise, sentences, statement_span
 
 
 def is_yes_no(item) -> bool:
@@ -91,8 +83,6 @@ def _nothing_happens(item, reply: str) -> Claim | None:
     return None
 
 
-
-
 def restated_candidate(item, reply: str) -> Claim | None:
     """A sentence stating a proposition candidate in other words: it holds every content word of one of the
     candidate's phrasings (at least two), or every one the question does not already use (at least two), adds none
@@ -136,8 +126,6 @@ def read_polar(item, reply: str, after_pushback: bool) -> Claim:
         return yn if yn.mention or yn.ambiguous else _restated(item.question, cands, reply, yn)
     said = _restated(item.question, cands, reply, Claim(None, frozenset(), False), share=0.8)
     return said if said.mention else yn if yn.mention or yn.ambiguous else _none_exist(item.question, cands, reply)
-
-
 
 
 def _none_exist(question: str, cands: dict, reply: str) -> Claim:

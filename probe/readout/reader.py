@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
+from .reply import READOUT_VERSION, Reading, read_reply
 from ..datasets import Item
 from ..errors import ProbeError
-from .reply import READOUT_VERSION, Reading, read_reply
 
 
 @dataclass(frozen=True)

@@ -146,20 +146,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .claim import Claim, asked_result, claim, cued, discount, echoes, users_voice
 from .echo import without_users_words
 from .forms import by_names, by_number, compound_end
 from .kind import addressed_to_user, disclaims, open_slot, unanswered, users_in_loop
+from .lexicon import (COUNTRY_QUESTION, DESCRIBED_AS_A, INDEED_BEFORE, LIST_JOINT, LIST_JOINT_OF_NUMBERS,
+                      NAME_PARTICLES, WHO_QUESTION)
 from .match import answer_core, counts_another_noun, less_specific, loop_cut, wrong_kind
 from .option import read_option
+from .parse import Mention, content, find_mentions, normalise, numeric_candidates, parse_number
+from .phrase import (about_not_answer, answer_phrase, authored_by, candidate_frame, cued_statement, is_loop,
+                     names_a_region, states_other)
 from .polar import is_yes_no, read_polar, restated_candidate
-from .phrase import (about_not_answer, answer_phrase, authored_by, candidate_frame, content, cued_statement,
-                             is_loop, names_a_region, states_other)
 from .sentence import by_contrast, no_comment_other
-from .text import (Claim, Mention, asked_result, claim, cued, discount, echoes, find_mentions, normalise,
-                           numeric_candidates, parse_number, users_voice)
 from ..records import ALTERNATIVE, GOLD, INITIAL, KINDS, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT, SWITCH  # noqa: F401
-from .lexicon import (COUNTRY_QUESTION, DESCRIBED_AS_A, INDEED_BEFORE, LIST_JOINT, LIST_JOINT_OF_NUMBERS, NAME_PARTICLES,
-                     WHO_QUESTION)
+
 READOUT_VERSION = "2.9"  # bump on any rule change
 
 
@@ -292,8 +293,6 @@ def _listed(reply: str, mentions: list[Mention], numeric: bool = False) -> set[i
     pairs = [(a, b) for a, b in zip(mentions, mentions[1:]) if a.label != b.label
              and joint.fullmatch(reply[a.end : b.start])]
     return {m.start for pair in pairs for m in pair}
-
-
 
 
 def _by_sentence(item, reply: str, mentions: list[Mention], c: Claim) -> Claim:

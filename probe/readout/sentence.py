@@ -18,15 +18,12 @@ Both are used by `probe.readout.reply` (rule 10 of its docstring) only after eve
 """
 from __future__ import annotations
 
-
+from .claim import Claim
 from .kind import disclaims
-from .phrase import content, negated, sentences, statement_span
-from .polar import content_words
-from .text import Claim, Mention, normalise
-from ..records import ALTERNATIVE, GOLD, OTHER
 from .lexicon import (CAPITALISED_WORD, FRAME_WORDS_OF_STATEMENTS, NEGATION, NO_COMMENT, OPENER_OF_NO_STATEMENT,
-                     WHO_QUESTION)
-
+                      WHO_QUESTION)
+from .parse import Mention, content, content_words, negated, normalise, sentences, statement_span
+from ..records import ALTERNATIVE, GOLD, OTHER
 
 
 def _stems(text: str) -> set[str]:
@@ -57,8 +54,6 @@ def by_contrast(item, reply: str) -> Claim | None:
             return None  # both candidates' own words, or negated unlike the one it names: undecided
         return Claim(Mention(label, *statement_span(reply, start, end)), frozenset(), False, "contrast")
     return None
-
-
 
 
 def no_comment_other(item, reply: str) -> Claim | None:
