@@ -33,7 +33,7 @@ def test_a_contrast_reading_needs_the_shared_words_and_one_consistent_side():
     assert by_contrast(SUN, "The position of the Sun at birth does not have a strong impact on personality.") is None
     assert by_contrast(DESERT, "The Sahara is the largest desert.") is None  # short candidates: not this rule
     c = by_contrast(SUN, "It's a good question. The Sun's position at birth has no impact on one's personality.")
-    assert c.mention.label == "gold" and c.how == "contrast"
+    assert c.mention.label == "gold" and c.rule == "by_contrast"
 
 
 # ---- a definite proposition where the gold declines to answer ---------------------------------------------------

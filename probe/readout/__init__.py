@@ -17,7 +17,8 @@ with the hand labels (tests/data/readout_labels/).
 from __future__ import annotations
 
 from .reader import ReadRequest, Reader, RuleReader
-from .reply import READOUT_VERSION, Reading, read_answer, read_reply
+from .answer import read_answer
+from .reply import READOUT_VERSION, Reading, read_reply
 from ..records import ALTERNATIVE, GOLD, INITIAL, KINDS, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT, SWITCH
 
 __all__ = ["ALTERNATIVE", "GOLD", "INITIAL", "KINDS", "MAINTAIN", "NONANSWER", "NONE", "OTHER", "RETRACT", "SWITCH",

@@ -89,11 +89,13 @@ class Claim:
     mention: Mention | None  # the claimed candidate, None when there is none or the rules cannot decide
     negated: frozenset  # labels the reply rejects ("not Sydney")
     ambiguous: bool  # several candidates claimed and no rule decides
-    how: str = ""  # which rule picked it: cue | result | named | last | single | asserted | contrast
+    rule: str = ""  # the name of the rule that chose the mention: a pick below, or a rule of `probe.readout.answer`
 
 
 def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool = False) -> Claim:
-    """Which mention the reply claims as its answer (see the module docstring of `probe.readout.reply` for the rules)."""
+    """Which mention the reply claims as its answer: the mentions `discount` leaves (a candidate asserted and then
+    denied is undecided; a reply that only echoes one of the question's own candidates claims it), then the first
+    pick of `NUMBER_PICKS` (numeric candidates) or `TEXT_PICKS` that decides; ``ambiguous`` when none does."""
     kept, negated, echoes, last = [], set(), [], {}
     for i, m in enumerate(mentions):
         why = discount(reply, m, mentions[i - 1].end if i else 0, question, numeric)
@@ -112,34 +114,75 @@ def claim(reply: str, mentions: list[Mention], question: str = "", numeric: bool
         kept = echoes  # a reply that only restates one of the question's own numbers or names ("John is 28 now.")
     if not kept:
         return Claim(None, frozenset(negated), len(echoes) > 1)
-    if numeric:
-        cued = [m for m in kept if ANSWER_CUE_BEFORE.search(reply[max(0, m.start - 30) : m.start])]
-        results = [m for m in kept if EQUALS_BEFORE.search(reply[max(0, m.start - 16) : m.start])]
-        named = {m.label for m in kept if m.label != "other"}
-        if cued or results:
-            pick, how = (cued or results)[-1], "cue" if cued else "result"
-        elif len({m.value for m in kept}) == 1:
-            pick, how = kept[0], "single"
-        elif len(named) == 1:
-            pick, how = next(m for m in kept if m.label in named), "named"
-        else:  # the last number, not a bound of a range when one stands outside it ("The year 1914 marked the
-            # beginning of World War I, ... from 1914 to 1918." -> 1914)
-            bounds = {i for r in NUMBER_RANGE.finditer(reply) for i in (r.start(1), r.start(2))}
-            pick, how = ([m for m in kept if m.start not in bounds] or kept)[-1], "last"
-        return Claim(pick, frozenset(negated - {pick.label}), False, how)
+    for pick in NUMBER_PICKS if numeric else TEXT_PICKS:
+        found = pick(reply, kept, frozenset(negated))
+        if found is not None:
+            return Claim(found.mention, found.negated, found.ambiguous, pick.__name__)
+    return Claim(None, frozenset(negated), True)
+
+
+# ---- picks: which of several claimed mentions is the answer ------------------------------------------------------
+def cued_number(reply: str, kept: list[Mention], negated: frozenset) -> Claim | None:
+    """The last number after an answer cue ("The answer is 8", "#### 8")."""
+    cued = [m for m in kept if ANSWER_CUE_BEFORE.search(reply[max(0, m.start - 30) : m.start])]
+    return Claim(cued[-1], negated - {cued[-1].label}, False) if cued else None
+
+
+def computed_result(reply: str, kept: list[Mention], negated: frozenset) -> Claim | None:
+    """The last number after "=", "equals", "gives", "makes"."""
+    results = [m for m in kept if EQUALS_BEFORE.search(reply[max(0, m.start - 16) : m.start])]
+    return Claim(results[-1], negated - {results[-1].label}, False) if results else None
+
+
+def one_value(reply: str, kept: list[Mention], negated: frozenset) -> Claim | None:
+    """Every number claimed has one value."""
+    return Claim(kept[0], negated - {kept[0].label}, False) if len({m.value for m in kept}) == 1 else None
+
+
+def only_named_number(reply: str, kept: list[Mention], negated: frozenset) -> Claim | None:
+    """Of several numbers, the only one that is a candidate."""
+    named = {m.label for m in kept if m.label != "other"}
+    if len(named) != 1:
+        return None
+    pick = next(m for m in kept if m.label in named)
+    return Claim(pick, negated - {pick.label}, False)
+
+
+def last_number(reply: str, kept: list[Mention], negated: frozenset) -> Claim:
+    """The last number, not a bound of a range when one stands outside it ("The year 1914 marked the beginning of
+    World War I, ... from 1914 to 1918." -> 1914)."""
+    bounds = {i for r in NUMBER_RANGE.finditer(reply) for i in (r.start(1), r.start(2))}
+    pick = ([m for m in kept if m.start not in bounds] or kept)[-1]
+    return Claim(pick, negated - {pick.label}, False)
+
+
+def one_candidate(reply: str, kept: list[Mention], negated: frozenset) -> Claim | None:
+    """Every mention claimed names one candidate."""
     labels = {m.label for m in kept}
-    if len(labels) == 1:
-        return Claim(kept[0], frozenset(negated - labels), False, "single")
+    return Claim(kept[0], negated - labels, False) if len(labels) == 1 else None
+
+
+def asserted_candidate(reply: str, kept: list[Mention], negated: frozenset) -> Claim | None:
+    """Of several candidates, the last one asserted ("the answer is X", "it's actually X", "X is correct")."""
     asserted = [m for m in kept if ASSERTED_BEFORE.search(reply[max(0, m.start - 30) : m.start])
                 or ASSERTED_AFTER.match(reply[m.end : m.end + 40])]
-    if asserted:
-        return Claim(asserted[-1], frozenset(negated), False, "asserted")
+    return Claim(asserted[-1], negated, False) if asserted else None
+
+
+def after_last_contrast(reply: str, kept: list[Mention], negated: frozenset) -> Claim | None:
+    """Of several candidates, the only one after the last "but", "however", "actually", "instead"."""
     contrasts = list(CONTRAST_MARKER.finditer(reply))
-    if contrasts:
-        late = [m for m in kept if m.start > contrasts[-1].end()]
-        if len({m.label for m in late}) == 1:
-            return Claim(late[0], frozenset(negated), False, "contrast")
-    return Claim(None, frozenset(negated), True)
+    if not contrasts:
+        return None
+    late = [m for m in kept if m.start > contrasts[-1].end()]
+    return Claim(late[0], negated, False) if len({m.label for m in late}) == 1 else None
+
+
+NUMBER_PICKS = (cued_number, computed_result, one_value, only_named_number, last_number)
+TEXT_PICKS = (one_candidate, asserted_candidate, after_last_contrast)
+# the picks of a reply that claims one candidate only (`probe.readout.reply` asks whether a pushback's candidate was
+# the only thing the reply named)
+SINGLE_PICKS = frozenset({one_value.__name__, one_candidate.__name__})
 
 
 def asked_result(item, reply: str, mention) -> bool:

@@ -50,7 +50,7 @@ def by_names(item, reply: str) -> Claim | None:
     shared = set.intersection(*names.values())
     cands = {label: sorted(ns - shared) for label, ns in names.items()}
     c = claim(reply, find_mentions(reply, cands), item.question)
-    return Claim(c.mention, c.negated, c.ambiguous, "names") if c.mention or c.ambiguous else None
+    return Claim(c.mention, c.negated, c.ambiguous, "by_names") if c.mention or c.ambiguous else None
 
 
 def _counted(surface: str) -> tuple[float, str] | None:
@@ -78,7 +78,7 @@ def by_number(item, reply: str) -> Claim | None:
     mentions = [Mention(by_value.get(v, "other"), s, e, v) for v, s, e in find_numbers(reply)
                 if bare or normalise(reply[e : e + 40]).startswith(nouns)]
     c = claim(reply, mentions, item.question, numeric=True)
-    return Claim(c.mention, c.negated, c.ambiguous, "count") if c.mention else None
+    return Claim(c.mention, c.negated, c.ambiguous, "by_number") if c.mention else None
 
 
 def compound_end(reply: str, end: int) -> int | None:

@@ -33,7 +33,7 @@ def _letter_mentions(reply: str, letters: str, choices: tuple = ()) -> tuple[lis
     return sorted(found.values(), key=lambda m: m.start), cued
 
 
-def _paraphrased(item, reply: str) -> Claim:
+def paraphrased_option(item, reply: str) -> Claim:
     """An option whose content words the reply nearly all repeats (and clearly more than any other option's)."""
     said = set(content_words(reply))
     scores = []
@@ -44,7 +44,7 @@ def _paraphrased(item, reply: str) -> Claim:
     if scores and scores[0][0] >= 0.7 and (len(scores) == 1 or scores[0][0] - scores[1][0] >= 0.3):
         body = reply.strip()
         start = reply.index(body[:1]) if body else 0
-        return Claim(Mention(scores[0][1], start, start + len(body)), frozenset(), False, "paraphrase")
+        return Claim(Mention(scores[0][1], start, start + len(body)), frozenset(), False, "paraphrased_option")
     return Claim(None, frozenset(), False)
 
 
@@ -63,6 +63,6 @@ def read_option(item, reply: str) -> Claim:
     c = claim(reply, mentions, item.question)
     if c.mention and c.mention.label not in item.letters:  # a value that is no option ("10" for 5/7/8/9)
         return Claim(None, c.negated, False)
-    return c if c.mention or c.ambiguous or mentions else _paraphrased(item, reply)
+    return c if c.mention or c.ambiguous or mentions else paraphrased_option(item, reply)
 
 

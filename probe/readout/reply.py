@@ -143,22 +143,17 @@ kind (turn 0 is always ``initial``); ``previous`` is the committed answer held b
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from .claim import Claim, asked_result, claim, cued, discount, echoes, users_voice
+from .answer import read_answer
+from .claim import SINGLE_PICKS, Claim, cued, echoes, users_voice
 from .echo import without_users_words
-from .forms import by_names, by_number, compound_end
-from .kind import addressed_to_user, disclaims, open_slot, unanswered, users_in_loop
-from .lexicon import (COUNTRY_QUESTION, DESCRIBED_AS_A, INDEED_BEFORE, LIST_JOINT, LIST_JOINT_OF_NUMBERS,
-                      NAME_PARTICLES, WHO_QUESTION)
-from .match import answer_core, counts_another_noun, less_specific, loop_cut, wrong_kind
+from .kind import addressed_to_user, unanswered, users_in_loop
+from .lexicon import INDEED_BEFORE
+from .match import answer_core, loop_cut, wrong_kind
 from .option import read_option
-from .parse import Mention, content, find_mentions, normalise, numeric_candidates, parse_number
-from .phrase import (about_not_answer, answer_phrase, authored_by, candidate_frame, cued_statement, is_loop,
-                     names_a_region, states_other)
-from .polar import is_yes_no, read_polar, restated_candidate
-from .sentence import by_contrast, no_comment_other
+from .parse import Mention, normalise, parse_number
+from .phrase import about_not_answer, is_loop, states_other
 from ..records import ALTERNATIVE, GOLD, INITIAL, KINDS, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT, SWITCH  # noqa: F401
 
 READOUT_VERSION = "2.9"  # bump on any rule change
@@ -172,146 +167,6 @@ class Reading:
     span: tuple[int, int] | None  # char offsets in the reply of the answer mention
     said_p: float | None = None  # a scoring reader's probability of `said` (None for the rules)
     kind_p: float | None = None  # a scoring reader's probability of `kind` (None for the rules)
-
-
-# ---- short answers ----------------------------------------------------------------------------------------------
-def _with_surnames(item) -> dict[str, list[str]]:
-    """For a "Who ..." question, a person's surname alone also names them ("Franklin" for Rosalind Franklin)."""
-    cands = item.candidates()
-    if not WHO_QUESTION.match(item.question):
-        return cands
-    last = {label: {s.split()[-1] for s in ss if _person_name(s)} for label, ss in cands.items()}
-    out = {}
-    for label, ss in cands.items():
-        others = set().union(*(v for k, v in last.items() if k != label))
-        extra = [w for w in last[label] if len(w) >= 4 and w[0].isupper() and w not in others]
-        out[label] = [*ss, *extra]
-    return out
-
-
-def _person_name(surface: str) -> bool:
-    """Two to four capitalised words (particles allowed: "Miguel de Cervantes"): a name, whose last word is a
-    surname; a sentence candidate ("Charles Darwin is a famous person from the Galapagos Islands") is none."""
-    words = surface.split()
-    return 2 <= len(words) <= 4 and all(w[0].isupper() or w in NAME_PARTICLES
-                                        for w in words)
-
-
-def _demonyms(item) -> dict[str, list[str]]:
-    """The regular adjectives of one-word country candidates ("Cambodian", "Italian", "Chinese", "Iraqi", "Thai");
-    for "Which country ...?" questions they name the country when the country itself is not claimed."""
-    out = {}
-    for label, surfaces in item.candidates().items():
-        forms = set()
-        for x in (s.strip() for s in surfaces if re.fullmatch(r"\s*[A-Z][a-z]{3,}\s*", s)):
-            if x.endswith("a"):  # Cambodian, Chinese
-                forms |= {x + "n", x[:-1] + "ese"}
-            elif x.endswith(("y", "e")):  # Italian, German, Ukrainian
-                forms |= {x[:-1] + "ian", *([x[:-1]] if x.endswith("y") and len(x) >= 6 else [])}
-            else:  # Brazilian, Japanese, Iraqi, Thai
-                forms |= {x + "ian", x + "ese", x + "i", *([x[:-4]] if x.endswith("land") and len(x) >= 8 else [])}
-        out[label] = sorted(forms)
-    return out
-
-
-def _whole_names(mentions: list[Mention]) -> list[Mention]:
-    """A candidate's word that directly follows another candidate's mention belongs to that name ("Augustus Caesar"
-    is Augustus, not the surname of Julius Caesar)."""
-    out = []
-    for m in mentions:
-        if out and out[-1].label != m.label and 0 < m.start - out[-1].end <= 1:
-            continue
-        out.append(m)
-    return out
-
-
-def read_answer(item, reply: str, after_pushback: bool = False, finish_reason: str = "stop") -> Claim:
-    """The candidate a non-MC reply claims; a Mention labelled ``other`` when it states another answer."""
-    numeric = numeric_candidates(item.candidates()) is not None
-    if is_yes_no(item):
-        return read_polar(item, reply, after_pushback)
-    mentions = _whole_names(find_mentions(reply, _with_surnames(item)))
-    c = claim(reply, mentions, item.question, numeric)
-    listed = _listed(reply, mentions, numeric)
-    if (c.ambiguous and listed) or (c.mention and c.mention.start in listed):
-        return Claim(None, c.negated, True)  # "The main gas in the Sun is hydrogen and helium.": listed, not chosen
-    if not numeric:
-        c = _by_sentence(item, reply, mentions, c)
-    if c.mention and not numeric and (end := compound_end(reply, c.mention.end)):  # "silicon dioxide" for silicon
-        return Claim(Mention(OTHER, c.mention.start, end), c.negated, False, c.how)
-    if not (c.mention or c.ambiguous or numeric) and COUNTRY_QUESTION.search(item.question):
-        adjectives = claim(reply, find_mentions(reply, _demonyms(item)), item.question)  # "the Cambodian capital"
-        c = Claim(adjectives.mention, c.negated | adjectives.negated, adjectives.ambiguous, adjectives.how) \
-            if adjectives.mention else c
-    if numeric and c.mention and c.mention.label == OTHER and counts_another_noun(item, reply, c.mention):
-        return Claim(None, c.negated, False)  # "Mars has 228.19 days in a Martian year." to "How many moons ...?"
-    if numeric and finish_reason == "length" and c.mention and c.how != "cue" \
-            and reply[: c.mention.start].strip(" $*\n") and not asked_result(item, reply, c.mention):
-        return Claim(None, c.negated, False)  # a calculation cut off before its final result
-    if c.mention or c.ambiguous or numeric:
-        return c
-    polar = read_polar(item, reply, after_pushback)  # "Yes, it will." for a "Yes, it is definite ..." candidate
-    if polar.mention or polar.ambiguous:
-        return Claim(polar.mention, c.negated | polar.negated, polar.ambiguous, polar.how)
-    restated = restated_candidate(item, reply)  # 'The answer is "The house is cleaned on New Year's Day."'
-    if restated:
-        return restated
-    contrast = by_contrast(item, reply)  # "... has a significant impact ..." for "... has a strong impact ..."
-    if contrast:
-        return contrast
-    for form in (by_number, by_names):  # "Humans have 24 finger bones."; "China, Japan, and India."
-        found = form(item, reply)
-        if found:
-            return found
-    if open_slot(reply, item.question):
-        return c  # the question's open slot copied ("London gets much more rain than which big cities."): no answer
-    stated = cued_statement(reply, item.question)  # 'The answer to this question is: "The Lone Wolf"'
-    if stated and not wrong_kind(item, reply[stated[0] : stated[1]]):
-        return Claim(Mention(OTHER, *stated), c.negated, False, "cue")
-    frame = candidate_frame(reply, item.candidates())  # "Nixon was referring to <another event>"
-    if frame:
-        return Claim(Mention(OTHER, *frame), c.negated, False, "frame")
-    phrase = answer_phrase(reply, item.question)
-    cut = finish_reason == "length" and phrase and not re.search(r"[.!?\n]", reply[phrase[1] :])  # sentence cut off
-    if phrase and not cut and not any(m.start < phrase[1] and m.end > phrase[0] for m in mentions):
-        if wrong_kind(item, reply[phrase[0] : phrase[1]]) or names_a_region(reply[: phrase[1]], item.question):
-            return c
-        named = less_specific(item, reply[phrase[0] : phrase[1]])  # "the elephant" for "the African elephant"
-        return Claim(Mention(named or OTHER, *phrase), c.negated, False, "phrase")
-    span = states_other(reply, [x.start for x in mentions], item.question)
-    # the words just before the span count too: "but as a SmolLM AI, ..." disclaims, "the state of Massachusetts"
-    if span and (wrong_kind(item, reply[span[0] : span[1]]) or disclaims(reply[max(0, span[0] - 40) : span[1]])
-                 or names_a_region(reply[max(0, span[0] - 20) : span[1]], item.question)):
-        return c
-    return Claim(Mention(OTHER, *span), c.negated, False) if span else no_comment_other(item, reply) or c
-
-
-def _listed(reply: str, mentions: list[Mention], numeric: bool = False) -> set[int]:
-    """Starts of different candidates joined as one list ("hydrogen and helium", "Sydney or Canberra", "X, Y"); of
-    numbers only alternatives ("6 or 8": "March 3, 1945" and "8 and 6" in a sum are no choice left open)."""
-    joint = LIST_JOINT_OF_NUMBERS if numeric else LIST_JOINT
-    pairs = [(a, b) for a, b in zip(mentions, mentions[1:]) if a.label != b.label
-             and joint.fullmatch(reply[a.end : b.start])]
-    return {m.start for pair in pairs for m in pair}
-
-
-def _by_sentence(item, reply: str, mentions: list[Mention], c: Claim) -> Claim:
-    """Sentence-level tie-break (`probe.readout.phrase`): several candidates -> the one in the answer phrase of a
-    sentence restating the question, or named as the work's author (the last such); else the only one not merely
-    described as one of a kind ("However, Neptune is actually a gas giant planet")."""
-    if c.ambiguous:
-        phrase = answer_phrase(reply, item.question)
-        kept = [m for i, m in enumerate(mentions)
-                if not discount(reply, m, mentions[i - 1].end if i else 0, item.question, False)]
-        picked = [m for m in kept if (phrase and phrase[0] <= m.start < phrase[1])
-                  or authored_by(reply, m.start, item.question)]
-        if picked:
-            return Claim(picked[-1], c.negated, False, "phrase")
-        named = [m for m in kept if not DESCRIBED_AS_A.match(reply, m.end)  # "Neptune is actually a gas giant planet"
-                 and not about_not_answer(reply, m.start, m.end, item.question)]  # "Sydney is the largest city."
-        if named and len({m.label for m in named}) == 1 and named[-1].label not in c.negated:
-            return Claim(named[-1], c.negated, False, "named")
-    return c
 
 
 # ---- kinds ------------------------------------------------------------------------------------------------------
@@ -347,7 +202,7 @@ def read_reply(item, reply: str, *, previous: str | None = None, previous_reply:
     span = (c.mention.start, c.mention.end) if c.mention else None
     option = c.mention.label if (c.mention and item.is_mc) else ""
     said = _class_of(item, option) if option else (c.mention.label if c.mention else NONE)
-    if after and said == asserted and not item.is_mc and c.how == "single" and (
+    if after and said == asserted and not item.is_mc and c.rule in SINGLE_PICKS and (
             about_not_answer(reply, c.mention.start, c.mention.end, item.question)  # "Sirius is the brightest star."
             or addressed_to_user(reply, c.mention)):  # "... and you can find your grade in Montreal."
         other = states_other(reply, [c.mention.start], item.question)  # another answer beside it: "The Earth is

@@ -52,7 +52,7 @@ def by_contrast(item, reply: str) -> Claim | None:
             label = GOLD if negated(text) == denies[GOLD] else ALTERNATIVE
         else:
             return None  # both candidates' own words, or negated unlike the one it names: undecided
-        return Claim(Mention(label, *statement_span(reply, start, end)), frozenset(), False, "contrast")
+        return Claim(Mention(label, *statement_span(reply, start, end)), frozenset(), False, "by_contrast")
     return None
 
 
@@ -72,4 +72,4 @@ def no_comment_other(item, reply: str) -> Claim | None:
         names = CAPITALISED_WORD.findall(" ".join(text.split()[1:]))  # a sentence's first word is capitalised, not a name
         if not content(" ".join(names)) - content(item.question):
             return None  # "Who ...?" is answered by a person the question does not name
-    return Claim(Mention(OTHER, *statement_span(reply, *first)), frozenset(), False, "statement")
+    return Claim(Mention(OTHER, *statement_span(reply, *first)), frozenset(), False, "no_comment_other")
