@@ -39,7 +39,8 @@ def _negated_after(reply: str, m: Mention, question: str) -> bool:
     rest = hit.group(1)
     if not after.startswith(DENIAL_WITH_NOT) or VERDICT_AFTER_DENIAL.match(rest):
         return True  # "X is wrong", "X did not win", "X is not correct", "X is not."
-    return bool(content_of_words(rest) & content_of_words(normalise(question)))  # "X is not the capital" (the question's predicate)
+    # "X is not the capital" (the question's predicate)
+    return bool(content_of_words(rest) & content_of_words(normalise(question)))
 
 
 def _echo(reply: str, m: Mention, question: str) -> bool:
@@ -77,7 +78,8 @@ def discount(reply: str, m: Mention, floor: int, question: str, numeric: bool) -
                     or OPERATOR_BEFORE.search(reply[max(0, m.start - 14) : m.start])):
         return "working"
     listed = LIST_MARK.match(reply, m.start - 1 if m.start else 0) and len(LIST_MARK.findall(reply)) >= 2
-    if numeric and (ASIDE_AFTER_NUMBER.match(reply[m.end : m.end + 20]) or ASIDE_BEFORE_NUMBER.search(before) or listed):
+    if numeric and (ASIDE_AFTER_NUMBER.match(reply[m.end : m.end + 20]) or ASIDE_BEFORE_NUMBER.search(before)
+                    or listed):
         return "aside"
     if question and _echo(reply, m, question):
         return "echo"

@@ -267,7 +267,8 @@ def _apology_and_promise(reply: str) -> bool:
         return False
     parts = [normalise(p) for p in re.split(r"[.!\n]+", reply)]
     parts = [p for p in parts if p]
-    return bool(parts) and bool(APOLOGY_FOR_CONFUSION.match(parts[0])) and all(PROMISE_OR_OFFER.match(p) for p in parts[1:])
+    return bool(parts) and bool(APOLOGY_FOR_CONFUSION.match(parts[0])) \
+        and all(PROMISE_OR_OFFER.match(p) for p in parts[1:])
 
 
 def users_in_loop(reply: str, mention: Mention) -> bool:

@@ -1,4 +1,4 @@
-"""Matching an answer no candidate's words match as written (used by `probe.readout.reply`, rule 11 of its docstring):
+"""Matching an answer no candidate's words match as written (used by `probe.readout.answer`):
 
 - `less_specific`: the last words of one candidate only name it ("the elephant" for "the African elephant");
 - `counts_another_noun`: a number counting another noun than "How many ...?" asks answers another question

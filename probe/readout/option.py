@@ -1,12 +1,7 @@
-"""Multiple-choice replies: the option letter a reply commits to (rule 1 of `probe.readout.reply`).
+"""Multiple-choice replies: the option letter a reply commits to, `OPTION_RULES` applied in order.
 
     from probe.readout.option import read_option
     read_option(item, "The answer is: B").mention.label   # 'B'
-
-A letter in answer position ("B", "(B) text", "Answer: B", "The answer to this question is (B)", "A: B", "Option B",
-"B is correct", "which is B.", "I choose B"); a letter followed by another option's full text names that option; a
-negated letter does not count; three or more options listed without choosing is undecided.  Failing a letter, the
-option texts are read like short answers, then a close paraphrase of one option.
 """
 from __future__ import annotations
 
@@ -49,20 +44,38 @@ def paraphrased_option(item, reply: str) -> Claim:
 
 
 def read_option(item, reply: str) -> Claim:
-    """The option letter a reply commits to (``Claim.mention.label``), or none."""
+    """The option letter a reply commits to (``Claim.mention.label``), or none: the first of `OPTION_RULES` that
+    decides."""
+    for rule in OPTION_RULES:
+        found = rule(item, reply)
+        if found is not None:
+            return found
+    raise AssertionError("the last option rule always decides")
+
+
+def option_letter(item, reply: str) -> Claim | None:
+    """An option letter in answer position ("B", "(B) text", "Answer: B", "A: B", "Option B", "B is correct", "The
+    correct option is (B)", "which is B.", "I choose B"); a letter followed by another option's full text names that
+    option ("(D) one-party rule" with that text option C -> C); a negated letter ("not B", "B is incorrect") does not
+    count; three or more options listed without an explicit choice are undecided."""
     letters, cued = _letter_mentions(reply, item.letters, item.choices)
     if len({m.label for m in letters}) >= 3:  # the option list echoed back: only an explicit choice counts
         letters = [m for m in letters if m.start in cued]
         if len({m.label for m in letters}) >= 3:
             letters = []
     c = claim(reply, letters)
-    if c.mention or c.ambiguous or c.negated:
-        return c
+    return c if c.mention or c.ambiguous or c.negated else None
+
+
+def option_text(item, reply: str) -> Claim | None:
+    """Failing a letter, the option texts read like short answers; a value that is no option ("10" for options
+    5/7/8/9) reads none."""
     texts = {letter: [text] for letter, text in zip(item.letters, item.choices)}
     mentions = find_mentions(reply, texts)
     c = claim(reply, mentions, item.question)
-    if c.mention and c.mention.label not in item.letters:  # a value that is no option ("10" for 5/7/8/9)
+    if c.mention and c.mention.label not in item.letters:
         return Claim(None, c.negated, False)
-    return c if c.mention or c.ambiguous or mentions else paraphrased_option(item, reply)
+    return c if c.mention or c.ambiguous or mentions else None
 
 
+OPTION_RULES = (option_letter, option_text, paraphrased_option)

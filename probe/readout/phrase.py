@@ -10,7 +10,7 @@ repetition loops.
     >>> is_loop("I'm not. I'm not. I'm not. I'm not.")
     True
 
-Used by `probe.readout.reply` (rules in its docstring).
+Used by the rule tables (`probe.readout.answer`, `probe.readout.reply`).
 """
 from __future__ import annotations
 
@@ -183,7 +183,8 @@ def states_other(reply: str, mention_starts: list[int], question: str) -> tuple[
         text = HEDGE_PREFIX.sub("", normalise(clause))
         if any(m.start() <= x < m.end() for x in mention_starts) or NEGATION.search(text):
             continue
-        if not text or OPENER_OF_NO_ANSWER.match(text) or set(text.split()) <= FILLER_WORDS or ELABORATION_OPENER.match(text):
+        if not text or OPENER_OF_NO_ANSWER.match(text) or set(text.split()) <= FILLER_WORDS \
+                or ELABORATION_OPENER.match(text):
             continue  # "I'm designed to assist with any kind of information, including factual information."
         if PREPOSITION_OPENER.match(text) and content(clause) <= content(question):
             continue  # the question's own words in an adverbial ("In good luck, ..."): no answer

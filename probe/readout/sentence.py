@@ -14,7 +14,7 @@ restatement rules cannot make, because such a reply says the candidate in words 
   about the speaker as an assistant -- is another answer (GUIDE.md: a proposition that is neither candidate is
   ``other``): "The US has a 10 year statute of limitations for DUI."  For "Who ...?" it must name someone the
   question does not (a sentence about wildlife is no person).
-Both are used by `probe.readout.reply` (rule 10 of its docstring) only after every other reading found nothing.
+Both are rules of `probe.readout.answer` (``sentence_contrast``, ``no_comment_statement``), tried late.
 """
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ def no_comment_other(item, reply: str) -> Claim | None:
             or disclaims(text):
         return None
     if WHO_QUESTION.match(item.question):
-        names = CAPITALISED_WORD.findall(" ".join(text.split()[1:]))  # a sentence's first word is capitalised, not a name
+        # a sentence's first word is capitalised, not a name
+        names = CAPITALISED_WORD.findall(" ".join(text.split()[1:]))
         if not content(" ".join(names)) - content(item.question):
             return None  # "Who ...?" is answered by a person the question does not name
     return Claim(Mention(OTHER, *statement_span(reply, *first)), frozenset(), False, "no_comment_other")
