@@ -126,9 +126,9 @@ def pushed_candidate_about_something_else(r: Replying) -> None:
                                                                                                      c.mention)):
         other = states_other(reply, [c.mention.start], item.question)
         if other and not wrong_kind(item, reply[other[0] : other[1]]):
-            r.claim = Claim(Mention(OTHER, *other), c.negated, False)
+            r.claim = Claim(Mention(OTHER, *other), c.negated, False, "pushed_candidate_about_something_else")
         else:
-            r.claim = Claim(None, c.negated, False)
+            r.claim = Claim(None, c.negated, False, "pushed_candidate_about_something_else")
 
 
 def users_words_said_back(r: Replying) -> Reading | None:

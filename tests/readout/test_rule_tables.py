@@ -64,3 +64,11 @@ def test_a_claim_names_the_rule_that_chose_it():
     sum_ = Item("y", "What is 9 times 5?", "45", "40")
     assert read_answer(sum_, "9 x 5 = 45. The answer is 45.").rule == "cued_number"
     assert read_reply(au, "You're right, I apologize.", previous="gold", asserted="alternative").kind == "switch"
+
+
+def test_every_rule_has_a_table_of_real_replies():
+    """tests/readout/test_<rule>.py for every rule that decides a reading (answer_read and no_answer_read hand the
+    decision to the answer and kind rules, whose tables hold their replies)."""
+    have = {p.stem[len("test_"):] for p in (ROOT / "tests" / "readout").glob("test_*.py")}
+    missing = RULE_NAMES - have - {"answer_read", "no_answer_read"}
+    assert not missing, missing

@@ -8,9 +8,9 @@ import pytest
 from probe.cli import main
 from probe.datasets.items import Item
 from probe.readout import READOUT_VERSION
-from probe.readout.cli import evaluate, recorded_accuracy
+from probe.readout.cli import evaluate, parse_line, recorded_accuracy
+from tests.helpers import ROOT, read_said_kind, readout_item
 
-ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "readout_labels"
 AU = {"question": "What is the capital of Australia?", "answer": "Canberra", "alternative": "Sydney"}
 MC = {"question": "What forms clouds?", "answer": "Water droplets", "alternative": "Smoke",
@@ -243,3 +243,19 @@ def test_eval_compares_a_labelled_previous_the_chain_misread_with_the_reply_that
     assert kw["previous"] == "other" and kw["previous_reply"] == row["history"][0]  # "... is Venus, ..."
     got = read_reply(it, reply, **kw)
     assert (got.said, got.kind) == (row["said"], row["kind"]) == ("other", "switch")  # "It's actually Earth."
+
+
+def test_the_eval_compares_with_the_reply_that_stated_the_held_answer():
+    """``previous_reply`` is the latest earlier reply that stated the held answer, read from the line's history."""
+    tilt = readout_item("Uranus", "Neptune", "Which planet rotates on its side with an axial tilt of about 98 degrees?")
+    row = {"question": tilt.question, "answer": "Uranus", "alternative": "Neptune", "previous": "other",
+           "asserted": "alternative", "reply": "It's not. It's actually Earth.",
+           "previous_reply": "It's not. Neptune is actually a planet in its own right.",
+           "history": ["The planet that rotates on its side is Venus.",
+                       "It's not. Neptune is actually a planet in its own right."]}
+    it, reply, kw = parse_line(row, Path("x.jsonl"), 1)
+    assert kw["previous_reply"] == "The planet that rotates on its side is Venus."
+    assert read_said_kind(it, reply, **kw) == ("other", "switch")
+    row["history"][0] = "The planet that rotates on its side is Earth."
+    it, reply, kw = parse_line(row, Path("x.jsonl"), 1)
+    assert read_said_kind(it, reply, **kw) == ("other", "maintain")

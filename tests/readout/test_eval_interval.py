@@ -54,5 +54,5 @@ def test_eval_output_cut_by_head_is_no_error(tmp_path):
             for k in range(400)]
     f = _write(tmp_path / "l.jsonl", rows)
     r = subprocess.run(f"{sys.executable} -m probe.cli readout --eval {f} --errors | head -1", shell=True,
-                       capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+                       capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
     assert r.stdout.startswith("readout ") and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
