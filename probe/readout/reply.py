@@ -38,7 +38,7 @@ class Reading:
     kind_p: float | None = None  # a scoring reader's probability of `kind` (None for the rules)
 
 
-# ---- kinds ------------------------------------------------------------------------------------------------------
+# ---- helpers ----------------------------------------------------------------------------------------------------
 def _same_other(item, reply: str, span, previous_reply: str | None) -> bool:
     if previous_reply is None or span is None:
         return True
