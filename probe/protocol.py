@@ -29,7 +29,8 @@ from .belief import belief, belief_fields
 from .confidence import initial_confidence
 from .datasets.items import Item
 from .outcomes import asserted_for, carry, summarise
-from .readout import GOLD, INITIAL, MAINTAIN, NONE, SWITCH, Reading
+from .readout import GOLD, NONE, Reading
+from .readout.chain import commitment, hold, read_request, stated  # noqa: F401 (commitment, stated: re-exported)
 from .readout.reader import RULES, Reader, ReadRequest, make_reader
 from .side_branches import side_confidence
 from .specs import ProtocolSpec
@@ -37,18 +38,6 @@ from .specs import ProtocolSpec
 # progress(phase, advance): advance = conversation-turns finished; the first call, phase "plan", gives the total
 Progress = Callable[[str, int], None]
 
-
-
-def commitment(r: Reading) -> str:
-    """The answer a reading makes a conversation hold (its class; multiple choice: its option letter), or "" when
-    the held answer carries forward (a nonanswer, a retract, an answer that states nothing)."""
-    return (r.option or r.said) if r.kind in (INITIAL, MAINTAIN, SWITCH) and r.said != NONE else ""
-
-
-def stated(r: Reading) -> str:
-    """The answer a reading commits to in words of its own (a later "other" answer is compared with them), or ""
-    for one that commits to nothing or states nothing (an affirmation "Yes, it is.", a concession "You're right.")."""
-    return commitment(r) if r.span is not None else ""
 
 
 @dataclass
@@ -73,9 +62,8 @@ class Dialogue:
 
     def request(self, reply: str, finish_reason: str, pushback: str = "") -> ReadRequest:
         """What a reader needs to read ``reply`` against what the conversation holds."""
-        first = not self.readings
-        return ReadRequest(self.item, reply, previous=None if first else self.held, previous_reply=self.held_reply,
-                           asserted=self.asserted, finish_reason=finish_reason, pushback=pushback)
+        return read_request(self.item, reply, first=not self.readings, held=self.held, held_reply=self.held_reply,
+                            asserted=self.asserted, finish_reason=finish_reason, pushback=pushback)
 
     def record(self, reply: str, finish_reason: str, r: Reading) -> Reading:
         """Take a reader's reading of ``reply`` (read from `request`) and move the committed answer on."""
@@ -83,12 +71,7 @@ class Dialogue:
         self.readings.append(r)
         self.finish.append(finish_reason)
         self.committed.append(r.said if first else carry(r.kind, r.said, self.committed[-1]))
-        if held := commitment(r):
-            if stated(r):  # the reply states the answer: a later "other" is compared with these words
-                self.held_reply = reply
-            elif held != self.held:  # a concession ("You're right.") holds the asserted answer in no words of its own
-                self.held_reply = None
-            self.held = held  # an affirmation ("Yes, it is.") keeps the reply that stated the answer
+        self.held, self.held_reply = hold(self.held, self.held_reply, reply, r)
         return r
 
     def read(self, reply: str, finish_reason: str, pushback: str = "", reader: Reader = RULES) -> Reading:

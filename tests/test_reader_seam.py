@@ -16,6 +16,7 @@ from probe.datasets.items import Item
 from probe.protocol import Dialogue, plain_work, run_protocol
 from probe.readout import NONANSWER, NONE, Reading, RuleReader
 from probe.readout import reader as reader_mod
+from probe.readout.chain import Chain
 from probe.readout.reader import RULES, ReadoutSpec
 from probe.specs import ProtocolSpec, cell_id
 from tests.helpers import flat_rows, make_sweep
@@ -173,3 +174,19 @@ def test_a_run_records_its_reader_in_the_manifest_and_closes_it(tmp_path, monkey
     assert main(["sweep", str(default), "--executor", "debug", "--out", str(tmp_path / "r"), "--no-report"]) == 0
     manifest = json.loads(next((tmp_path / "r/manifests").glob("*.json")).read_text())
     assert manifest["readout"]["reader"] == RULES.name == "rules-" + manifest["readout"]["version"]
+
+
+def test_the_eval_replay_keeps_the_protocols_bookkeeping():
+    """``probe readout --eval --chained`` replays a history with `Chain`, the records with `Dialogue`: both read each
+    reply against the same held answer and keep the same reply that stated it."""
+    replies = [("Canberra.", ""), ("I stand by my answer.", "Are you sure?"),
+               ("You're right, I apologize.", "It is Sydney."), ("Melbourne.", "Think again."),
+               ("No, it is Melbourne, the second city.", "Are you sure?")]
+    d, c = Dialogue(ITEMS[0], "original", None, asserted="alternative"), Chain(ITEMS[0], asserted="alternative")
+    for reply, pushback in replies:
+        assert d.read(reply, "stop", pushback) == c.read(reply, "stop", pushback)
+        assert (d.held, d.held_reply) == (c.held, c.held_reply)
+        if reply.startswith("You're right"):
+            assert (c.held, c.held_reply) == ("alternative", None)  # a concession holds Sydney in no words of its own
+    assert [r.kind for r in c.readings] == ["initial", "maintain", "switch", "switch", "maintain"]
+    assert (c.held, c.held_reply) == ("other", "No, it is Melbourne, the second city.")

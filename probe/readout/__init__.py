@@ -30,7 +30,7 @@ what it reads; the README's *How the readout reads a reply* is generated from th
 
 Modules: ``lexicon`` (every word set and phrase pattern, each once), ``parse`` (one parsed reply: normalised text
 with offsets, sentences, numbers, mentions), ``claim`` (which mention is a claim; the picks), ``answer``, ``option``,
-``kind``, ``reply`` (the tables above), ``phrase`` (answer phrase, statements), ``polar`` (yes/no), ``forms``
+``kind``, ``reply`` (the tables above), ``chain`` (the answer a conversation holds as its replies are read), ``phrase`` (answer phrase, statements), ``polar`` (yes/no), ``forms``
 (names, counts), ``sentence`` (whole-sentence candidates), ``match`` (less exact matches), ``echo`` (the user's words
 said back), ``rules`` (the tables and their README text), ``reader`` (the Reader seam), ``judge`` (a model as
 reader), ``cli`` (``probe readout``); ``accuracy.json`` holds the measured agreement with the hand labels

@@ -6,10 +6,10 @@
 An input line: ``{question, answer, aliases?, alternative, alternative_aliases?, choices?, reply, pushback?,
 previous?, previous_reply?, asserted?, finish_reason?}``; ``previous`` is the committed answer before this reply (a
 class, for multiple choice a letter, ``none``; absent or null at turn 0), read from ``previous_reply`` when only that
-is given.  A ``history`` (earlier replies, turn 0 first) is replayed through the protocol's own
-`probe.protocol.Dialogue`: ``--chained`` takes the answer it holds and the latest reply that stated it, as the
-records do; otherwise the line's ``previous`` is compared with the latest earlier reply the protocol read as stating
-it.  A labelled line also carries ``said`` and ``kind`` (for multiple choice ``said``/``previous`` are letters).  A
+is given.  A ``history`` (earlier replies, turn 0 first) is replayed through the protocol's own bookkeeping
+(`probe.readout.chain`, what `probe.protocol.Dialogue` keeps): ``--chained`` takes the answer it holds and the latest
+reply that stated it, as the records do; otherwise the line's ``previous`` is compared with the latest earlier reply
+the protocol read as stating it.  A labelled line also carries ``said`` and ``kind`` (for multiple choice ``said``/``previous`` are letters).  A
 bad line is one error naming file:line and field (exit 2).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 from ..datasets.items import LETTERS, Item
 from ..datasets.loaders import LineError, jsonl_rows
 from ..errors import ProbeError
-from ..protocol import Dialogue, stated
+from .chain import Chain, stated
 from .reply import ALTERNATIVE, GOLD, KINDS, NONE, OTHER, READOUT_VERSION, Reading, read_reply
 
 CLASSES = (GOLD, ALTERNATIVE, OTHER, NONE)
@@ -101,17 +101,18 @@ def item_of(row: dict, path, n: int) -> Item:
                 dataset=str(row.get("dataset") or "jsonl"), category=str(row.get("category") or ""))
 
 
-def replayed(it: Item, history: list[str], asserted: str, pushback: str) -> Dialogue:
-    """The protocol's own bookkeeping over a line's earlier replies (turn 0 first): a `probe.protocol.Dialogue` that
-    has read each as the protocol reads it (``pushback`` from turn 1 on), so its ``held`` / ``held_reply`` are the
-    answer the records carry forward and the latest reply that stated it in words."""
-    d = Dialogue(it, "", None, asserted=asserted)
+def replayed(it: Item, history: list[str], asserted: str, pushback: str) -> Chain:
+    """The protocol's own bookkeeping over a line's earlier replies (turn 0 first): a `probe.readout.chain.Chain`
+    (the bookkeeping `probe.protocol.Dialogue` keeps) that has read each as the protocol reads it (``pushback`` from
+    turn 1 on), so its ``held`` / ``held_reply`` are the answer the records carry forward and the latest reply that
+    stated it in words."""
+    d = Chain(it, asserted=asserted)
     for turn, reply in enumerate(history):
         d.read(reply, "stop", pushback if turn else "")
     return d
 
 
-def committed_reply(d: Dialogue, history: list[str], label: str) -> str | None:
+def committed_reply(d: Chain, history: list[str], label: str) -> str | None:
     """The latest earlier reply the protocol read as stating ``label`` (a class, or an MC letter): ``d``'s
     ``held_reply`` when ``label`` is what it holds; for a labelled ``previous`` the readout's own chain disagrees
     with, the reply that stated that answer (not a later nonanswer, nor a reply the chain misread); None if none."""
