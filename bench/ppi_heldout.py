@@ -17,9 +17,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from probe.analysis.boot import ItemBootstrap  # noqa: E402
+from probe.boot import ItemBootstrap  # noqa: E402
 from probe.analysis.ppi import ppi_mean  # noqa: E402
-from probe.readout_cli import _rows, class_of_label, parse_line, read_all  # noqa: E402
+from probe.readout.cli import _rows, class_of_label, parse_line, read_all  # noqa: E402
 
 LABELS = ROOT / "tests" / "data" / "readout_labels"
 CLASSES = ("gold", "alternative", "other", "none")

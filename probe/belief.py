@@ -19,7 +19,8 @@ from typing import Sequence
 from .backends.base import Backend, ScoreRequest
 from .confidence import normalised_probs
 from .datasets.items import Item
-from .readout import ALTERNATIVE, GOLD, OTHER, Reading, read_reply
+from .readout import ALTERNATIVE, GOLD, OTHER, Reading
+from .readout.reader import RULES, ReadRequest
 
 # The side-branch probe asks for the final answer without challenging it, and scores each candidate inside the
 # same short first-person frame.  The frame's shared prefix has the same logprob for every candidate, so it cancels
@@ -82,7 +83,8 @@ def _opening(reply: str, start: int) -> tuple[str, str] | None:
 
 
 def option_form(item: Item, first_reply: str, first: Reading | None = None) -> OptionForm | None:
-    """The form of the option the first answer committed to (by the readout), to score every option in:
+    """The form of the option the first answer committed to, to score every option in (``first``: its reading, in the
+    protocol the run's reader's; read here by the rules when not given):
     - it quoted the option's text: each option's text after the answer's own opening ("(C)" in "(C) Water droplets";
       a small model's letter is often positional, "(C)" whatever it picks, while the text carries its choice), with
       the first letter in the answer's case, and the end of the reply where the answer ended there;
@@ -90,7 +92,7 @@ def option_form(item: Item, first_reply: str, first: Reading | None = None) -> O
     - a letter alone: each letter as written (" (A)", "B)");
     - None (letters in the frame): no option, or one stated after a long run-up.
     `python bench/mc_belief.py` measures how often the probe's argmax is the said option (README: *Believed answer*)."""
-    first = first or read_reply(item, first_reply)
+    first = first or RULES.read([ReadRequest(item, first_reply)])[0]
     if not first.option:
         return None
     option = item.choices[item.letters.index(first.option)].strip()

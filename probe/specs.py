@@ -2,14 +2,17 @@
 
     EngineSpec    how the engine runs            (probe.backends.spec)
     SamplingSpec  how replies are sampled        (probe.backends.base)
-    ProtocolSpec  the pressure protocol          turns, belief probe, system prompt, sampling
+    ProtocolSpec  the pressure protocol          turns, belief probe, system prompt, sampling, readout
+    ReadoutSpec   how replies are read           (probe.readout.reader; the config's ``readout:`` section)
     DatasetSpec   where the items come from      (probe.datasets)
     Condition     one pushback condition         (paraphrase)
     ModelSpec     one model of a sweep           name, size, per-model engine overrides
     Cell          model × dataset × condition × variant, with its id
 
 A cell's id hashes ``dataclasses.asdict`` of every spec it is made of (and the toolkit version), so a field added to
-any spec changes every id without touching the hashing code, and a changed setting never reuses stale rows.
+any spec changes every id without touching the hashing code, and a changed setting never reuses stale rows.  One
+exception, on purpose: the default `ReadoutSpec` (the rules) is left out (`identity`), so the cells of runs made
+before the reader was configurable keep their ids; any other reader makes new cells.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from .backends.base import SamplingSpec
 from .backends.spec import EngineSpec
 from .datasets import DatasetSpec
 from .errors import ProbeError
+from .readout.reader import ReadoutSpec
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -48,6 +52,7 @@ class ProtocolSpec:
     system_prompt: str = ""
     confidence: tuple[str, ...] = ("answer_prob",)  # estimators switched on (see ESTIMATORS)
     consistency_samples: int = 10  # K, samples per item for the consistency estimator
+    readout: ReadoutSpec = field(default_factory=ReadoutSpec)  # the reader of every reply (default: the rules)
 
     def __post_init__(self):
         for i, name in enumerate(self.confidence):
@@ -132,12 +137,23 @@ class Cell:
 OPTIONAL_CONDITION_FIELDS = ("source", "firmness", "argument", "intervention")
 
 
+def identity(protocol: dict) -> dict:
+    """A protocol spec's ``asdict`` as it enters a cell id and the resolved config: without ``readout`` when that is
+    the default.  The reader joined the protocol spec after runs existed; leaving the rules out keeps every earlier
+    run's cell ids (and its sweep.json) valid, while any other reader changes them."""
+    if protocol.get("readout") == dataclasses.asdict(ReadoutSpec()):
+        return {k: v for k, v in protocol.items() if k != "readout"}
+    return protocol
+
+
 def cell_id(cell: Cell, toolkit: str) -> str:
-    """sha256 over every spec of the cell (``asdict``), its id field excluded, plus the toolkit version."""
+    """sha256 over every spec of the cell (``asdict``; the default reader left out, see `identity`), its id field
+    excluded, plus the toolkit version."""
     spec = dataclasses.asdict(dataclasses.replace(cell, cell_id=""))
     # a condition's factorial and intervention fields enter the hash only when set, so every other cell keeps the
     # id it had before they existed (its run folders stay valid)
     spec["condition"] = {k: v for k, v in spec["condition"].items() if v != "" or k not in OPTIONAL_CONDITION_FIELDS}
+    spec["protocol"] = identity(spec["protocol"])
     blob = json.dumps({"cell": spec, "toolkit": toolkit}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -150,4 +166,4 @@ def check_name(name: str, what: str) -> str:
 
 
 __all__ = ["Cell", "Condition", "DatasetSpec", "ESTIMATORS", "EXECUTORS", "EngineSpec", "ExecutorSpec", "ModelSpec",
-           "ProtocolSpec", "SamplingSpec", "cell_id", "check_name"]
+           "ProtocolSpec", "ReadoutSpec", "SamplingSpec", "cell_id", "check_name", "identity"]

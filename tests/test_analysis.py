@@ -9,7 +9,7 @@ from scipy import stats as sps
 
 from probe.analysis import belief_agreement, compute
 from probe.analysis.association import confidence_resistance
-from probe.analysis.boot import ItemBootstrap, cell_totals, percentile_ci, spearman_auroc
+from probe.boot import ItemBootstrap, cell_totals, percentile_ci, spearman_auroc
 from probe.analysis.cells import holm
 from probe.analysis.effects import POOLED_PRESSURE, sycophancy
 from probe.analysis.population import conversation_index, outcome_variants, prepare
@@ -197,7 +197,7 @@ def test_rank_bootstrap_on_bins_matches_the_exact_weighted_bootstrap():
                               boot.w[:, df["item"].to_numpy()])
     assert est["auroc_held"] == pytest.approx(float(spearman_auroc(df["conf"].to_numpy(), df["survived"].to_numpy(),
                                                                    df["held"].to_numpy(), np.ones((1, len(df))))[1][0]))
-    from probe.analysis.boot import logistic_boot
+    from probe.boot import logistic_boot
 
     conf = df["conf"].to_numpy()
     z = (conf - conf.mean()) / conf.std()

@@ -5,7 +5,7 @@ import pytest
 import pandas as pd
 
 from paraphrase import factorial_condition
-from probe.analysis.boot import ItemBootstrap
+from probe.boot import ItemBootstrap
 from probe.analysis.factorial import factorial_tables
 from probe.analysis.population import prepare
 

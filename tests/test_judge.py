@@ -1,4 +1,4 @@
-"""The scoring judge (probe.readout_judge): a Reader whose reading is the most probable label, always defined, with
+"""The scoring judge (probe.readout.judge): a Reader whose reading is the most probable label, always defined, with
 its normalised probability; kinds follow from said as the taxonomy defines them; one score call per batch; the
 few-shot examples come from dev.jsonl and never from a held-out set; the engine is closed however reading ends."""
 import json
@@ -9,8 +9,8 @@ import pytest
 
 from probe.backends.base import Scored, TokenLogprob
 from probe.datasets.items import Item
-from probe.reader import ReadRequest
-from probe.readout_judge import ScoringJudge, examples
+from probe.readout.reader import ReadRequest
+from probe.readout.judge import ScoringJudge, examples
 
 ITEM = Item(id="q", question="What is the capital of Australia?", answer="Canberra", alternative="Sydney")
 MC = Item(id="m", question="Which planet is largest?", answer="Jupiter", alternative="Saturn",

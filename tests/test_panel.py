@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.stats import rankdata, spearmanr
 
-from probe.analysis.boot import ItemBootstrap
+from probe.boot import ItemBootstrap
 from probe.analysis.panel import confidence_panel, exact_prr, panel_view, prr_from_counts
 from probe.analysis.population import prepare
 from probe.analysis.synthetic import synthetic_runs

@@ -3,7 +3,7 @@ known truth in which the automatic reading errs 13 % of the time, biased toward 
 import numpy as np
 import pytest
 
-from probe.analysis.boot import ItemBootstrap
+from probe.boot import ItemBootstrap
 from probe.analysis.ppi import cohen_kappa, corrected, ppi_mean, ppi_risk_difference, stratum_pi
 
 

@@ -5,7 +5,7 @@
     tables = compute(runs, measure="conf_answer_prob", n_boot=300)
     write_report(runs, "reports/a")
 
-Modules: ``runs`` (loading, no plotting imports), ``population`` (who is analysed, outcome readings), ``boot`` /
+Modules: ``runs`` (loading, no plotting imports), ``population`` (who is analysed, outcome readings), ``probe.boot`` /
 ``cells`` / ``rankboot`` (item-cluster bootstrap), ``survival`` (KM, RMST, Cox, discrete-time hazard), ``effects``
 (sycophancy against neutral, progressive vs regressive), ``association`` (confidence ↔ resistance), ``calibration``,
 ``describe`` (turn-level tables), ``sensitivity``, ``leaderboard``, ``compute`` (all tables), ``report`` / ``plots``

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, percentile_ci, wald_p
+from ..boot import ItemBootstrap, percentile_ci, wald_p
 from .cells import holm
 from .effects import POOLED_PRESSURE
 from .labels import CONF_MEASURES

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, percentile_ci
+from ..boot import ItemBootstrap, percentile_ci
 from .effects import POOLED_PRESSURE
 from .labels import GOLD, NEUTRAL
 from .ppi import cell_ratios
@@ -119,7 +119,7 @@ def corrected_excess(conv: pd.DataFrame, boot: ItemBootstrap, models: list[str])
 
 def agreement(conv: pd.DataFrame, replies: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFrame:
     """Per model: the reading's agreement with the audit per reply (answer, kind) and per conversation outcome."""
-    from .boot import cell_totals, ratio
+    from ..boot import cell_totals, ratio
 
     c = conv[conv["_audited"]]
     if c.empty:

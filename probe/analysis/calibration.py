@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap
+from ..boot import ItemBootstrap
 from .cells import CellStats, interval_cols
 from .labels import ALTERNATIVE, CONF_MEASURES, GOLD, OTHER, TURN0_KEY
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, cell_totals, percentile_ci, ratio
+from ..boot import ItemBootstrap, cell_totals, percentile_ci, ratio
 
 
 class CellStats:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import ProbeError
 from .association import confidence_resistance, headline, measure_panel
-from .boot import ItemBootstrap
+from ..boot import ItemBootstrap
 from .calibration import calibration
 from .describe import (authority_dose, belief_agreement_table, escalation, outcome_kinds, said_vs_believed,
                        turn_view)

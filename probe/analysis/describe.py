@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, ratio
+from ..boot import ItemBootstrap, ratio
 from .cells import CellStats, interval_cols
 from .labels import ALTERNATIVE, AUTHORITY, GOLD, NONANSWER, OTHER, PUSHBACK_KINDS
 

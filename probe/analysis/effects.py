@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, ratio
+from ..boot import ItemBootstrap, ratio
 from .cells import CellStats, interval_cols
 from .labels import NEUTRAL, VALID_EVIDENCE
 from .population import outcome_arrays

@@ -28,7 +28,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, percentile_ci, wald_p
+from ..boot import ItemBootstrap, percentile_ci, wald_p
 from .cells import CellStats, interval_cols
 
 FACTORIAL = "factorial"

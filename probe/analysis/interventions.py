@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap
+from ..boot import ItemBootstrap
 from .cells import CellStats
 from .effects import against_reference
 from .population import outcome_arrays

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, percentile_ci
+from ..boot import ItemBootstrap, percentile_ci
 from .cells import CellStats
 from .effects import pressure_minus_neutral
 from .labels import GOLD, NEUTRAL, TURN0_KEY

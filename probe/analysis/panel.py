@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, cell_totals, percentile_ci
+from ..boot import ItemBootstrap, cell_totals, percentile_ci
 from .labels import ALTERNATIVE, GOLD, MEASURES, OTHER, SIGN
 from .population import outcome_frame, primary
 from .rankboot import rank_stats

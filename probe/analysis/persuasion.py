@@ -23,7 +23,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, cell_totals, percentile_ci, ratio
+from ..boot import ItemBootstrap, cell_totals, percentile_ci, ratio
 
 LEXICON: dict[str, tuple[str, ...]] = {
     "hedge": ("might", r"may(?!\s+\d)", "perhaps", "possibly", "probably", "likely", "seems?", "appears?", "i think",

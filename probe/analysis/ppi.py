@@ -13,7 +13,7 @@ conversations and the reading was fixed before the labels were given (`probe.aud
 sub-population that is itself read (switch rate among initially-correct answers) is a ratio of two such totals
 (numerator ``switched and gold at turn 0``, denominator ``gold at turn 0``), each corrected.
 
-Intervals resample items, as every interval of the analysis does (`probe.analysis.boot.ItemBootstrap`): the
+Intervals resample items, as every interval of the analysis does (`probe.boot.ItemBootstrap`): the
 conversations of one item move together, audited or not, so both the population's and the audit's sampling
 variation are in the resample.  Risk differences between two conditions use the same draws (paired).
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .boot import ItemBootstrap, cell_totals, percentile_ci, ratio
+from ..boot import ItemBootstrap, cell_totals, percentile_ci, ratio
 
 
 def corrected(f, h, audited, pi) -> np.ndarray:

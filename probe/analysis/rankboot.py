@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, cell_totals, logistic_boot
+from ..boot import ItemBootstrap, cell_totals, logistic_boot
 
 
 def exact(df: pd.DataFrame, slope: bool = True) -> dict:

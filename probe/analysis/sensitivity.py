@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap, percentile_ci
+from ..boot import ItemBootstrap, percentile_ci
 from .cells import CellStats, interval_cols
 from .population import outcome_arrays, outcome_frame, primary
 from .rankboot import rank_stats

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .boot import ItemBootstrap
+from ..boot import ItemBootstrap
 from .cells import CellStats, interval_cols
 from .population import outcome_frame, primary
 from .survival import glm_cloglog, km_design, km_survival, linear_combination, person_period, rmst

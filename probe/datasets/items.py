@@ -29,7 +29,7 @@ class Item:
     def answer_form(self) -> str:
         """"choice" (multiple choice), "sentence" (gold and alternative are whole statements of four or more words,
         as TruthfulQA's: reading a reply against them is a judgement of meaning the rule readout often gets wrong,
-        README *Readout*; `probe.readout_forms` reads such candidates by their names or counts) or "short" (a name,
+        README *Readout*; `probe.readout.forms` reads such candidates by their names or counts) or "short" (a name,
         a value, a word)."""
         if self.is_mc:
             return "choice"

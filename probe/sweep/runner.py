@@ -22,6 +22,7 @@ from ..datasets import load_dataset
 from ..errors import ProbeError, WriteError
 from ..belief import BELIEF_FRAME, PROBE_MESSAGE
 from ..protocol import rewrite_questions, run_protocol
+from ..readout.reader import make_reader
 from ..records import ModelManifest, conversations_frame, turns_frame, versions
 from .progress import Progress
 from .store import Store
@@ -55,7 +56,9 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
     t0 = time.perf_counter()
     engine = load_backend(cfg.backend_for(model), model.name, cfg.engine_for(model)) if backend is None \
         else contextlib.nullcontext(backend)  # a caller's engine stays open for the caller to close
-    with engine as backend:  # closed on leaving, through the close watchdog (probe.backends.lifetime)
+    reader = make_reader(cfg.protocol.readout)  # one reader for every chunk of this model's cells
+    # the engine is closed on leaving, through the close watchdog (probe.backends.lifetime); the reader too
+    with engine as backend, contextlib.closing(reader):
         engine_s = time.perf_counter() - t0
         stamp = {"run_id": store.run_id(), "model": model.label, "backend": backend.name,
                  "dtype": backend.info.get("dtype", cfg.engine_for(model).dtype),
@@ -66,7 +69,7 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
         stats["items"] = sum(len(v) for v in items.values())
         for chunk in _chunks(pending, cfg.executor.chunk_cells):
             try:
-                _run_chunk(store, backend, chunk, items, cfg.protocol, stamp, bar, stats)
+                _run_chunk(store, backend, reader, chunk, items, cfg.protocol, stamp, bar, stats)
             except WriteError:  # the disk is full: every later write would fail too, so stop with its one line
                 raise
             except Exception as e:  # a chunk that raises must not lose other cells' shards
@@ -90,35 +93,36 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
                                       "{opening} {option text} {end of reply} where it quoted the option's text "
                                       "or wrote words after its letter, {opening} ({letter}) where it wrote the "
                                       "letter alone, else the frame with {letter}"},
-            readout=readout_record(),
+            readout=readout_record(reader),
         ))
         return failed
 
 
-def readout_record() -> dict:
-    """Which readout read the replies, and its measured agreement with hand labels (probe/readout_accuracy.json)."""
+def readout_record(reader=None) -> dict:
+    """Which readout read the replies (the reader's name, e.g. "rules-2.9"; the rules when not given), and the rule
+    readout's measured agreement with hand labels (probe/readout/accuracy.json)."""
     import json
     from importlib import resources
 
-    from ..reader import RuleReader
     from ..readout import READOUT_VERSION
+    from ..readout.reader import RULES
 
     try:
-        accuracy = json.loads(resources.files("probe").joinpath("readout_accuracy.json").read_text())
+        accuracy = json.loads(resources.files("probe.readout").joinpath("accuracy.json").read_text())
     except (FileNotFoundError, ValueError):
         accuracy = None
     if accuracy is not None and accuracy.get("version") != READOUT_VERSION:
         accuracy = {"note": f"measured for readout {accuracy.get('version')}, not {READOUT_VERSION}"}
-    return {"version": READOUT_VERSION, "reader": RuleReader.name, "agreement_with_hand_labels": accuracy}
+    return {"version": READOUT_VERSION, "reader": (reader or RULES).name, "agreement_with_hand_labels": accuracy}
 
 
-def _run_chunk(store, backend, chunk, items, spec, stamp, bar, stats) -> None:
+def _run_chunk(store, backend, reader, chunk, items, spec, stamp, bar, stats) -> None:
     t0 = time.perf_counter()
     all_items = [i for d in sorted({c.dataset.label for c in chunk}) for i in items[d]]
     variants = sorted({c.variant for c in chunk})
     rewritten, counts = rewrite_questions(backend, all_items, variants, spec.seed)
     stats.setdefault("rewrites", {}).update(counts)
-    rows = run_protocol(backend, [(c, items[c.dataset.label]) for c in chunk], spec, bar.step, rewritten)
+    rows = run_protocol(backend, [(c, items[c.dataset.label]) for c in chunk], spec, bar.step, rewritten, reader)
     stats["protocol_s"] += time.perf_counter() - t0
     for cell in chunk:
         turn_rows, conv_rows = rows[cell.cell_id]

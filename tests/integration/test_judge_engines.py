@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from probe.reader import ReadRequest
-from probe.readout_cli import _rows, parse_line
-from probe.readout_judge import ScoringJudge
+from probe.readout.reader import ReadRequest
+from probe.readout.cli import _rows, parse_line
+from probe.readout.judge import ScoringJudge
 
 pytestmark = pytest.mark.integration
 LABELS = Path(__file__).resolve().parents[1] / "data" / "readout_labels" / "heldout9.jsonl"

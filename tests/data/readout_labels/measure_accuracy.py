@@ -1,4 +1,4 @@
-"""Re-measure probe/readout_accuracy.json after a rule change (the figures every manifest records).
+"""Re-measure probe/readout/accuracy.json after a rule change (the figures every manifest records).
 
     PYTHONPATH=. python tests/data/readout_labels/measure_accuracy.py                      # tuning sets only
     PYTHONPATH=. python tests/data/readout_labels/measure_accuracy.py --heldout heldout5   # + a held-out figure
@@ -22,7 +22,7 @@ import subprocess
 from pathlib import Path
 
 from probe.readout import READOUT_VERSION
-from probe.readout_cli import ACCURACY_FILE, evaluate
+from probe.readout.cli import ACCURACY_FILE, evaluate
 
 HERE = Path(__file__).resolve().parent
 HELDOUT2_NOTE = ("tuned on since readout 2.3 (2.2 scored it held out: said 85.2 %, kind 87.8 %; per class gold 83.0 / "

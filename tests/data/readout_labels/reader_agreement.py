@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from probe.readout_cli import item_cluster_ci
+from probe.readout.cli import item_cluster_ci
 
 
 def load(path: Path) -> dict[str, dict]:
