@@ -62,6 +62,16 @@ def _entries(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()} - OWN_ENTRIES if folder.is_dir() else set()
 
 
+def _holds_no_result(folder: Path, entries: set[str]) -> bool:
+    """Only the record of a start that ended before any cell ran (a model-name typo, a refused engine): sweep.json
+    and empty model claims.  Such a folder is reused as if empty, so the corrected command is not refused."""
+    if not entries <= {SWEEP_FILE, "claims"}:
+        return False
+    claims = folder / "claims"
+    return not claims.exists() or (claims.is_dir() and not claims.is_symlink()
+                                   and all(p.suffix == ".lock" and p.is_file() for p in claims.iterdir()))
+
+
 def _saved(folder: Path) -> dict | None:
     try:
         raw = json.loads((folder / SWEEP_FILE).read_text(encoding="utf-8"))
@@ -79,7 +89,8 @@ def _same_config(saved: dict, new: dict) -> bool:
 def claim_run_folder(out: str | Path, cfg, kind: str = "run", overwrite: bool = False, field: str = "--out") -> Path:
     """May ``probe run`` (``kind="run"``) or ``probe sweep`` (``kind="sweep"``) write ``cfg``'s results into ``out``?
 
-    Yes for a new or empty folder, and for a folder that holds the same config (it resumes: nothing finished is
+    Yes for a new or empty folder (or one holding only the sweep.json of a start that ran no cell), and for a
+    folder that holds the same config (it resumes: nothing finished is
     redone or lost).  A folder holding another config: ``probe run`` replaces it only with ``overwrite``; a sweep
     continues its own sweep (same ``name``: a changed grid adds cells, the earlier config is kept in
     sweep.previous.json) and refuses another's.  A non-empty folder that is not a run folder is always refused.
@@ -88,7 +99,7 @@ def claim_run_folder(out: str | Path, cfg, kind: str = "run", overwrite: bool = 
 
     out = check_out_folder(out, field)
     entries = _entries(out)
-    if not entries:
+    if not entries or _holds_no_result(out, entries):
         return out
     new = json.loads(json.dumps(to_dict(cfg), default=str))
     if SWEEP_FILE not in entries:

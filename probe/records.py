@@ -9,6 +9,7 @@ Files are written to a temporary name and ``os.replace``d into place, so a recor
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -18,6 +19,8 @@ from importlib import metadata
 from pathlib import Path
 
 from typing import TYPE_CHECKING
+
+from .errors import ProbeError
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the labels below stay importable without it
     import pandas as pd
@@ -215,21 +218,33 @@ def _umask() -> int:
     return mask
 
 
+class WriteError(ProbeError, OSError):
+    """A record that could not be written (disk full, a folder where the file goes, no permission): one line naming
+    the file.  Still an `OSError`, so code that tolerates a failed write keeps doing so."""
+
+
 def write_atomic(path: Path, writer) -> None:
     """Write through ``writer(tmp_path)`` to a temporary file beside ``path``, flush it to disk, give it the mode an
-    ordinary file gets under the user's umask, and ``os.replace`` it into place: ``path`` is whole or absent."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
+    ordinary file gets under the user's umask, and ``os.replace`` it into place: ``path`` is whole or absent.  A
+    failed write (``ENOSPC``, ``EISDIR``, …) leaves ``path`` as it was and raises `WriteError`."""
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
         writer(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except WriteError:
+        raise
+    except OSError as e:
+        raise WriteError(f"{path}: cannot write ({e.strerror or type(e).__name__})") from None
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp is not None and os.path.exists(tmp):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def write_parquet(df: "pd.DataFrame", path: Path) -> None:

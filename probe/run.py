@@ -59,6 +59,7 @@ def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwri
     from .sweep.store import Store
 
     check_datasets(cfg)
+    check_model(cfg, backend)
     store = Store(claim_run_folder(out, cfg, kind="run", overwrite=overwrite))  # before any engine starts
     with store.lock():  # a second run or sweep on this folder waits, then finds the cells done
         claim_run_folder(out, cfg, kind="run", overwrite=overwrite)  # again: the folder may have changed meanwhile
@@ -69,6 +70,21 @@ def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwri
             raise ProbeError(f"{failed} cells failed (see {store.root}/errors/): {why}")
         collect(store, report=False, quiet=True)
     return json.loads((store.root / "manifest.json").read_text())
+
+
+def check_model(cfg: Config, backend=None) -> None:
+    """The model resolves (a registered name, a model folder, a hub id allowed here) before the run folder is
+    written: a typo is a one-line error that leaves nothing behind.  Nothing is prepared or loaded here."""
+    if backend is not None:
+        return
+    m = cfg.models[0]
+    if cfg.backend_for(m) == "fake":
+        if m.name not in ("", "fake") and not Path(m.name).is_file():
+            raise ProbeError(f"model: fake backend: script file not found: {m.name}")
+        return
+    from .models import resolve
+
+    resolve(m.name, prepare_missing=False)
 
 
 def summary(manifest: dict, out: Path) -> str:

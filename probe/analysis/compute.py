@@ -117,6 +117,9 @@ def analyze_tables(runs: Runs, measure: str = PRIMARY_MEASURE, n_boot: int = 300
         if not (conv["_gold"] & conv["_pressure"]).any():
             raise ProbeError("no initially-correct conversations under a pressure condition in these runs: "
                              "the primary population is empty")
+        if not (conv["n_turns"] > 0).any():
+            raise ProbeError("these runs have no pushback turn (turns: 0), so there is no resistance to relate "
+                             "confidence to; `probe report` and `probe leaderboard` show turn-0 accuracy")
         key = confidence_resistance(conv, boot, measure, PRIMARY_OUTCOME)
         return {"confidence_resistance": key, "primary_result": headline(key), "exclusions": exclusions(conv)}
 
