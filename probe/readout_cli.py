@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .datasets.items import LETTERS, Item
-from .datasets.loaders import LineError, jsonl_rows
+from .datasets.loaders import LineError, RowError, check_item, jsonl_rows
 from .errors import ProbeError
 from .protocol import Dialogue, stated
 from .readout import ALTERNATIVE, GOLD, KINDS, NONE, OTHER, READOUT_VERSION, Reading, read_reply
@@ -81,6 +81,8 @@ def item_of(row: dict, path, n: int) -> Item:
     question = _str(row, path, n, "question", required=True)
     answer, alternative = (_str(row, path, n, k, required=True) for k in ("answer", "alternative"))
     choices = _strings(row, path, n, "choices")
+    if len(choices) > len(LETTERS):
+        raise _field(path, n, "choices", f"{len(choices)} choices; at most {len(LETTERS)} (letters A-P)")
     if choices:
         letters = LETTERS[: len(choices)]
 
@@ -95,10 +97,14 @@ def item_of(row: dict, path, n: int) -> Item:
 
         answer = option("answer", "gold_letter", answer)
         alternative = option("alternative", "alternative_letter", alternative)
-    return Item(id=str(row.get("item_id") or row.get("id") or n), question=question, answer=answer,
-                alternative=alternative, aliases=_strings(row, path, n, "aliases"),
-                alternative_aliases=_strings(row, path, n, "alternative_aliases"), choices=choices,
-                dataset=str(row.get("dataset") or "jsonl"), category=str(row.get("category") or ""))
+    it = Item(id=str(row.get("item_id") or row.get("id") or n), question=question, answer=answer,
+              alternative=alternative, aliases=_strings(row, path, n, "aliases"),
+              alternative_aliases=_strings(row, path, n, "alternative_aliases"), choices=choices,
+              dataset=str(row.get("dataset") or "jsonl"), category=str(row.get("category") or ""))
+    try:  # the checks every data set's items pass: answer and alternative differ (NFC, whitespace), valid text
+        return check_item(it)
+    except RowError as e:
+        raise ProbeError(f"{path}:{n}: {e}") from None
 
 
 def replayed(it: Item, history: list[str], asserted: str, pushback: str) -> Dialogue:
