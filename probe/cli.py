@@ -232,8 +232,10 @@ def _cmd_pushbacks(args) -> None:
         raise ProbeError(f"--type: unknown pushback type {args.type!r}; see `probe pushbacks list`")
     if args.level not in levels(args.type):
         raise ProbeError(f"--level: {args.type} has levels {levels(args.type)}")
-    if not 1 <= args.turn:
-        raise ProbeError("--turn: must be >= 1")
+    if not 1 <= args.turns <= 100:
+        raise ProbeError(f"--turns: must be between 1 and 100, got {args.turns}")
+    if not 1 <= args.turn <= args.turns:
+        raise ProbeError(f"--turn: must be between 1 and --turns ({args.turns}), got {args.turn}")
     cond = Condition(f"{args.type}_{args.level}", args.type, args.level)
     slots = {"alternative": args.alternative, "answer": args.answer, "field": args.field}
     try:
@@ -274,6 +276,8 @@ def _cmd_sample(args) -> None:
     msgs = _messages(args)
     if args.max_tokens < 1:
         raise ProbeError("--max-tokens: must be >= 1")
+    if not 1 <= args.top_logprobs <= 100:
+        raise ProbeError(f"--top-logprobs: must be between 1 and 100, got {args.top_logprobs}")
     backend = load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed,
                                                                 top_logprobs=args.top_logprobs))
     sampling = SamplingSpec(max_tokens=args.max_tokens, temperature=0.0, seed=args.seed, top_logprobs=args.top_logprobs)
@@ -329,7 +333,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             handlers[args.verb](args)
     except ProbeError as e:
-        print(f"probe {args.verb}: error: {e}", file=sys.stderr)
+        message = " ".join(str(e).split("\n"))  # one line, and a bounded one whatever a message quotes
+        print(f"probe {args.verb}: error: {message if len(message) <= 2000 else message[:1997] + '...'}",
+              file=sys.stderr)
         return 2
     except BrokenPipeError:  # `probe readout ... | head`: the reader has gone, which is no error of ours
         import os

@@ -31,6 +31,23 @@ def is_safe_name(name: str) -> bool:
     return isinstance(name, str) and _NAME.fullmatch(name) is not None
 
 
+def is_dir(path: str | Path) -> bool:
+    """``Path.is_dir`` that answers False for a name no file system could hold (longer than NAME_MAX, a NUL byte)
+    instead of raising: a model argument is tried as a folder before it is taken for a name."""
+    try:
+        return Path(path).expanduser().is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def is_file(path: str | Path) -> bool:
+    """``Path.is_file`` that answers False instead of raising (see `is_dir`)."""
+    try:
+        return Path(path).expanduser().is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def inside(root: str | Path, path: str | Path) -> bool:
     """True when ``path`` resolves (symlinks followed) to ``root`` or somewhere below it."""
     root_r, path_r = Path(root).resolve(), Path(path).resolve()

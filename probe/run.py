@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from .config import Config, check_datasets, load_config
-from .datasets import parse_dataset_arg
+from .config import Config, check_datasets, load_config, quote
+from .datasets import label_datasets, parse_dataset_arg
 from .errors import ProbeError
 from .specs import check_name
 
@@ -23,8 +23,10 @@ def add_run_args(p) -> None:
     p.add_argument("--limit", type=int, default=None, help="at most N items per dataset")
     p.add_argument("--backend", choices=["vllm", "hf", "fake"], default=None, help="override the config's backend")
     p.add_argument("--model", default=None, help="override the config's model")
-    p.add_argument("--dataset", action="append", default=None, metavar="FORMAT:PATH",
-                   help="replace the config's datasets (repeatable), e.g. jsonl:items.jsonl or builtin")
+    p.add_argument("--dataset", action="append", default=None, metavar="[NAME=]FORMAT:PATH",
+                   help="replace the config's datasets (repeatable), e.g. jsonl:items.jsonl, builtin or "
+                        "easy=jsonl:easy.jsonl (NAME labels it in the records; files of one format given without "
+                        "names are labelled by their file names)")
     p.add_argument("--turns", type=int, default=None, help="override the number of pushback turns")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--overwrite", action="store_true",
@@ -34,7 +36,8 @@ def add_run_args(p) -> None:
 def resolve_config(args) -> Config:
     overrides = {"backend": args.backend, "model": args.model, "turns": args.turns}
     if args.dataset:
-        overrides["datasets"] = [dataclasses.asdict(parse_dataset_arg(d)) for d in args.dataset]
+        overrides["datasets"] = [dataclasses.asdict(d) for d in label_datasets([parse_dataset_arg(d)
+                                                                                 for d in args.dataset])]
         for d in overrides["datasets"]:
             d["mapping"] = dict(d["mapping"])
     cfg = load_config(args.config, overrides)
@@ -79,8 +82,10 @@ def check_model(cfg: Config, backend=None) -> None:
         return
     m = cfg.models[0]
     if cfg.backend_for(m) == "fake":
-        if m.name not in ("", "fake") and not Path(m.name).is_file():
-            raise ProbeError(f"model: fake backend: script file not found: {m.name}")
+        from .paths import is_file
+
+        if m.name not in ("", "fake") and not is_file(m.name):
+            raise ProbeError(f"model: fake backend: script file not found: {quote(m.name, 100)}")
         return
     from .models import resolve
 
