@@ -301,6 +301,21 @@ def _cmd_score(args) -> None:
     print(json.dumps(out) if args.json else f"{r.logprob_sum:.6f}")
 
 
+def disk_full(e: OSError) -> str | None:
+    """The one line for an error of the disk rather than of the toolkit (no space, over quota, file too large, a
+    read-only file system); None for any other OSError, which keeps its traceback."""
+    import errno
+
+    codes = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
+             errno.EFBIG: "file too large", errno.EROFS: "read-only file system"}
+    code = e.errno if e.errno in codes else next((c for c in codes if f"[errno {c}]" in str(e).lower()), None)
+    if code is None:
+        return None
+    where = e.filename or next((str(a) for a in e.args if isinstance(a, str) and "/" in a), "")
+    return f"{where + ': ' if where else ''}cannot write: {codes[code]}; free some space and rerun (finished results " \
+           "are kept)"
+
+
 def main(argv: list[str] | None = None) -> int:
     from .procs import install_signal_handlers
 
@@ -342,6 +357,12 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the flush at exit would raise again
         return 0
+    except OSError as e:  # a full disk mid-write (figures, tables, a model's files): one line, not a traceback
+        full = disk_full(e)
+        if full is None:
+            raise
+        print(f"probe {args.verb}: error: {full}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (probe.procs.Terminated)
         print(f"probe {args.verb}: {'terminated' if hasattr(e, 'exit_code') else 'interrupted'}", file=sys.stderr)
         return getattr(e, "exit_code", 130)

@@ -313,7 +313,7 @@ def _local(name: str, folder: Path) -> ResolvedModel:
     info_file = folder / COMPLETE_MARKER
     try:
         info = json.loads(info_file.read_text()) if info_file.is_file() else {}
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         raise ProbeError(f"{info_file}: unreadable model record ({e}); prepare or import the model again") from None
     if not isinstance(info, dict):
         raise ProbeError(f"{info_file}: expected a JSON object; prepare or import the model again")

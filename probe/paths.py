@@ -92,7 +92,7 @@ def _holds_no_result(folder: Path, entries: set[str]) -> bool:
 def _saved(folder: Path) -> dict | None:
     try:
         raw = json.loads((folder / SWEEP_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # 100,000 nested brackets: unreadable
         return None
     return raw if isinstance(raw, dict) else None
 

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -239,8 +240,9 @@ def write_atomic(path: Path, writer) -> None:
         os.replace(tmp, path)
     except WriteError:
         raise
-    except OSError as e:
-        raise WriteError(f"{path}: cannot write ({e.strerror or type(e).__name__})") from None
+    except OSError as e:  # pyarrow's OSError carries the errno only in its text ("[errno 28] No space left ...")
+        code = e.errno or next((int(m) for m in re.findall(r"\[errno (\d+)\]", str(e), re.IGNORECASE)), None)
+        raise WriteError(f"{path}: cannot write ({os.strerror(code) if code else type(e).__name__})") from None
     finally:
         if tmp is not None and os.path.exists(tmp):
             with contextlib.suppress(OSError):

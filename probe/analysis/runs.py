@@ -55,6 +55,8 @@ def _read_manifest(path: Path) -> dict:
         out = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ProbeError(f"{path}: corrupt JSON ({e})") from None
+    except RecursionError:
+        raise ProbeError(f"{path}: corrupt JSON (nested too deeply)") from None
     if not isinstance(out, dict):
         raise ProbeError(f"{path}: expected a JSON object, found {type(out).__name__}")
     return out

@@ -147,6 +147,9 @@ def jsonl_rows(path: Path) -> Iterator[tuple[int, dict | LineError]]:
             except json.JSONDecodeError as e:
                 yield n, LineError(n, RowError("(json)", f"invalid JSON: {e.msg}"))
                 continue
+            except RecursionError:  # 100,000 nested brackets
+                yield n, LineError(n, RowError("(json)", "invalid JSON: nested too deeply"))
+                continue
             except RowError as e:
                 yield n, LineError(n, e)
                 continue

@@ -50,7 +50,7 @@ def cmd_sweep(args) -> int:
         missing = sum(len(store.pending(sweep, m)) for m in sweep.models)
     if missing:
         print(f"{missing} cells still missing; rerun the same command to finish them")
-        return 1
+        return 2 if any(o == "failed (exit 2)" for o in outcomes.values()) else 1  # a job's one-line error (a full disk)
     collect(store, report=not args.no_report)
     return 0
 

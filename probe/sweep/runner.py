@@ -20,7 +20,7 @@ from ..datasets import load_dataset
 from ..errors import ProbeError
 from ..belief import BELIEF_FRAME, PROBE_MESSAGE
 from ..protocol import rewrite_questions, run_protocol
-from ..records import conversations_frame, turns_frame, versions
+from ..records import WriteError, conversations_frame, turns_frame, versions
 from .progress import Progress
 from .store import Store
 
@@ -67,6 +67,9 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
         for chunk in _chunks(pending, cfg.executor.chunk_cells):
             try:
                 _run_chunk(store, backend, chunk, items, cfg.protocol, stamp, bar, stats)
+            except WriteError:  # a full disk (or a folder where a shard goes): every later cell would fail alike
+                bar.stop()
+                raise
             except Exception as e:  # a chunk that raises must not lose other cells' shards
                 failed += len(chunk)
                 msg = f"{type(e).__name__}: {e}\n{traceback.format_exc()}"
