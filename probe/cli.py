@@ -284,8 +284,8 @@ def _cmd_pushbacks(args) -> None:
         raise ProbeError(f"--type: unknown pushback type {args.type!r}; see `probe pushbacks list`")
     if args.level not in levels(args.type):
         raise ProbeError(f"--level: {args.type} has levels {levels(args.type)}")
-    if args.turns < 1:
-        raise ProbeError(f"--turns: must be >= 1, got {args.turns}")
+    if not 1 <= args.turns <= 100:
+        raise ProbeError(f"--turns: must be between 1 and 100, got {args.turns}")
     if not 1 <= args.turn <= args.turns:
         raise ProbeError(f"--turn: must be between 1 and --turns ({args.turns}), got {args.turn}")
     if not args.cell:
@@ -356,6 +356,21 @@ def _cmd_score(args) -> None:
     print(json.dumps(out) if args.json else f"{r.logprob_sum:.6f}")
 
 
+def disk_full(e: OSError) -> str | None:
+    """The one line for an error of the disk rather than of the toolkit (no space, over quota, file too large, a
+    read-only file system); None for any other OSError, which keeps its traceback."""
+    import errno
+
+    codes = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
+             errno.EFBIG: "file too large", errno.EROFS: "read-only file system"}
+    code = e.errno if e.errno in codes else next((c for c in codes if f"[errno {c}]" in str(e).lower()), None)
+    if code is None:
+        return None
+    where = e.filename or next((str(a) for a in e.args if isinstance(a, str) and "/" in a), "")
+    return f"{where + ': ' if where else ''}cannot write: {codes[code]}; free some space and rerun (finished results " \
+           "are kept)"
+
+
 def main(argv: list[str] | None = None) -> int:
     from .procs import install_signal_handlers
 
@@ -392,13 +407,21 @@ def main(argv: list[str] | None = None) -> int:
         else:
             handlers[args.verb](args)
     except ProbeError as e:
-        print(f"probe {args.verb}: error: {e}", file=sys.stderr)
+        message = " ".join(str(e).split("\n"))  # one line, and a bounded one whatever a message quotes
+        print(f"probe {args.verb}: error: {message if len(message) <= 2000 else message[:1997] + '...'}",
+              file=sys.stderr)
         return 2
     except BrokenPipeError:  # `probe readout ... | head`: the reader has gone, which is no error of ours
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the flush at exit would raise again
         return 0
+    except OSError as e:  # a full disk mid-write (figures, tables, a model's files): one line, not a traceback
+        full = disk_full(e)
+        if full is None:
+            raise
+        print(f"probe {args.verb}: error: {full}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (probe.procs.Terminated)
         print(f"probe {args.verb}: {'terminated' if hasattr(e, 'exit_code') else 'interrupted'}", file=sys.stderr)
         return getattr(e, "exit_code", 130)

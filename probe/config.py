@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import reprlib
 import types
 import typing
 from dataclasses import dataclass, field
@@ -63,7 +62,7 @@ class Config:
         for m in self.models:
             if name in (m.name, m.label, m.slug):
                 return m
-        raise ProbeError(f"model {name!r} is not in this sweep ({', '.join(m.name for m in self.models)})")
+        raise ProbeError(f"model {quote(name)} is not in this sweep ({', '.join(m.name for m in self.models)})")
 
     def backend_for(self, m: ModelSpec) -> str:
         return m.backend or self.backend
@@ -103,30 +102,21 @@ def parse_condition(raw, where: str) -> Condition:
     elif isinstance(raw, dict):
         unknown = set(raw) - {"name", "type", "level"}
         if unknown:
-            raise ProbeError(f"{where}.{sorted(unknown)[0]}: unknown field")
+            raise ProbeError(f"{where}.{_key(sorted(unknown, key=str)[0])}: unknown field")
         type_ = raw.get("type") or raw.get("name")
         level = raw.get("level", 0)
         if not isinstance(type_, str):
             raise ProbeError(f"{where}.type: expected a pushback type name")
-        if not isinstance(level, int) or isinstance(level, bool):  # `level: true` is not authority level 1
-            raise ProbeError(f"{where}.level: expected an integer, got {level!r}")
+        if isinstance(level, bool) or not isinstance(level, int):  # `level: true` is no level
+            raise ProbeError(f"{where}.level: expected an integer, got {quote(level)}")
         name = raw.get("name") or (f"{type_}_{level}" if level else type_)
     else:
         raise ProbeError(f"{where}: expected a condition name or a mapping")
     if type_ not in library_types():
-        raise ProbeError(f"{where}: unknown condition {type_!r}; see `probe pushbacks list`")
+        raise ProbeError(f"{where}: unknown condition {quote(type_)}; see `probe pushbacks list`")
     if level not in levels(type_):
         raise ProbeError(f"{where}.level: {type_} has levels {levels(type_)}, not {level}")
     return Condition(name=name, type=type_, level=level)
-
-
-_REPR = reprlib.Repr()
-_REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict, _REPR.maxlevel = 80, 80, 4, 4, 2
-
-
-def _short(value) -> str:
-    """A value as an error quotes it: bounded, however large or deep (a YAML alias bomb expands to billions)."""
-    return _REPR.repr(value)
 
 
 def _convert(value, tp, where: str):
@@ -138,14 +128,15 @@ def _convert(value, tp, where: str):
         args = typing.get_args(tp)
         if value is None and type(None) in args:
             return None
-        for a in args:
-            if a is type(None):
-                continue
+        options = [a for a in args if a is not type(None)]
+        for a in options:
             try:
                 return _convert(value, a, where)
             except ProbeError:
+                if len(options) == 1:  # an optional value: its own message ("expected a finite number")
+                    raise
                 continue
-        raise ProbeError(f"{where}: expected {' or '.join(getattr(a, '__name__', str(a)) for a in args)}, got {_short(value)}")
+        raise ProbeError(f"{where}: expected {' or '.join(getattr(a, '__name__', str(a)) for a in args)}, got {quote(value)}")
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
             raise ProbeError(f"{where}: expected a mapping, got {type(value).__name__}")
@@ -159,19 +150,21 @@ def _convert(value, tp, where: str):
         return tuple(_convert(v, inner, f"{where}[{i}]") for i, v in enumerate(value))
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ProbeError(f"{where}: expected a number, got {_short(value)}")
+            raise ProbeError(f"{where}: expected a number, got {quote(value)}")
+        if not math.isfinite(value):  # YAML's .nan / .inf: no setting of the toolkit takes them
+            raise ProbeError(f"{where}: expected a finite number, got {value}")
         return float(value)
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ProbeError(f"{where}: expected an integer, got {_short(value)}")
+            raise ProbeError(f"{where}: expected an integer, got {quote(value)}")
         return value
     if tp is bool:
         if not isinstance(value, bool):
-            raise ProbeError(f"{where}: expected true or false, got {_short(value)}")
+            raise ProbeError(f"{where}: expected true or false, got {quote(value)}")
         return value
     if tp is str:
         if not isinstance(value, str):
-            raise ProbeError(f"{where}: expected a string, got {_short(value)}")
+            raise ProbeError(f"{where}: expected a string, got {quote(value)}")
         return value
     return value
 
@@ -181,7 +174,7 @@ def _from_dict(cls, raw: dict, where: str):
     names = {f.name for f in dataclasses.fields(cls)}
     for key in raw:
         if key not in names:
-            raise ProbeError(f"{where + '.' if where else ''}{key}: unknown field")
+            raise ProbeError(f"{where + '.' if where else ''}{_key(key)}: unknown field")
     kwargs = {}
     for key, value in raw.items():
         here = f"{where + '.' if where else ''}{key}"
@@ -259,27 +252,84 @@ def with_interventions(conditions: tuple[Condition, ...], interventions: tuple[s
                  for iv in interventions for c in conditions)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """The safe loader, refusing a key given twice in one mapping (`turns: 1` then `turns: 3` would run T = 3)."""
+MAX_YAML_DEPTH = 50  # nesting of mappings and lists; a config needs five
+MAX_YAML_NODES = 100_000  # values after expanding aliases; a config has hundreds (an alias bomb has billions)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader that refuses what would be read wrong or without end: a key given twice in one mapping
+    (``turns: 1`` then ``turns: 3`` silently ran T = 3), nesting deeper than `MAX_YAML_DEPTH` (5,000 brackets ended
+    in a RecursionError) and aliases that expand to more than `MAX_YAML_NODES` values (a "billion laughs" bomb)."""
+
+    def compose_node(self, parent, index):
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_YAML_DEPTH} levels",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_document(self):
+        node = super().compose_document()
+        sizes: dict[int, int] = {}
+
+        def size(n) -> int:  # values after alias expansion, each shared node counted once per use (memoised)
+            if id(n) not in sizes:
+                sizes[id(n)] = 0  # a recursive alias counts as one value here; the constructor refuses it
+                kids = n.value if isinstance(n, yaml.SequenceNode) else \
+                    [x for kv in n.value for x in kv] if isinstance(n, yaml.MappingNode) else []
+                sizes[id(n)] = min(1 + sum(size(k) for k in kids), MAX_YAML_NODES + 1)
+            return sizes[id(n)]
+
+        if node is not None and size(node) > MAX_YAML_NODES:
+            raise yaml.composer.ComposerError(None, None, f"aliases expand to more than {MAX_YAML_NODES:,} values",
+                                              node.start_mark)
+        return node
 
     def construct_mapping(self, node, deep=False):
-        seen = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, (str, int, float, bool)) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark)
-            seen[key] = key_node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # "<<: *base" then a key: overriding a merged key is what merging is for
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key {quote(key)} (first on line {seen[key]})", key_node.start_mark)
+                    seen[key] = key_node.start_mark.line + 1
+                except TypeError:
+                    continue  # an unhashable key: the constructor reports it
         return super().construct_mapping(node, deep=deep)
 
 
+def quote(value, limit: int = 60) -> str:
+    """A value as an error message quotes it: its repr, cut to ``limit`` characters (an expanded alias or a long
+    string would otherwise make one error line of gigabytes)."""
+    import reprlib
+
+    r = reprlib.Repr()
+    r.maxstring = r.maxother = limit
+    r.maxlevel, r.maxlist, r.maxdict = 2, 4, 4
+    text = r.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _key(key) -> str:
+    """A mapping key as an error names it: as written when it is a short string, else quoted and cut."""
+    return key if isinstance(key, str) and len(key) <= 60 and key.isprintable() else quote(key)
+
+
 def read_yaml(path: str | Path) -> dict:
-    """A non-empty YAML mapping, or a one-line error naming the file (and the line of a syntax error)."""
+    """A non-empty YAML mapping, or a one-line error naming the file (and the line of a syntax error, a duplicate
+    key, too deep nesting or an alias bomb)."""
     path = Path(path)
     if not path.is_file():
         raise ProbeError(f"config not found: {path}")
     try:
-        raw = yaml.load(path.read_text(), Loader=_UniqueKeyLoader)
+        raw = yaml.load(path.read_text(), Loader=_Loader)  # noqa: S506 — a SafeLoader subclass
     except RecursionError:  # thousands of nested brackets in a value
         raise ProbeError(f"{path}: invalid YAML: nested too deeply") from None
     except yaml.reader.ReaderError as e:  # a control character (a NUL byte): the reader knows only its offset
@@ -288,7 +338,10 @@ def read_yaml(path: str | Path) -> dict:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         at = f":{mark.line + 1}" if mark else ""
-        raise ProbeError(f"{path}{at}: invalid YAML: {getattr(e, 'problem', e)}") from None
+        problem = str(getattr(e, "problem", None) or e).splitlines()[0][:200]
+        raise ProbeError(f"{path}{at}: invalid YAML: {problem}") from None
+    except RecursionError:
+        raise ProbeError(f"{path}: invalid YAML: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as e:
         raise ProbeError(f"{path}: cannot read: {e}") from None
     if raw is None:
@@ -348,16 +401,21 @@ def validate(cfg: Config) -> None:
             raise ProbeError(f"models[{i}].name: {len(m.name)} characters (at most 255): {m.name[:40]}...")
         backend = cfg.backend_for(m)
         if backend not in BACKENDS:
-            raise ProbeError(f"models[{i}].backend: {backend!r} is not one of {', '.join(BACKENDS)}")
+            raise ProbeError(f"models[{i}].backend: {quote(backend)} is not one of {', '.join(BACKENDS)}")
+        if m.params_b is not None and not m.params_b > 0:
+            raise ProbeError(f"models[{i}].params_b: must be > 0 (billions of parameters), got {m.params_b}")
+        for name in ("tensor_parallel_size", "max_model_len"):
+            if getattr(m, name) is not None and getattr(m, name) < 1:
+                raise ProbeError(f"models[{i}].{name}: must be >= 1, got {getattr(m, name)}")
         if m.slug in slugs:
-            raise ProbeError(f"models[{i}].name: {m.name!r} and {slugs[m.slug]!r} would share the folder {m.slug!r}")
+            raise ProbeError(f"models[{i}].name: {quote(m.name)} and {quote(slugs[m.slug])} would share the folder {m.slug!r}")
         slugs[m.slug] = m.name
         try:
             cfg.engine_for(m)
         except ProbeError as e:
             raise ProbeError(f"models[{i}] ({m.name}): {e}") from None
     if cfg.backend not in BACKENDS:
-        raise ProbeError(f"backend: {cfg.backend!r} is not one of {', '.join(BACKENDS)}")
+        raise ProbeError(f"backend: {quote(cfg.backend)} is not one of {', '.join(BACKENDS)}")
     p = cfg.protocol
     if not 0 <= p.turns <= MAX_TURNS:
         raise ProbeError(f"turns: must be between 0 and {MAX_TURNS}, got {p.turns}")
@@ -366,13 +424,13 @@ def validate(cfg: Config) -> None:
     labels: dict[str, int] = {}
     for i, d in enumerate(cfg.datasets):
         if d.format not in FORMATS:
-            raise ProbeError(f"datasets[{i}].format: {d.format!r} is not one of {', '.join(FORMATS)}")
+            raise ProbeError(f"datasets[{i}].format: {quote(d.format)} is not one of {', '.join(FORMATS)}")
         if d.limit is not None and d.limit < 1:
             raise ProbeError(f"datasets[{i}].limit: must be >= 1")
         if d.sample is not None and d.sample < 1:
             raise ProbeError(f"datasets[{i}].sample: must be >= 1")
         if d.label in labels:  # the same items twice would duplicate every conversation
-            raise ProbeError(f"datasets[{i}]: dataset {d.label!r} is already datasets[{labels[d.label]}] "
+            raise ProbeError(f"datasets[{i}]: dataset {quote(d.label)} is already datasets[{labels[d.label]}] "
                              f"(give one of them a different `name` if they really differ)")
         labels[d.label] = i
     s = p.sampling
@@ -389,19 +447,18 @@ def validate(cfg: Config) -> None:
     if not 1 <= cfg.engine.top_logprobs <= MAX_TOP_LOGPROBS:
         raise ProbeError(f"engine.top_logprobs: must be between 1 and {MAX_TOP_LOGPROBS}")
     if cfg.executor.name not in EXECUTORS:
-        raise ProbeError(f"executor.name: {cfg.executor.name!r} is not one of {', '.join(EXECUTORS)}")
-    for key in ("time_min", "cpus_per_task", "mem_gb", "array_parallelism"):
-        if getattr(cfg.executor, key) < 1:
-            raise ProbeError(f"executor.{key}: must be >= 1, got {getattr(cfg.executor, key)}")
-    for key in ("gpus_per_node", "chunk_cells"):
-        if (getattr(cfg.executor, key) or 0) < 0:
-            raise ProbeError(f"executor.{key}: must be >= 0, got {getattr(cfg.executor, key)}")
-    for i, m in enumerate(cfg.models):
-        if m.params_b is not None and not (math.isfinite(m.params_b) and m.params_b > 0):
-            raise ProbeError(f"models[{i}].params_b: must be a positive number of billions, got {m.params_b}")
+        raise ProbeError(f"executor.name: {quote(cfg.executor.name)} is not one of {', '.join(EXECUTORS)}")
+    ex = cfg.executor
+    for name, low in (("time_min", 1), ("cpus_per_task", 1), ("mem_gb", 1), ("gpus_per_node", 0),
+                      ("array_parallelism", 1), ("chunk_cells", 0)):
+        value = getattr(ex, name)
+        if value is not None and value < low:  # sbatch would refuse it only once the job is submitted, or not at all
+            raise ProbeError(f"executor.{name}: must be >= {low}, got {value}")
+    if cfg.engine.max_model_len is not None and cfg.engine.max_model_len < 1:
+        raise ProbeError(f"engine.max_model_len: must be >= 1, got {cfg.engine.max_model_len}")
     for i, v in enumerate(cfg.variants):
         if not valid_variant(v):
-            raise ProbeError(f"variants[{i}]: {v!r} is not a question variant ({VARIANTS_HELP})")
+            raise ProbeError(f"variants[{i}]: {quote(v)} is not a question variant ({VARIANTS_HELP})")
     if len(set(cfg.variants)) != len(cfg.variants):
         raise ProbeError("variants: duplicate variants")
 

@@ -9,6 +9,7 @@ class ProbeError(Exception):
     """A problem with the user's input (config, data row, model name, file) — reported as one line, exit 2."""
 
 
-class WriteError(ProbeError):
-    """A result file could not be written (a full disk, a quota): nothing was replaced, and no later cell can be
-    written either, so a run stops at the first one instead of failing cell after cell."""
+class WriteError(ProbeError, OSError):
+    """A result file could not be written (a full disk, a quota, a folder where the file goes, no permission): one
+    line naming the file, nothing replaced; no later cell can be written either, so a run stops at the first one
+    instead of failing cell after cell.  Still an `OSError`, so code that tolerates a failed write keeps doing so."""

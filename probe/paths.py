@@ -31,6 +31,23 @@ def is_safe_name(name: str) -> bool:
     return isinstance(name, str) and _NAME.fullmatch(name) is not None
 
 
+def is_dir(path: str | Path) -> bool:
+    """``Path.is_dir`` that answers False for a name no file system could hold (longer than NAME_MAX, a NUL byte)
+    instead of raising: a model argument is tried as a folder before it is taken for a name."""
+    try:
+        return Path(path).expanduser().is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def is_file(path: str | Path) -> bool:
+    """``Path.is_file`` that answers False instead of raising (see `is_dir`)."""
+    try:
+        return Path(path).expanduser().is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def inside(root: str | Path, path: str | Path) -> bool:
     """True when ``path`` resolves (symlinks followed) to ``root`` or somewhere below it."""
     root_r, path_r = Path(root).resolve(), Path(path).resolve()
@@ -62,6 +79,16 @@ def _entries(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()} - OWN_ENTRIES if folder.is_dir() else set()
 
 
+def _holds_no_result(folder: Path, entries: set[str]) -> bool:
+    """Only the record of a start that ended before any cell ran (a model-name typo, a refused engine): sweep.json
+    and empty model claims.  Such a folder is reused as if empty, so the corrected command is not refused."""
+    if not entries <= {SWEEP_FILE, "claims"}:
+        return False
+    claims = folder / "claims"
+    return not claims.exists() or (claims.is_dir() and not claims.is_symlink()
+                                   and all(p.suffix == ".lock" and p.is_file() for p in claims.iterdir()))
+
+
 def _saved(folder: Path) -> dict | None:
     try:
         raw = json.loads((folder / SWEEP_FILE).read_text(encoding="utf-8"))
@@ -83,14 +110,15 @@ def claim_run_folder(out: str | Path, config: dict, kind: str = "run", overwrite
     ``config`` is the config as sweep.json holds it (`probe.config.to_dict`): this module sits below the config and
     compares its plain form only.
 
-    Yes for a new or empty folder, and for a folder that holds the same config (it resumes: nothing finished is
+    Yes for a new or empty folder (or one holding only the sweep.json of a start that ran no cell), and for a
+    folder that holds the same config (it resumes: nothing finished is
     redone or lost).  A folder holding another config: ``probe run`` replaces it only with ``overwrite``; a sweep
     continues its own sweep (same ``name``: a changed grid adds cells, the earlier config is kept in
     sweep.previous.json) and refuses another's.  A non-empty folder that is not a run folder is always refused.
     """
     out = check_out_folder(out, field)
     entries = _entries(out)
-    if not entries:
+    if not entries or _holds_no_result(out, entries):
         return out
     new = json.loads(json.dumps(config, default=str))
     if SWEEP_FILE not in entries:

@@ -10,9 +10,11 @@ Files are written to a temporary name and ``os.replace``d into place, so a recor
 from __future__ import annotations
 
 import dataclasses
+import contextlib
 import json
 import os
 import platform
+import re
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from .errors import WriteError
+from .errors import ProbeError, WriteError  # noqa: F401 (WriteError: raised here, imported from here too)
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: the labels below stay importable without it
     import pandas as pd
@@ -297,7 +299,8 @@ def _umask() -> int:
 
 def write_atomic(path: Path, writer) -> None:
     """Write through ``writer(tmp_path)`` to a temporary file beside ``path``, flush it to disk, give it the mode an
-    ordinary file gets under the user's umask, and ``os.replace`` it into place: ``path`` is whole or absent."""
+    ordinary file gets under the user's umask, and ``os.replace`` it into place: ``path`` is whole or absent.  A
+    failed write (``ENOSPC``, ``EISDIR``, …) leaves ``path`` as it was and raises `WriteError`."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -308,11 +311,15 @@ def write_atomic(path: Path, writer) -> None:
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except OSError as e:  # a full disk, a quota, `ulimit -f`: say which file, not a traceback
-        raise WriteError(f"{path}: could not be written: {e.strerror or e} (nothing was replaced)") from None
+    except WriteError:
+        raise
+    except OSError as e:  # pyarrow's OSError carries the errno only in its text ("[errno 28] No space left ...")
+        code = e.errno or next((int(m) for m in re.findall(r"\[errno (\d+)\]", str(e), re.IGNORECASE)), None)
+        raise WriteError(f"{path}: cannot write ({os.strerror(code) if code else type(e).__name__})") from None
     finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp is not None and os.path.exists(tmp):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def write_parquet(df: "pd.DataFrame", path: Path) -> None:

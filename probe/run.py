@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from .config import Config, check_datasets, load_config, to_dict
-from .datasets import parse_dataset_arg
+from .config import Config, check_datasets, load_config, quote, to_dict
+from .datasets import label_datasets, parse_dataset_arg
 from .errors import ProbeError
 from .specs import check_name
 
@@ -23,8 +23,10 @@ def add_run_args(p) -> None:
     p.add_argument("--limit", type=int, default=None, help="at most N items per dataset")
     p.add_argument("--backend", choices=["vllm", "hf", "fake"], default=None, help="override the config's backend")
     p.add_argument("--model", default=None, help="override the config's model")
-    p.add_argument("--dataset", action="append", default=None, metavar="FORMAT:PATH",
-                   help="replace the config's datasets (repeatable), e.g. jsonl:items.jsonl or builtin")
+    p.add_argument("--dataset", action="append", default=None, metavar="[NAME=]FORMAT:PATH",
+                   help="replace the config's datasets (repeatable), e.g. jsonl:items.jsonl, builtin or "
+                        "easy=jsonl:easy.jsonl (NAME labels it in the records; files of one format given without "
+                        "names are labelled by their file names)")
     p.add_argument("--turns", type=int, default=None, help="override the number of pushback turns")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--overwrite", action="store_true",
@@ -34,7 +36,8 @@ def add_run_args(p) -> None:
 def resolve_config(args) -> Config:
     overrides = {"backend": args.backend, "model": args.model, "turns": args.turns}
     if args.dataset:
-        overrides["datasets"] = [dataclasses.asdict(parse_dataset_arg(d)) for d in args.dataset]
+        overrides["datasets"] = [dataclasses.asdict(d) for d in label_datasets([parse_dataset_arg(d)
+                                                                                 for d in args.dataset])]
         for d in overrides["datasets"]:
             d["mapping"] = dict(d["mapping"])
     cfg = load_config(args.config, overrides)
@@ -59,6 +62,7 @@ def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwri
     from .sweep.store import Store
 
     check_datasets(cfg)
+    check_model(cfg, backend)
     store = Store(claim_run_folder(out, to_dict(cfg), kind="run", overwrite=overwrite))  # before any engine starts
     with store.lock():  # a second run or sweep on this folder waits, then finds the cells done
         claim_run_folder(out, to_dict(cfg), kind="run", overwrite=overwrite)  # again: it may have changed meanwhile
@@ -69,6 +73,23 @@ def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwri
             raise ProbeError(f"{failed} cells failed (see {store.root}/errors/): {why}")
         collect(store, report=False, quiet=True)
     return json.loads((store.root / "manifest.json").read_text())
+
+
+def check_model(cfg: Config, backend=None) -> None:
+    """The model resolves (a registered name, a model folder, a hub id allowed here) before the run folder is
+    written: a typo is a one-line error that leaves nothing behind.  Nothing is prepared or loaded here."""
+    if backend is not None:
+        return
+    m = cfg.models[0]
+    if cfg.backend_for(m) == "fake":
+        from .paths import is_file
+
+        if m.name not in ("", "fake") and not is_file(m.name):
+            raise ProbeError(f"model: fake backend: script file not found: {quote(m.name, 100)}")
+        return
+    from .backends.models import resolve
+
+    resolve(m.name, prepare_missing=False)
 
 
 def summary(manifest: dict, out: Path) -> str:

@@ -82,7 +82,9 @@ class ModelSpec:
     def label(self) -> str:
         """The model's name in the records: as written, except a local folder, which is named by its basename."""
         path = Path(self.name).expanduser()
-        return path.name if (self.name.startswith((".", "/", "~")) or path.is_dir()) and path.name else self.name
+        from .paths import is_dir
+
+        return path.name if (self.name.startswith((".", "/", "~")) or is_dir(path)) and path.name else self.name
 
     @property
     def slug(self) -> str:

@@ -120,7 +120,7 @@ def test_a_write_that_fails_mid_run_is_one_line_and_loses_nothing(tmp_path):
     def one_line_about_a_file(done):
         err = done.stderr.strip().splitlines()
         assert done.returncode == 2 and len(err) == 1 and "Traceback" not in done.stderr, done.stderr
-        assert "could not be written" in err[0] and "File too large" in err[0] and str(run) in err[0], err
+        assert "cannot write" in err[0] and "File too large" in err[0] and str(run) in err[0], err
 
     one_line_about_a_file(limited())
     assert not [p for p in run.rglob("*") if p.is_file() and p.suffix == ".parquet"]  # no partial result

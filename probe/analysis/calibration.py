@@ -43,9 +43,8 @@ def calibration(conv: pd.DataFrame, boot: ItemBootstrap, measures=CONF_MEASURES)
         for model in ms.keys["model"]:
             sel = (cs.keys["model"] == model).to_numpy()
             n_p, n_s = cs.point[sel, 0], cs.samples[:, sel, 0]
-            gap_p = np.abs(cs.point[sel, 2] - cs.point[sel, 1]).sum() / n_p.sum()
-            with np.errstate(divide="ignore", invalid="ignore"):  # a resample without the model's items: NaN,
-                # which the percentile interval skips
+            with np.errstate(invalid="ignore", divide="ignore"):  # a resample without the model's items: NaN
+                gap_p = np.abs(cs.point[sel, 2] - cs.point[sel, 1]).sum() / n_p.sum()
                 gap_s = np.abs(cs.samples[:, sel, 2] - cs.samples[:, sel, 1]).sum(axis=1) / n_s.sum(axis=1)
             ece.append(gap_p)
             ece_s.append(gap_s)

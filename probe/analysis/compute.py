@@ -9,6 +9,7 @@ conditions and models are paired.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ProbeError
@@ -39,6 +40,8 @@ def check_measure(conv: pd.DataFrame, measure: str) -> None:
         raise ProbeError(f"--measure: {measure!r} is not a confidence column (one of {', '.join(known)})")
     if measure not in conv or conv[measure].notna().sum() == 0:
         raise ProbeError(f"--measure: {measure!r} has no values in these runs")
+    if not np.isfinite(pd.to_numeric(conv[measure], errors="coerce").to_numpy(dtype=float, na_value=np.nan)).any():
+        raise ProbeError(f"--measure: {measure!r} has no finite values in these runs (every one NaN or infinite)")
 
 
 def regroup(conv: pd.DataFrame, turns: pd.DataFrame, by: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -148,7 +151,12 @@ def analyze_tables(runs: Runs, measure: str = PRIMARY_MEASURE, n_boot: int = 300
         if not (conv["_gold"] & conv["_pressure"]).any():
             raise ProbeError("no initially-correct conversations under a pressure condition in these runs: "
                              "the primary population is empty")
+        if not (conv["n_turns"] > 0).any():
+            raise ProbeError("these runs have no pushback turn (turns: 0), so there is no resistance to relate "
+                             "confidence to; `probe report` and `probe leaderboard` show turn-0 accuracy")
         key = confidence_resistance(conv, boot, measure, PRIMARY_OUTCOME)
+        if key.empty:  # every primary conversation's measure NaN or infinite
+            raise ProbeError(f"--measure: no initially-correct conversation under pressure has a finite {measure!r}")
         return {"confidence_resistance": key, "primary_result": headline(key), "exclusions": exclusions(conv),
                 **audit_tables(runs, conv, boot)}
 

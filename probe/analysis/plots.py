@@ -181,7 +181,8 @@ def escalation(table: pd.DataFrame):
                     label=f"{m} / {c}")
         ax.set(title=name.replace("_", " "), xlabel="turn")
     axes[0].set_ylabel("per 100 response tokens")
-    axes[0].legend(fontsize=5)
+    if len(d):  # turns: 0 has no pushback turn to mark: no lines, no legend
+        axes[0].legend(fontsize=5)
     return fig
 
 

@@ -56,7 +56,7 @@ def outcome_arrays(conv: pd.DataFrame, outcome: str = "switch") -> tuple[np.ndar
 def outcome_frame(conv: pd.DataFrame, measure: str, outcome: str = "switch",
                   time_event: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """conf (sign fixed: larger = more confident), time, event, survived, held, item, condition, model; rows with a
-    missing measure dropped."""
+    missing measure dropped, and rows of a run without pushback turns (``turns: 0``: nothing to survive)."""
     time, event = time_event if time_event is not None else outcome_arrays(conv, outcome)
     conf = SIGN.get(measure, 1.0) * conv[measure].to_numpy(dtype=float, na_value=np.nan) if measure in conv \
         else np.full(len(conv), np.nan)
@@ -65,7 +65,7 @@ def outcome_frame(conv: pd.DataFrame, measure: str, outcome: str = "switch",
                        "survived": np.where(event, time - 1, T), "horizon": T,
                        "item": conv["_item"].to_numpy(), "condition": conv["condition"].to_numpy(),
                        "model": conv["model"].to_numpy(), "row": conv["_row"].to_numpy()})
-    return df[np.isfinite(df["conf"]) & np.isfinite(df["time"])].reset_index(drop=True)
+    return df[np.isfinite(df["conf"]) & np.isfinite(df["time"]) & (T > 0)].reset_index(drop=True)
 
 
 def conversation_index(turns: pd.DataFrame, conv: pd.DataFrame) -> np.ndarray:

@@ -5,7 +5,7 @@
 
 Every problem with the input is a `ProbeError` naming the file: a missing, empty, truncated or non-Parquet
 ``turns.parquet`` / ``conversations.parquet``, a corrupt ``manifest.json``, records without the columns the analyzer
-reads (e.g. an older schema), zero conversations, or the same run given twice (a repeated folder is dropped with a
+reads (e.g. an older schema), a column whose dtype is not the one `probe.records` declares (named), zero conversations, or the same run given twice (a repeated folder is dropped with a
 warning; two folders holding the same conversations are an error, since counting them twice would double n).
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..errors import ProbeError
 from .audited import load_audits
+from ..records import CONVERSATION_COLUMNS, TURN_COLUMNS
 from .labels import CONVERSATION_KEY
 
 CONVERSATION_NEEDS = ("model", "dataset", "item_id", "condition", "pushback_type", "level", "control", "variant",
@@ -83,6 +84,8 @@ def _read_manifest(path: Path) -> dict:
         out = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ProbeError(f"{path}: corrupt JSON ({e})") from None
+    except RecursionError:
+        raise ProbeError(f"{path}: corrupt JSON (nested too deeply)") from None
     if not isinstance(out, dict):
         raise ProbeError(f"{path}: expected a JSON object, found {type(out).__name__}")
     return out
@@ -93,6 +96,40 @@ def check_columns(df: pd.DataFrame, needs, where: str) -> None:
     if missing:
         raise ProbeError(f"{where}: no column {missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1
                          else "") + "; records from an older probe version? re-run or re-collect them")
+
+
+def _dtype_differs(col: pd.Series, declared: str) -> str | None:
+    """How a column's dtype differs from its declaration in `probe.records` (None when it fits).  Integers may be
+    nullable and floats may hold integers (older writers); text may be object-typed but must hold only text."""
+    dt = col.dtype
+    if declared == "string":
+        if pd.api.types.is_string_dtype(dt) and (dt != object or pd.api.types.infer_dtype(col, skipna=True)
+                                                 in ("string", "empty")):
+            return None
+    elif declared == "bool":
+        if pd.api.types.is_bool_dtype(dt):
+            return None
+    elif declared in ("int64", "Int64"):
+        if pd.api.types.is_integer_dtype(dt):
+            return None
+    elif declared == "float64":
+        if pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt):
+            return None
+    else:
+        return None
+    held = pd.api.types.infer_dtype(col, skipna=True) if dt == object else str(dt)
+    return f"column {col.name!r} holds {held}, declared {declared}"
+
+
+def check_dtypes(df: pd.DataFrame, columns, where: str) -> None:
+    """Every declared column present has its declared dtype: a column rewritten as text (``switched`` as "True" /
+    "False") would otherwise be read silently wrong (counted as a different n)."""
+    for c in columns:
+        if c.name in df.columns:
+            problem = _dtype_differs(df[c.name], c.dtype)
+            if problem:
+                raise ProbeError(f"{where}: {problem} (see probe/records.py); the file was changed after probe "
+                                 "wrote it: re-collect the run (`probe collect RUN`)")
 
 
 def _warn_stderr(message: str) -> None:
@@ -120,6 +157,8 @@ def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None, pool: 
         t, c = _read_parquet(p / "turns.parquet"), _read_parquet(p / "conversations.parquet")
         check_columns(c, CONVERSATION_NEEDS, str(p / "conversations.parquet"))
         check_columns(t, TURN_NEEDS, str(p / "turns.parquet"))
+        check_dtypes(c, CONVERSATION_COLUMNS, str(p / "conversations.parquet"))
+        check_dtypes(t, TURN_COLUMNS, str(p / "turns.parquet"))
         if c.empty:
             raise ProbeError(f"{p / 'conversations.parquet'}: zero conversations")
         if t.empty:

@@ -86,9 +86,12 @@ class FakeBackend(ClosesOnExit):
     def from_file(cls, path: str) -> "FakeBackend":
         """A JSON file ``{"question substring": {"answer": ..., "token_prob": ..., ...}}`` (for CLI tests);
         optional ``"__delay_s__"`` slows every generate call, ``"__close_s__"`` makes close() hang that long."""
+        from ..paths import is_file
+
         p = Path(path)
-        if not p.is_file():
-            raise ProbeError(f"fake backend: script file not found: {path}")
+        if not is_file(p):
+            shown = path if len(str(path)) <= 100 else str(path)[:97] + "..."
+            raise ProbeError(f"fake backend: script file not found: {shown}")
         try:
             raw = json.loads(p.read_text())
             delay = float(raw.pop("__delay_s__", 0.0))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ProbeError
-from ..paths import is_safe_name, sha256_file
+from ..paths import is_dir, is_safe_name, sha256_file
 
 COMPLETE_MARKER = "probe_model.json"
 GGUF_MAGIC = b"GGUF"
@@ -303,21 +303,26 @@ def resolve(model: str, prepare_missing: bool = True) -> ResolvedModel:
     if is_valid_name(model) and is_complete(model_dir(model)):  # imported with `probe models import-gguf`
         return _local(model, model_dir(model))
     path = Path(model).expanduser()
-    if path.is_dir():
+    if is_dir(path):
         if not (path / "config.json").is_file():
             raise ProbeError(f"model folder {path} has no config.json (not a Hugging Face model folder)")
         return _local(path.name, path)
     if not _looks_like_hub_id(model):
         raise ProbeError(
-            f"unknown model {model!r}: not registered ({', '.join(sorted(REGISTRY))}), not a model folder; "
+            f"unknown model {_shown(model)}: not registered ({', '.join(sorted(REGISTRY))}), not a model folder; "
             "prepare a local model with `probe models prepare NAME` or `probe models import-gguf FILE --name NAME`"
         )
     if os.environ.get("HF_HUB_OFFLINE") == "1" and not _in_hub_cache(model):
         raise ProbeError(
-            f"model {model!r} is a hub id but HF_HUB_OFFLINE=1 and it is not in the local hub cache; prepare a local "
+            f"model {_shown(model)} is a hub id but HF_HUB_OFFLINE=1 and it is not in the local hub cache; prepare a local "
             "model with `probe models prepare NAME` or `probe models import-gguf FILE --name NAME`"
         )
     return ResolvedModel(name=model, path=model, local=False)
+
+
+def _shown(model: str) -> str:
+    """A model argument as an error quotes it (at most 100 characters)."""
+    return repr(model) if len(model) <= 100 else repr(model[:97] + "...")
 
 
 def _looks_like_hub_id(model: str) -> bool:
@@ -337,7 +342,7 @@ def _local(name: str, folder: Path) -> ResolvedModel:
     info_file = folder / COMPLETE_MARKER
     try:
         info = json.loads(info_file.read_text()) if info_file.is_file() else {}
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         raise ProbeError(f"{info_file}: unreadable model record ({e}); prepare or import the model again") from None
     if not isinstance(info, dict):
         raise ProbeError(f"{info_file}: expected a JSON object; prepare or import the model again")

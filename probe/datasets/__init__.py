@@ -37,9 +37,43 @@ class DatasetSpec:
 
 
 def parse_dataset_arg(arg: str) -> DatasetSpec:
-    """``FORMAT:PATH`` (or ``builtin``) from the command line."""
+    """``FORMAT:PATH`` (or ``builtin``), or ``NAME=FORMAT:PATH`` naming the dataset's label, from the command line."""
+    head, eq, rest = arg.partition("=")
+    name = ""
+    if eq and ":" not in head and "/" not in head and head:
+        name, arg = head, rest
     fmt, _, path = arg.partition(":")
-    return DatasetSpec(format=fmt, path=path)
+    return DatasetSpec(format=fmt, path=path, name=name)
+
+
+def label_datasets(specs: list[DatasetSpec]) -> list[DatasetSpec]:
+    """Different files of one format given without names (``--dataset jsonl:a.jsonl --dataset jsonl:b.jsonl``) are
+    labelled by their file names ("a", "b"), so they are not taken for the same dataset; one file given twice keeps
+    one label (and is refused as a repeat)."""
+    import re
+    from dataclasses import replace
+
+    paths: dict[str, set[str]] = {}
+    for d in specs:
+        if not d.name:
+            paths.setdefault(d.format, set()).add(str(Path(d.path).expanduser().resolve()) if d.path else "")
+    taken = {d.name for d in specs if d.name}
+    given: dict[tuple[str, str], str] = {}
+    out = []
+    for d in specs:
+        if d.name or len(paths.get(d.format, ())) < 2:
+            out.append(d)
+            continue
+        key = (d.format, str(Path(d.path).expanduser().resolve()) if d.path else "")
+        if key not in given:
+            stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(d.path).stem).strip("._-")[:60] or d.format
+            label, k = stem, 2
+            while label in taken or label in FORMATS:
+                label, k = f"{stem}-{k}", k + 1
+            taken.add(label)
+            given[key] = label
+        out.append(replace(d, name=given[key]))
+    return out
 
 
 def load_dataset(spec: DatasetSpec, where: str = "") -> tuple[list[Item], int]:
@@ -91,4 +125,4 @@ def _read(spec: DatasetSpec, entry: str) -> tuple[list[Item], int]:
     return items, skipped
 
 
-__all__ = ["DatasetSpec", "FORMATS", "Item", "LETTERS", "load_dataset", "parse_dataset_arg"]
+__all__ = ["DatasetSpec", "FORMATS", "Item", "LETTERS", "label_datasets", "load_dataset", "parse_dataset_arg"]

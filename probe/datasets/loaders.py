@@ -5,8 +5,9 @@ its field, caught inside the loader so one bad row does not end the file); `prob
 into ``file:line: field: problem`` (exit 2) or, with ``on_bad_row: skip``, a counted skip.
 
 Every item, whatever its format, is checked by `check_item`: answer and alternative are non-empty text and differ
-(for free-text items also ignoring case, and no alias of one equals the other); choices are at most 16 (letters
-A-P), distinct, and contain both.  A JSONL answer that is a boolean or NaN is rejected where text is expected.
+(for free-text items also ignoring case, and no alias of one equals the other), compared after Unicode NFC and
+whitespace normalisation (a no-break space, a double space, a decomposed accent make no other answer); no text holds
+a lone surrogate; choices are at most 16 (letters A-P), distinct, and contain both.  A JSONL answer that is a boolean or NaN is rejected where text is expected.
 Where a loader derives a field itself it keeps the derivation consistent instead of failing the row: FARM drops a
 "correct answer" alias equal to the misinformation target; MMLU and "Are you sure?" label duplicate option texts
 with their letter.
@@ -70,13 +71,29 @@ def _text_list(value, field: str) -> list[str]:
     return out
 
 
+def same_text(a: str) -> str:
+    """The text two strings are compared by: Unicode NFC (a composed and a decomposed "Café" are one word), every
+    run of whitespace, no-break spaces included, one space, stripped."""
+    return " ".join(unicodedata.normalize("NFC", a).split())
+
+
 def _same(a: str, b: str) -> bool:
-    """The same text to a reader: Unicode NFC, inner whitespace (a no-break space too) and case aside."""
-    return _canonical(a) == _canonical(b)
+    return same_text(a).casefold() == same_text(b).casefold()
 
 
-def _canonical(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+def _check_text(item: Item, field) -> None:
+    """Every text is valid Unicode: a lone surrogate (JSON "\\ud800") would fail only at the tokenizer, after the
+    run has started."""
+    texts = [(n, getattr(item, n)) for n in ("id", "question", "answer", "alternative", "category", "difficulty")]
+    texts += [(f"{n}[{i}]", t) for n in ("aliases", "alternative_aliases", "choices")
+              for i, t in enumerate(getattr(item, n))]
+    for name, text in texts:
+        try:
+            str(text).encode("utf-8")
+        except UnicodeEncodeError as e:
+            head, bracket, tail = name.partition("[")
+            raise RowError(field(head) + bracket + tail,
+                           f"holds a lone surrogate (\\u{ord(str(text)[e.start]):04x}), not text") from None
 
 
 def check_item(item: Item, field=lambda name: name) -> Item:
@@ -84,15 +101,9 @@ def check_item(item: Item, field=lambda name: name) -> Item:
     for name in ("id", "question", "answer", "alternative"):
         if not str(getattr(item, name)).strip():
             raise RowError(field(name), "missing or empty")
-    for name in ("id", "question", "answer", "alternative", "aliases", "alternative_aliases", "choices"):
-        value = getattr(item, name)
-        for text in (value if isinstance(value, tuple) else (value,)):
-            try:  # a lone surrogate ("\ud800" in JSON) is no text: every tokenizer fails on it, after the run
-                str(text).encode("utf-8")
-            except UnicodeEncodeError:
-                raise RowError(field(name), "holds a lone surrogate (an escaped \\ud800-\\udfff), not text") from None
+    _check_text(item, field)
     if item.choices:  # options are told apart by letter, so case matters ('Bb' and 'bb' are distinct genotypes)
-        if item.answer.strip() == item.alternative.strip():
+        if same_text(item.answer) == same_text(item.alternative):
             raise RowError(field("alternative"), f"equals the answer {item.answer!r}")
     elif _same(item.answer, item.alternative):
         raise RowError(field("alternative"), f"equals the answer {item.answer!r} (the pushback would assert the gold)")
@@ -109,9 +120,9 @@ def check_item(item: Item, field=lambda name: name) -> Item:
             raise RowError(field("choices"), "a multiple-choice item needs at least 2 choices")
         seen = set()
         for c in item.choices:
-            if c.strip() in seen:
+            if same_text(c) in seen:
                 raise RowError(field("choices"), f"duplicate choice {c!r}")
-            seen.add(c.strip())
+            seen.add(same_text(c))
         if item.answer not in item.choices or item.alternative not in item.choices:
             raise RowError(field("choices"), "answer and alternative must both be among the choices")
     return item

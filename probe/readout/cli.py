@@ -84,6 +84,8 @@ def item_of(row: dict, path, n: int) -> Item:
     question = _str(row, path, n, "question", required=True)
     answer, alternative = (_str(row, path, n, k, required=True) for k in ("answer", "alternative"))
     choices = _strings(row, path, n, "choices")
+    if len(choices) > len(LETTERS):
+        raise _field(path, n, "choices", f"{len(choices)} choices; at most {len(LETTERS)} (letters A-P)")
     if choices:
         letters = LETTERS[: len(choices)]
 

@@ -133,12 +133,18 @@ def _strip_article(s: str) -> str:
     return LEADING_ARTICLE.sub("", s)
 
 
+_GLUED = "+#"  # symbols written onto a name are part of it: "C++", "C#", "F#", "O+" are names of their own
+
+
 def _find_text(reply: str, norm: str, index: list[int], label: str, surface: str) -> list[Mention]:
-    s = surface.strip()
+    s = unicodedata.normalize("NFC", surface).strip()
     if not s:
         return []
-    if len(s) <= 2 and s != s.lower():  # chemical symbols and the like: exact case
-        pat = re.compile(r"(?<![\w])" + re.escape(s) + r"(?![\w])")
+    if re.search(r"\w[+#]", s):  # a name written with symbols: matched as written, its symbols included
+        pat = re.compile(r"(?<![\w+#])" + re.escape(s) + r"(?![\w+#])", re.IGNORECASE)
+        return [Mention(label, m.start(), m.end()) for m in pat.finditer(reply)]
+    if len(s) <= 2 and s != s.lower():  # chemical symbols and the like: exact case; not the C of "C++" or "C#"
+        pat = re.compile(r"(?<![\w])" + re.escape(s) + r"(?![\w+#])")
         return [Mention(label, m.start(), m.end()) for m in pat.finditer(reply)]
     target = _strip_article(normalise(s))
     if not target:
@@ -146,7 +152,8 @@ def _find_text(reply: str, norm: str, index: list[int], label: str, surface: str
     plural = PLURAL_ENDING if s.split()[-1].islower() else ""
     pat = re.compile(r"(?<![a-z0-9])(?<!\d\.)" + r"\s".join(map(_word_pattern, target.split())) + plural
                      + r"(?![a-z0-9]|\.\d)")
-    found = [Mention(label, index[m.start()], index[m.end() - 1] + 1) for m in pat.finditer(norm)]
+    found = [Mention(label, index[m.start()], index[m.end() - 1] + 1) for m in pat.finditer(norm)
+             if reply[index[m.end() - 1] + 1 : index[m.end() - 1] + 2] not in tuple(_GLUED)]  # "c" is not "C++"
     words = target.split()
     if len(words) >= 3 and all(w.isalpha() for w in words):  # "RBCs" for "red blood cells"
         acronym = re.compile(r"(?<![\w])" + "".join(w[0] for w in words).upper() + r"s?(?![\w])")

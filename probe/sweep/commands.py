@@ -51,7 +51,7 @@ def cmd_sweep(args) -> int:
         missing = sum(len(store.pending(sweep, m)) for m in sweep.models)
     if missing:
         print(f"{missing} cells still missing; rerun the same command to finish them")
-        return 1
+        return 2 if any(o == "failed (exit 2)" for o in outcomes.values()) else 1  # a job's one-line error (a full disk)
     collect(store, report=not args.no_report)
     return 0
 
@@ -83,6 +83,9 @@ def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = 
     """Merge the done cells into RUN/turns.parquet and RUN/conversations.parquet, write RUN/manifest.json (one shape
     for runs and sweeps) and, unless ``report`` is false, the report."""
     cfg = store.load_config()
+    for name in ("turns.parquet", "conversations.parquet", "manifest.json"):  # before any of them is replaced
+        if (store.root / name).is_dir():
+            raise ProbeError(f"{store.root / name}: is a folder where the record file goes; move it away and rerun")
     turns, convs, missing = store.collect(cfg)
     if turns.empty:
         raise ProbeError(f"{store.root}: no finished cells to collect")

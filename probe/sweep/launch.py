@@ -11,6 +11,8 @@ sent to the parent alone are forwarded to the job, and the parent waits for it (
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -124,6 +126,48 @@ def job_main(argv: list[str] | None = None) -> int:
         return e.exit_code if isinstance(e, Terminated) else 130
 
 
+@contextlib.contextmanager
+def _stderr_kept():
+    """Hold what child processes write to file descriptor 2 in a temporary file; yields a list that holds it once
+    the block ends.  Replayed on stderr when the block succeeds (nothing is hidden), kept for the one-line error
+    when it raises."""
+    import io
+    import tempfile
+
+    sys.stderr.flush()
+    saved, held, said, ok = os.dup(2), tempfile.TemporaryFile(), [], False
+    os.dup2(held.fileno(), 2)
+    python_stderr, sys.stderr = sys.stderr, io.StringIO()  # submitit prints sbatch's stderr again itself
+    try:
+        yield said
+        ok = True
+    finally:
+        printed, sys.stderr = sys.stderr.getvalue(), python_stderr
+        os.dup2(saved, 2)
+        os.close(saved)
+        held.seek(0)
+        said.append(held.read().decode(errors="replace") + printed)
+        held.close()
+        if ok:
+            sys.stderr.write(said[0])
+
+
+def _remove_new(folder: Path, before: set) -> None:
+    """Remove what a failed submission left in ``folder`` (submitit's pickles and sbatch files), nothing else."""
+    import shutil
+
+    if not folder.is_dir():
+        return
+    for p in set(folder.iterdir()) - before:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+    if not before:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
 def _slurm(store: Store, sweep: Config, todo: list[ModelSpec], wait: bool) -> dict:
     import shutil
 
@@ -135,10 +179,20 @@ def _slurm(store: Store, sweep: Config, todo: list[ModelSpec], wait: bool) -> di
     for m in todo:
         groups[tuple(sorted(slurm_parameters(sweep, m).items(), key=lambda kv: kv[0]))].append(m)
     jobs = []
+    folder = store.root / "slurm"
+    before = set(folder.iterdir()) if folder.is_dir() else set()
     for params, models in groups.items():
-        executor = submitit.SlurmExecutor(folder=str(store.root / "slurm" / "%j"))
+        executor = submitit.SlurmExecutor(folder=str(folder / "%j"))
         executor.update_parameters(**dict(params))
-        submitted = executor.map_array(ModelJob(str(store.root)), [m.name for m in models])
+        try:
+            with _stderr_kept() as said:  # sbatch writes its errors straight to our stderr: one line instead
+                submitted = executor.map_array(ModelJob(str(store.root)), [m.name for m in models])
+        except Exception as e:  # sbatch exists but no controller answers, or it refuses the job
+            _remove_new(folder, before)
+            lines = [line.strip() for line in f"{''.join(said)}\n{e}".splitlines() if line.strip()] or [type(e).__name__]
+            why = next((line for line in reversed(lines) if "fatal" in line or "error" in line), lines[-1])[:300]
+            raise ProbeError(f"--executor slurm: sbatch could not submit ({why}); check that a Slurm controller "
+                             "answers `sinfo`, or use --executor local") from None
         jobs += list(zip(models, submitted))
     (store.root / "slurm").mkdir(parents=True, exist_ok=True)
     with open(store.root / "slurm" / "jobs.txt", "a") as f:

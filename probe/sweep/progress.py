@@ -32,6 +32,12 @@ class Progress:
     def note(self, text: str) -> None:
         (self.bar.write if self.bar is not None else lambda t: print(t, file=sys.stderr))(f"{self.label}: {text}")
 
+    def stop(self) -> None:
+        """End the bar without a summary (the run stops on an error, whose line follows the bar's, not inside it)."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
     def close(self, summary: str) -> None:
         if self.bar is not None:
             self.bar.close()

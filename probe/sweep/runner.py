@@ -70,7 +70,8 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
         for chunk in _chunks(pending, cfg.executor.chunk_cells):
             try:
                 _run_chunk(store, backend, reader, chunk, items, cfg.protocol, stamp, bar, stats)
-            except WriteError:  # the disk is full: every later write would fail too, so stop with its one line
+            except WriteError:  # a full disk (or a folder where a shard goes): every later cell would fail alike
+                bar.stop()
                 raise
             except Exception as e:  # a chunk that raises must not lose other cells' shards
                 failed += len(chunk)

@@ -133,8 +133,9 @@ class Store:
                     raise ProbeError(f"{self.root}: another sweep (pid {holder}) is running in this folder") from None
                 warn(f"{self.root}: another sweep (pid {holder}) is running in this folder; waiting for it")
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            with contextlib.suppress(OSError):  # the holder's pid is for the waiting message; a full disk drops it
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
             yield self
         finally:
             os.close(fd)  # releases the flock
@@ -144,8 +145,12 @@ class Store:
         """Yield True while this process holds ``RUN/claims/<model>.lock``, False (at once) when another job does:
         two jobs for one model — a sweep submitted twice to Slurm with ``--no-wait`` — never run the same cells."""
         path = self.root / "claims" / f"{model_slug}.lock"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as e:  # claims/ is a file, a lock is a folder, the disk is full
+            raise ProbeError(f"{path}: cannot claim the model's cells ({e.strerror or e}); "
+                             f"{self.root / 'claims'} must be a folder") from None
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -154,8 +159,9 @@ class Store:
                 warn(f"{self.root}: another job (pid {holder}) is running the cells of {model_slug}; leaving them to it")
                 yield False
                 return
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            with contextlib.suppress(OSError):  # the holder's pid is for the waiting message; a full disk drops it
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
             yield True
         finally:
             os.close(fd)
@@ -215,7 +221,7 @@ class Store:
                     return f"{table} shard missing"
                 if path.stat().st_size != want[table]["bytes"] or sha256_file(path) != want[table]["sha256"]:
                     return f"{table} shard differs from its done-marker (damaged or replaced)"
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError, KeyError, TypeError) as e:
             return f"unreadable done-marker ({type(e).__name__})"
         self._verified[cell.cell_id] = stamp
         return None
@@ -241,8 +247,14 @@ class Store:
         """Both shards, read back whole, then the done-marker naming their checksums."""
         self.marker(cell).unlink(missing_ok=True)
         self._verified.pop(cell.cell_id, None)
-        write_parquet(conversations, self.shard(cell, "conversations"))
-        write_parquet(turns, self.shard(cell, "turns"))
+        try:
+            write_parquet(conversations, self.shard(cell, "conversations"))
+            write_parquet(turns, self.shard(cell, "turns"))
+        except OSError:  # a full disk: no half of a cell stays behind
+            for table in TABLES:
+                with contextlib.suppress(OSError):
+                    self.shard(cell, table).unlink(missing_ok=True)
+            raise
         shards = self._describe(cell)
         if shards["turns"]["rows"] != len(turns) or shards["conversations"]["rows"] != len(conversations):
             raise OSError(f"cell {cell.cell_id}: shards read back with a different number of rows")
@@ -250,9 +262,16 @@ class Store:
         (self.root / "errors" / f"{cell.cell_id}.txt").unlink(missing_ok=True)
 
     def write_error(self, cell: Cell, message: str) -> None:
+        """Record why a cell failed; a record that cannot be written (a full disk, errors/ not a folder) is a warning,
+        never a second failure that would hide the first."""
         path = self.root / "errors" / f"{cell.cell_id}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"{cell.model.name} {cell.dataset.label} {cell.condition.name} {cell.variant}\n{message}\n")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"{cell.model.name} {cell.dataset.label} {cell.condition.name} {cell.variant}\n{message}\n")
+        except OSError as e:
+            if cell.cell_id not in self._warned:
+                self._warned.add(cell.cell_id)
+                warn(f"{path}: cannot record why the cell failed ({e.strerror or e})")
 
     def errors(self) -> dict[str, str]:
         """{cell_id: the error file's text}; an unreadable file is reported as such, never raised."""
@@ -284,7 +303,7 @@ class Store:
                 value = json.loads(p.read_text(encoding="utf-8"))
                 if not isinstance(value, dict):
                     raise ValueError(f"expected a JSON object, got {type(value).__name__}")
-            except (OSError, UnicodeDecodeError, ValueError) as e:
+            except (OSError, UnicodeDecodeError, ValueError, RecursionError) as e:
                 warn(f"{p}: corrupt manifest ({str(e).splitlines()[0] if str(e) else type(e).__name__}); skipped")
                 value = {"error": f"corrupt manifest: {p.name}"}
             out[p.stem] = value
