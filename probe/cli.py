@@ -423,7 +423,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"probe {args.verb}: error: {full}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (probe.procs.Terminated)
+        from .procs import exit_now
+        from .sweep.progress import clear_bars
+
+        clear_bars()
         print(f"probe {args.verb}: {'terminated' if hasattr(e, 'exit_code') else 'interrupted'}", file=sys.stderr)
+        if argv is None:  # the program itself, not a caller in this process: skip the interpreter's slow teardown
+            exit_now(getattr(e, "exit_code", 130))
         return getattr(e, "exit_code", 130)
     return 0
 

@@ -17,6 +17,10 @@ API
   a child subreaper, so grandchildren orphaned by a dying child are re-parented here and found by `kill_tree`.
   A signal the process was started ignoring (``nohup``: SIGHUP) stays ignored.  Call it from the main thread;
   elsewhere it does nothing and returns False.
+- ``stop_passes_through()``: a context manager around library code that catches KeyboardInterrupt (vLLM's engine
+  start-up does): the first signal inside raises `StopSignal`, a BaseException no such ``except`` catches, and
+  leaves the block as KeyboardInterrupt / `Terminated`; ``on_stop()`` runs first.  ``stopping()``: the signal that
+  began the stop, or None.  ``exit_now(code)``: flush and end the process at once (after a stop).
 - ``close_with_watchdog(close, pids=None, timeout_s=60)``: call ``close()`` in a helper thread; if it has not
   returned after ``timeout_s`` (or it raised), kill the process tree of every pid ``pids()`` names (default
   `child_pids`: every descendant of this process; SIGTERM, then SIGKILL) and return.  Returns True when ``close``
@@ -28,10 +32,10 @@ API
 - ``child_pids()`` / ``descendants(pid)`` / ``pid_alive(pid)``: the processes below this process or below ``pid``
   (Linux ``/proc``); whether a pid runs (a zombie counts as ended).  Nothing here
   reaps: a child's exit status stays for its `subprocess.Popen`.
-- ``die_with_parent()``: a ``preexec_fn`` for `subprocess.Popen`; the child gets SIGTERM when its parent dies, even
-  by SIGKILL (Linux ``PR_SET_PDEATHSIG``).
+- ``die_with_parent(sig=SIGTERM)``: a ``preexec_fn`` for `subprocess.Popen`; the child gets ``sig`` when its parent
+  dies, even by SIGKILL (Linux ``PR_SET_PDEATHSIG``).
 - ``start_reaper()``: a watcher process (`probe.reaper`) that kills whatever was below this process once it ends,
-  even by SIGKILL (the engine's core and workers, which the engine starts itself).
+  even by SIGKILL (a second guard beside the engine's own parent-death signal: whatever the engine started).
 """
 from __future__ import annotations
 
@@ -41,6 +45,7 @@ import signal
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -66,9 +71,11 @@ def _prctl(option: int, value: int) -> bool:
         return False
 
 
-def die_with_parent() -> None:
-    """``preexec_fn``: SIGTERM this (child) process when its parent dies."""
-    _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def die_with_parent(sig: int = signal.SIGTERM) -> bool:
+    """``preexec_fn``: send this (child) process ``sig`` when its parent dies; True where the kernel took it.
+    Linux ties it to the parent *thread* that started the child: start such children from a thread that lives as
+    long as its process (the main thread)."""
+    return _prctl(_PR_SET_PDEATHSIG, int(sig))
 
 
 _reaper: dict = {}
@@ -90,23 +97,77 @@ def start_reaper():
     return proc
 
 
-_stopping = {"signum": None}
+class StopSignal(BaseException):
+    """What the first signal raises inside `stop_passes_through`: no KeyboardInterrupt, so a library's
+    ``except KeyboardInterrupt`` cannot swallow it (``except Exception`` cannot either)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    def as_interrupt(self) -> KeyboardInterrupt:
+        return KeyboardInterrupt() if self.signum == signal.SIGINT else Terminated(self.signum)
+
+
+_stopping: dict = {"signum": None, "through": []}  # through: the on_stop of each open `stop_passes_through`
 
 
 def _handler(signum, frame):
     if _stopping["signum"] is not None:  # already stopping: let the cleanup finish (the watchdog bounds it)
         return
     _stopping["signum"] = signum
+    if _stopping["through"]:
+        for on_stop in reversed(_stopping["through"]):
+            try:
+                on_stop()
+            except Exception:  # noqa: BLE001 — the stop itself must go on
+                pass
+        raise StopSignal(signum)
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
     raise Terminated(signum)
+
+
+def stopping() -> int | None:
+    """The signal that began stopping this process (once `install_signal_handlers` ran), else None."""
+    return _stopping["signum"]
+
+
+@contextmanager
+def stop_passes_through(on_stop: Callable[[], None] = lambda: None):
+    """Run library code that may catch KeyboardInterrupt (vLLM's engine start-up wait does, and then waits ten
+    minutes for an engine that the same Ctrl-C ended): a signal inside calls ``on_stop()`` (say, kill what the
+    library started, so its own clean-up need not wait for it), then raises `StopSignal`, which such code cannot
+    swallow, and leaves the block as the usual KeyboardInterrupt / `Terminated`."""
+    if threading.current_thread() is not threading.main_thread():  # signals arrive in the main thread only
+        yield
+        return
+    _stopping["through"].append(on_stop)
+    try:
+        yield
+    except StopSignal as e:
+        raise e.as_interrupt() from None
+    finally:
+        _stopping["through"].remove(on_stop)
+
+
+def exit_now(code: int) -> None:
+    """End this process with ``code`` after a stop, its output flushed, without the interpreter's teardown: freeing
+    torch and vLLM module by module takes seconds of CPU (six on a busy 2-core machine), and what needed closing was
+    closed in ``finally`` blocks already."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)
 
 
 def install_signal_handlers() -> bool:
     """SIGINT, SIGTERM and SIGHUP raise in the main thread (first one only); returns False off the main thread."""
     if threading.current_thread() is not threading.main_thread():
         return False
-    _stopping["signum"] = None
+    _stopping.update(signum=None, through=[])
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(sig) is not signal.SIG_IGN:  # `nohup` and `cmd &` ignore some on purpose: keep that
             signal.signal(sig, _handler)

@@ -11,11 +11,15 @@ recorded as ``logprobs_mode``.
 from __future__ import annotations
 
 import os
+import signal
+import threading
+from contextlib import contextmanager
 from typing import Sequence
 
+from ..child_stderr import relayed_child_stderr
 from ..errors import ProbeError
 from ..logs import quiet_engine_logs
-from ..procs import start_reaper
+from ..procs import child_pids, die_with_parent, kill_tree, pid_alive, start_reaper, stop_passes_through, stopping
 from .lifetime import ClosesOnExit
 from .models import ResolvedModel
 from .base import (
@@ -88,11 +92,21 @@ class VLLMBackend(ClosesOnExit):
         if not on_cpu():
             kwargs["gpu_memory_utilization"] = spec.gpu_memory_utilization
         start_reaper()  # a `kill -9` of the run must not leave VLLM::EngineCore behind
+        before = set(child_pids())
         try:
-            self._llm = LLM(**kwargs)
-        except Exception as e:  # engine start errors are long; keep the first line
-            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            # a Ctrl-C or SIGTERM during start-up stops it at once (vLLM's start-up wait would catch the
+            # KeyboardInterrupt and then wait for the engine it killed); the engine's processes die with this one and
+            # write their stderr through it, muted once stopping
+            with stop_passes_through(on_stop=lambda: _end_new_children(before, grace_s=0)), \
+                    relayed_child_stderr(), _engine_dies_with_this_process():
+                self._llm = LLM(**kwargs)
+        except BaseException as e:
+            _end_new_children(before)  # whatever vLLM's own clean-up left
+            if not isinstance(e, Exception):
+                raise
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__  # start errors are long
             raise ProbeError(f"backend vllm: could not load model {model.path!r}: {first}") from None
+        self._engine = _new_children(before)
         self.tokenizer = self._llm.get_tokenizer()
         self._stop = stop_token_ids(self.tokenizer)
         self._stop_strings = stop_strings(self.tokenizer)
@@ -242,8 +256,16 @@ class VLLMBackend(ClosesOnExit):
                 rows[i][k] = float(out.outputs[0].logprobs[0][conts[i][k]].logprob)
         return rows
 
+    def engine_pids(self) -> list[int]:
+        """The engine's processes (core, workers), for `probe.procs.close_with_watchdog`."""
+        return [p for p in self._engine if pid_alive(p)]
+
     def close(self) -> None:
-        """Stop the engine core subprocess now (instead of at interpreter exit, when logging is gone)."""
+        """Stop the engine core subprocess now (instead of at interpreter exit, when logging is gone).  After a
+        Ctrl-C or SIGTERM its processes are killed first: the step under way is lost anyway, and an engine busy
+        compiling kernels lets vLLM's polite stop wait five seconds."""
+        if stopping() is not None:
+            kill_tree(self.engine_pids(), grace_s=0)
         engine = getattr(self._llm, "llm_engine", None)
         core = getattr(engine, "engine_core", None)
         if core is not None and hasattr(core, "shutdown"):
@@ -252,3 +274,76 @@ class VLLMBackend(ClosesOnExit):
 
 def _tok(tokenizer, tid: int) -> str:
     return tokenizer.decode([int(tid)], skip_special_tokens=False)
+
+
+# The engine's processes die with the process that started them.  vLLM starts its engine core with
+# ``multiprocessing`` (spawn, no ``preexec_fn``), so the core's entry point is wrapped for the time the engine
+# starts: the wrapper runs first in the new process.  Its parent-death signal is SIGKILL (results can no longer be
+# delivered, and a graceful stop could hang), and the core's worker processes get the same from the core.  SIGINT
+# is blocked in both: a terminal's Ctrl-C reaches the whole process group, and the toolkit, which gets it too,
+# stops the engine in order (SIGTERM through `VLLMBackend.close`), instead of the worker dying mid-step.
+_ORIGINAL = {}
+
+
+@contextmanager
+def _engine_dies_with_this_process():
+    from vllm.v1.engine.core import EngineCoreProc
+
+    entry = EngineCoreProc.__dict__.get("run_engine_core")
+    # Linux ties the parent-death signal to the thread that started the child: only the main thread lives as long
+    # as this process
+    if not isinstance(entry, staticmethod) or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _ORIGINAL["core"] = entry.__func__
+    EngineCoreProc.run_engine_core = staticmethod(_engine_core_main)
+    try:
+        yield
+    finally:
+        EngineCoreProc.run_engine_core = entry
+
+
+def _engine_core_main(*args, **kwargs):
+    """The engine core process's entry point while `_engine_dies_with_this_process` is on."""
+    from vllm.v1.engine.core import EngineCoreProc
+    from vllm.v1.executor.multiproc_executor import WorkerProc
+
+    _die_with_parent()
+    worker = WorkerProc.__dict__.get("worker_main")
+    if isinstance(worker, staticmethod):
+        _ORIGINAL["worker"] = worker.__func__
+        WorkerProc.worker_main = staticmethod(_worker_main)
+    # a forked core has the original in _ORIGINAL; a spawned one imported vLLM afresh
+    return _ORIGINAL.get("core", EngineCoreProc.run_engine_core)(*args, **kwargs)
+
+
+def _worker_main(*args, **kwargs):
+    from vllm.v1.executor.multiproc_executor import WorkerProc
+
+    _die_with_parent()
+    return _ORIGINAL.get("worker", WorkerProc.worker_main)(*args, **kwargs)
+
+
+def _die_with_parent() -> None:
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    die_with_parent(signal.SIGKILL)
+    if parent is not None and os.getppid() != parent.pid:  # the parent died before the signal was asked for
+        os._exit(1)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _new_children(before: set[int]) -> list[int]:
+    """The processes below this one that are not in ``before``, except multiprocessing's resource tracker (it ends by
+    itself once the engine's processes have, and unlinks what they left in shared memory)."""
+    from multiprocessing import resource_tracker
+
+    tracker = getattr(getattr(resource_tracker, "_resource_tracker", None), "_pid", None)
+    return [p for p in child_pids() if p not in before and p != tracker]
+
+
+def _end_new_children(before: set[int], grace_s: float = 2.0) -> None:
+    left = _new_children(before)
+    if left:
+        kill_tree(left, grace_s=grace_s)

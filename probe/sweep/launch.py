@@ -6,8 +6,9 @@ or is preempted requeues itself (submitit checkpointing) and resumes from the sh
 Multi-node tensor parallelism (vLLM needs Ray across nodes) is out of scope: a model must fit on one node.
 
 The local executor's job (``python -m probe.sweep RUN MODEL``) stays in the sweep's process group and dies with its
-parent (``PR_SET_PDEATHSIG``): Ctrl-C reaches both, and the job stops with one line, no traceback; SIGINT/SIGTERM
-sent to the parent alone are forwarded to the job, and the parent waits for it (SIGKILL after ``JOB_GRACE_S``).
+parent (``PR_SET_PDEATHSIG``): Ctrl-C reaches both, and the job stops with no traceback, leaving the one stop line
+to the sweep; SIGINT/SIGTERM sent to the parent alone are forwarded to the job, and the parent waits for it (SIGKILL
+after ``JOB_GRACE_S``).
 """
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..errors import ProbeError
-from ..procs import Terminated, die_with_parent, install_signal_handlers, kill_tree
+from ..procs import Terminated, die_with_parent, exit_now, install_signal_handlers, kill_tree
 from ..config import Config
 from ..specs import ModelSpec
 from .runner import run_model
 from .store import Store
 
 JOB_GRACE_S = 30.0
+PARENT_REPORTS_STOP = "PROBE_PARENT_REPORTS_STOP"  # set for a local job: its sweep prints the one stop line
 
 
 class ModelJob:
@@ -97,7 +99,7 @@ def launch(store: Store, sweep: Config, executor: str, wait: bool = True, progre
 def run_job(cmd: list[str], grace_s: float = JOB_GRACE_S) -> int:
     """Run one local job to its end; if this process is interrupted (Ctrl-C, SIGTERM), pass the signal on, wait up
     to ``grace_s`` for the job to stop, kill its process tree if it has not, and re-raise."""
-    proc = subprocess.Popen(cmd, preexec_fn=die_with_parent)
+    proc = subprocess.Popen(cmd, preexec_fn=die_with_parent, env={**os.environ, PARENT_REPORTS_STOP: "1"})
     try:
         return proc.wait()
     except BaseException as e:
@@ -115,15 +117,23 @@ def run_job(cmd: list[str], grace_s: float = JOB_GRACE_S) -> int:
 
 
 def job_main(argv: list[str] | None = None) -> int:
-    """``python -m probe.sweep RUN MODEL``: one model's job, stopped by SIGINT/SIGTERM with one line, no traceback."""
+    """``python -m probe.sweep RUN MODEL``: one model's job, stopped by SIGINT/SIGTERM with one line, no traceback
+    (none when the local executor's sweep, which reports the stop itself, started it)."""
     from .runner import main
 
     install_signal_handlers()
     try:
         return main(argv)
     except KeyboardInterrupt as e:
-        print(f"probe sweep job: {'terminated' if isinstance(e, Terminated) else 'interrupted'}", file=sys.stderr)
-        return e.exit_code if isinstance(e, Terminated) else 130
+        from .progress import clear_bars
+
+        code = e.exit_code if isinstance(e, Terminated) else 130
+        clear_bars()
+        if not os.environ.get(PARENT_REPORTS_STOP):
+            print(f"probe sweep job: {'terminated' if isinstance(e, Terminated) else 'interrupted'}", file=sys.stderr)
+        if argv is None:  # the program itself: skip the interpreter's slow teardown (see probe.procs.exit_now)
+            exit_now(code)
+        return code
 
 
 @contextlib.contextmanager

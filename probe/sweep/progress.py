@@ -2,6 +2,7 @@
 
     bar = Progress("smollm2-135m-instruct")
     bar.step("plan", 1200); bar.step("turn 0", 200); ...; bar.close("4/4 cells written")
+    clear_bars()    # a stopped command: wipe the bars off the screen before its one line
 """
 from __future__ import annotations
 
@@ -43,3 +44,15 @@ class Progress:
             self.bar.close()
         if self.enabled:
             print(f"{self.label}: {summary}", file=sys.stderr)
+
+
+def clear_bars() -> None:
+    """Wipe every open progress bar off the screen (not redrawn at exit): a stopped command's one line then stands
+    alone, not appended to a half-drawn bar."""
+    tqdm = sys.modules.get("tqdm.std")
+    for bar in list(getattr(getattr(tqdm, "tqdm", None), "_instances", ())):
+        try:
+            bar.leave = False
+            bar.close()
+        except Exception:  # noqa: BLE001 — cosmetic; never in the way of stopping
+            pass

@@ -147,7 +147,4 @@ def main(argv=None) -> int:
     except ProbeError as e:
         print(f"probe sweep job: error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("probe sweep job: interrupted", file=sys.stderr)
-        return 130
-    return 1 if failed else 0
+    return 1 if failed else 0  # a Ctrl-C or SIGTERM is launch.job_main's to report (with its own exit code)
