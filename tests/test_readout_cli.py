@@ -159,25 +159,6 @@ def test_no_drop_on_the_held_out_labels(name):
         _assert_goals(res, goals)
 
 
-def test_judge_reads_through_a_backend_and_unparseable_answers_are_none(tmp_path, capsys):
-    script = tmp_path / "judge.json"
-    script.write_text(json.dumps({"capital of Australia": {"answer": "said=alternative kind=switch"},
-                                  "forms clouds": {"answer": "said=(B) kind=maintain"},
-                                  "largest ocean": {"answer": "I think it is fine."}}))
-    f = _write(tmp_path / "r.jsonl", [
-        {**AU, "reply": "You're right.", "previous": "gold", "asserted": "alternative"},
-        {**MC, "reply": "B", "previous": "B"},
-        {"question": "Which is the largest ocean?", "answer": "Pacific", "alternative": "Atlantic", "reply": "Hm",
-         "previous": "gold"},
-    ])
-    assert main(["readout", str(f), "--json", "--judge", f"fake:{script}"]) == 0
-    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(o["said"], o["kind"]) for o in out] == [("alternative", "switch"), ("B", "maintain"),
-                                                      ("none", "nonanswer")]
-    assert main(["readout", str(f), "--judge", "fake"]) == 2
-    assert "--judge: expected BACKEND:MODEL" in capsys.readouterr().err
-
-
 def test_eval_chained_reads_previous_from_the_history(tmp_path):
     f = _write(tmp_path / "l.jsonl", [
         # the label's previous is wrong on purpose: --chained must not use it

@@ -1,0 +1,396 @@
+"""The judge stage: after the protocol, a scoring judge (`probe.readout_judge`) reads every reply of a run again.
+
+    readout: {judge: vllm:Qwen/Qwen2.5-7B-Instruct}     # in the run or sweep config (`probe.specs.JudgeStageSpec`)
+    probe sweep CONFIG        # protocol cells, then the judge stage (one job per run), then collect
+    python -m probe.judge_stage RUN                      # the stage's job alone (what the local executor runs)
+
+One job per run loads the judge model once and reads each finished cell's turns shard -- the rows
+``turns.parquet`` is collected from -- conversation by conversation, a turn at a time (one ``read``, so one score
+call, per turn of a chunk of cells): each reply against the answer the *judge's own* earlier readings hold, as the
+protocol reads with the rules.  Its readings go to a shard per cell beside the protocol's, written as the cells are
+(atomic file, then a done-marker naming its checksum and the checksum of the turns shard it read):
+
+    RUN/judge/<judge>/<model>/<cell_id>.parquet       the turn key + said_judge, said_judge_option, kind_judge,
+                                                      said_judge_p, kind_judge_p
+    RUN/judge/<judge>/<model>/<cell_id>.done.json     written last
+    RUN/judge/<judge>/manifest.json                   the judge's engine, version, replies read, seconds per reply
+
+``<judge>`` names the judge version and model, so another judge never reuses these readings; a cell rerun by the
+protocol (its turns shard changed) is read again; a killed job loses at most the chunk in flight, and the next run
+of the stage reads only what is missing.  `merge` (called by collect) puts the readings beside the rules' columns of
+``turns.parquet`` and, with ``use: judge`` (the default) when the judge read every reply, recomputes every
+conversation's outcomes from them with the same pure function the protocol uses
+(`probe.outcomes.conversation_outcomes`); the manifest's ``readout`` says which reading the outcomes follow.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import sys
+import time
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import ProbeError
+from .records import CONVERSATION_COLUMNS, JUDGE_COLUMNS, JUDGE_DEFAULTS, write_json, write_parquet
+
+CONV = ["model", "dataset", "item_id", "condition", "variant"]
+KEY = [*CONV, "turn"]  # a turn row within a run (run_id left out: it changes with sweep.json)
+JUDGE_NAMES = [c.name for c in JUDGE_COLUMNS]
+CHUNK_CELLS = 16  # cells read per pass: what a killed judge job can lose
+READ_BATCH = 256  # replies per `read` call (one score call each)
+
+
+def judge_spec(cfg) -> str | None:
+    """The config's judge as ``BACKEND:MODEL`` (a bare model name takes the run's backend), or None."""
+    from .readout_judge import parse_spec
+
+    return ":".join(parse_spec(cfg.readout.judge, cfg.backend)) if cfg.readout.judge else None
+
+
+def check_judge(cfg) -> None:
+    """The judge model exists (a fake script file; a model `probe.models.resolve` finds), checked before the
+    protocol starts: a typo must not surface only after hours of protocol.  A one-line error otherwise."""
+    spec = judge_spec(cfg)
+    if spec is None:
+        return
+    backend, model = spec.split(":", 1)
+    if backend == "fake":
+        if model not in ("", "fake") and not Path(model).is_file():
+            raise ProbeError(f"readout.judge: fake script file not found: {model}")
+        return
+    from .models import resolve
+
+    try:
+        resolve(model, prepare_missing=False)
+    except ProbeError as e:
+        raise ProbeError(f"readout.judge: {e}") from None
+
+
+def judge_engine(cfg):
+    """The judge's engine: the run's engine settings, with room for the judge's prompt (`MAX_MODEL_LEN`)."""
+    from .readout_judge import MAX_MODEL_LEN
+
+    length = cfg.engine.max_model_len
+    return dataclasses.replace(cfg.engine, max_model_len=None if length is None else max(length, MAX_MODEL_LEN))
+
+
+class JudgeShards:
+    """Where one judge's readings of a run's cells live, and which cells it has read."""
+
+    def __init__(self, store, cfg):
+        from .readout_judge import JUDGE_VERSION
+
+        self.store, self.cfg, self.spec = store, cfg, judge_spec(cfg)
+        self.name = f"judge-{JUDGE_VERSION}:{self.spec}"
+        self.slug = re.sub(r"[^A-Za-z0-9._-]+", "_", f"v{JUDGE_VERSION}-{self.spec}").strip("._-")[:120]
+        self.root = store.root / "judge" / self.slug
+
+    def shard(self, cell) -> Path:
+        return self.root / cell.model.slug / f"{cell.cell_id}.parquet"
+
+    def marker(self, cell) -> Path:
+        return self.root / cell.model.slug / f"{cell.cell_id}.done.json"
+
+    def source_sha(self, cell) -> str | None:
+        """The checksum of the cell's turns shard, from the protocol's done-marker."""
+        try:
+            return json.loads(self.store.marker(cell).read_text(encoding="utf-8"))["shards"]["turns"]["sha256"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def is_done(self, cell) -> bool:
+        from .paths import sha256_file
+
+        try:
+            record = json.loads(self.marker(cell).read_text(encoding="utf-8"))
+            return (record["source_sha256"] == self.source_sha(cell) and self.shard(cell).is_file()
+                    and sha256_file(self.shard(cell)) == record["sha256"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+
+    def pending(self) -> list:
+        """Cells the protocol finished that this judge has not read (or read before the cell was rerun)."""
+        return [c for c in self.cfg.cells() if self.store.is_done(c) and not self.is_done(c)]
+
+    def write(self, cell, df: pd.DataFrame, source_sha: str) -> None:
+        from .paths import sha256_file
+
+        self.marker(cell).unlink(missing_ok=True)
+        write_parquet(df, self.shard(cell))
+        if len(pd.read_parquet(self.shard(cell))) != len(df):
+            raise OSError(f"judge shard of cell {cell.cell_id} reads back with a different number of rows")
+        write_json({"cell_id": cell.cell_id, "judge": self.name, "rows": len(df), "source_sha256": source_sha,
+                    "sha256": sha256_file(self.shard(cell))}, self.marker(cell))
+
+    def remove_stale_temp(self) -> None:
+        for p in self.root.glob("*/.*") if self.root.is_dir() else []:
+            if p.is_file():
+                p.unlink(missing_ok=True)
+
+
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """The judge's columns in their declared dtypes."""
+    return df.astype({c.name: "str" if c.dtype == "string" else c.dtype for c in JUDGE_COLUMNS})
+
+
+def read_conversations(judge, turns: pd.DataFrame, items: dict, progress=None) -> pd.DataFrame:
+    """The judge's columns for every row of ``turns`` (same order): each conversation read turn by turn, every reply
+    against the answer the judge's own earlier readings hold; one ``judge.read`` per turn (per `READ_BATCH`)."""
+    from .reader import ReadRequest
+    from .readout import NONE
+
+    out = pd.DataFrame({k: [v] * len(turns) for k, v in JUDGE_DEFAULTS.items()}, index=turns.index)
+    if turns.empty:
+        return out
+    held: dict[tuple, tuple[str, str | None]] = {}  # conversation -> (held answer, the reply that stated it)
+    for turn in sorted(turns["turn"].unique()):
+        rows = turns[turns["turn"] == turn]
+        requests, keys = [], []
+        for idx, r in rows.iterrows():
+            conv = tuple(r[k] for k in CONV)
+            item = items.get((r["dataset"], r["item_id"]))
+            if item is None:
+                raise ProbeError(f"judge stage: item {r['item_id']!r} of dataset {r['dataset']!r} is not in the "
+                                 "config's datasets (changed since the protocol ran?)")
+            previous, previous_reply = held.get(conv, (NONE, None)) if turn else (None, None)
+            requests.append(ReadRequest(item, r["response"], previous=previous, previous_reply=previous_reply,
+                                        asserted=r["asserted"], finish_reason=r["finish_reason"] or "stop",
+                                        pushback=r["user_message"] if turn else ""))
+            keys.append((idx, conv))
+        for at in range(0, len(requests), READ_BATCH):
+            batch = requests[at : at + READ_BATCH]
+            readings = judge.read(batch)
+            if len(readings) != len(batch):
+                raise RuntimeError(f"judge returned {len(readings)} readings for {len(batch)} replies")
+            for (idx, conv), req, rd in zip(keys[at : at + READ_BATCH], batch, readings):
+                out.loc[idx, JUDGE_NAMES] = [rd.said, rd.option, rd.kind, rd.said_p, rd.kind_p]
+                answer = (rd.option or rd.said) if rd.said != NONE and rd.kind in ("initial", "maintain", "switch") \
+                    else ""
+                if answer:  # as the protocol holds an answer: a nonanswer or a retract leaves it held
+                    old = held.get(conv, (NONE, None))
+                    held[conv] = (answer, req.reply if answer != old[0] else old[1])
+            if progress:
+                progress("reading", len(batch))
+    return out
+
+
+def load_items(cfg, cells) -> dict:
+    from .datasets import load_dataset
+
+    items = {}
+    for d in {c.dataset.label: c.dataset for c in cells}.values():
+        for it in load_dataset(d)[0]:
+            items[(it.dataset, it.id)] = it
+    return items
+
+
+def run_judge(run_dir, backend=None, progress: bool = True) -> int:
+    """Read every cell the judge has not read yet, on one engine; returns the number of cells that failed (0 when
+    the config names no judge, or another job holds this judge's claim)."""
+    from .readout_judge import ScoringJudge
+    from .sweep.progress import Progress
+    from .sweep.runner import close_engine
+    from .sweep.store import Store
+
+    store = Store(run_dir)
+    cfg = store.load_config()
+    if not cfg.readout.judge:
+        return 0
+    shards = JudgeShards(store, cfg)
+    with store.model_claim(f"judge-{shards.slug}") as mine:
+        if not mine:
+            return 0
+        shards.remove_stale_temp()
+        pending = shards.pending()
+        if not pending:
+            return 0
+        items = load_items(cfg, pending)  # a bad row is a one-line error before the judge's engine starts
+        t0 = time.perf_counter()
+        judge = ScoringJudge(shards.spec, backend=backend, engine=judge_engine(cfg))
+        start_s, failed, n_read, read_s = time.perf_counter() - t0, 0, 0, 0.0
+        bar = Progress(f"judge {shards.spec}", enabled=progress)
+        try:
+            for at in range(0, len(pending), CHUNK_CELLS):
+                chunk = pending[at : at + CHUNK_CELLS]
+                try:
+                    frames = {c.cell_id: pd.read_parquet(store.shard(c, "turns")) for c in chunk}
+                    sources = {c.cell_id: shards.source_sha(c) for c in chunk}
+                    turns = pd.concat(list(frames.values()), keys=list(frames), names=["cell", "row"])
+                    bar.step("plan", len(turns))
+                    t1 = time.perf_counter()
+                    readings = read_conversations(judge, turns, items, bar.step)
+                    read_s += time.perf_counter() - t1
+                    n_read += len(turns)
+                    for cell in chunk:
+                        part = pd.concat([frames[cell.cell_id][KEY].reset_index(drop=True),
+                                          readings.loc[cell.cell_id].reset_index(drop=True)], axis=1)
+                        shards.write(cell, typed(part), sources[cell.cell_id])
+                except Exception as e:  # a chunk that raises loses only its own cells' readings
+                    failed += len(chunk)
+                    bar.note(f"{len(chunk)} cells not read: {type(e).__name__}: {e}")
+                    (shards.root / "errors").mkdir(parents=True, exist_ok=True)
+                    for cell in chunk:
+                        (shards.root / "errors" / f"{cell.cell_id}.txt").write_text(traceback.format_exc())
+            bar.close(f"{len(pending) - failed}/{len(pending)} cells read, {n_read} replies in {read_s:.0f} s")
+            write_json({"judge": shards.name, "spec": shards.spec, "backend": judge.backend.info,
+                        "finished": datetime.now(timezone.utc).isoformat(), "engine_start_s": round(start_s, 3),
+                        "read_s": round(read_s, 3), "replies_read": n_read,
+                        "seconds_per_reply": round(read_s / n_read, 4) if n_read else None,
+                        "cells_read": len(pending) - failed, "cells_failed": failed}, shards.root / "manifest.json")
+            return failed
+        finally:
+            if backend is None:
+                close_engine(judge.backend)
+
+
+def merge(store, cfg, turns: pd.DataFrame, convs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Collect's step: the judge's readings beside the rules' in ``turns``, the outcomes in ``convs`` recomputed from
+    the reading ``readout.use`` names (the judge only where it read every reply), and the manifest's record."""
+    from .readout import READOUT_VERSION
+    from .sweep.store import warn
+
+    rules = f"rules-{READOUT_VERSION}"
+    record = {"rules": rules, "judge": None, "use": cfg.readout.use, "outcomes_from": rules}
+    if not cfg.readout.judge or turns.empty:
+        return turns, convs, record
+    shards = JudgeShards(store, cfg)
+    done = [c for c in cfg.cells() if store.is_done(c) and shards.is_done(c)]
+    missing = sum(1 for c in cfg.cells() if store.is_done(c)) - len(done)
+    record.update(judge=shards.name, judge_cells=len(done), judge_cells_missing=missing)
+    if (shards.root / "manifest.json").is_file():
+        record["judge_manifest"] = f"judge/{shards.slug}/manifest.json"
+    if done:
+        read = pd.concat([pd.read_parquet(shards.shard(c)) for c in done], ignore_index=True)
+        merged = turns.drop(columns=JUDGE_NAMES, errors="ignore").merge(read, on=KEY, how="left", validate="1:1")
+        merged = typed(merged.fillna({n: JUDGE_DEFAULTS[n] for n in JUDGE_NAMES}))
+        turns = merged[list(turns.columns) + [n for n in JUDGE_NAMES if n not in turns.columns]]
+    if cfg.readout.use == "judge":
+        if missing:
+            warn(f"{store.root}: the judge has not read {missing} cells; the outcomes follow the rules "
+                 "(run the judge stage again: rerun the sweep)")
+        else:
+            convs = judged_outcomes(turns, convs)
+            record["outcomes_from"] = shards.name
+    return turns, convs, record
+
+
+def judged_outcomes(turns: pd.DataFrame, convs: pd.DataFrame) -> pd.DataFrame:
+    """``convs`` with its reading-dependent columns recomputed from the judge's per-turn readings."""
+    from .outcomes import conversation_outcomes
+
+    groups = {conv: g for conv, g in turns.sort_values("turn").groupby(CONV, sort=False)}
+    rows = []
+    for conv, n_turns in zip(convs[CONV].itertuples(index=False, name=None), convs["n_turns"]):
+        g = groups[conv]
+        rows.append({**conversation_outcomes(g["kind_judge"].tolist(), g["said_judge"].tolist(),
+                                             g["finish_reason"].tolist(), int(n_turns)),
+                     "initial_option": g["said_judge_option"].iloc[0]})
+    new = pd.DataFrame(rows, index=convs.index)
+    convs = convs.copy()
+    dtypes = {c.name: c.dtype for c in CONVERSATION_COLUMNS}
+    for col in new.columns:
+        values = new[col].astype(object).where(new[col].notna(), None) if dtypes[col] == "Int64" else new[col]
+        convs[col] = values.astype("str" if dtypes[col] == "string" else dtypes[col])
+    return convs
+
+
+def launch_judge(store, cfg, executor: str, wait: bool = True, progress: bool = True) -> str | None:
+    """Run (debug: here; local: a subprocess) or submit (slurm) the judge stage when it has cells to read; returns
+    its outcome, or None when there is nothing to do."""
+    if not cfg.readout.judge or not JudgeShards(store, cfg).pending():
+        return None
+    if executor == "debug":
+        return "ok" if run_judge(store.root, progress=progress) == 0 else "failed"
+    if executor == "local":
+        from .sweep.launch import run_job
+
+        rc = run_job([sys.executable, "-m", "probe.judge_stage", str(store.root)])
+        return "ok" if rc == 0 else f"failed (exit {rc})"
+    if executor == "slurm":
+        return _slurm(store, cfg, wait)
+    raise ProbeError(f"--executor: {executor!r} is not one of debug, local, slurm")
+
+
+class JudgeJob:
+    """What the Slurm job runs; requeued on timeout or preemption, it reads what is still missing."""
+
+    def __init__(self, run_dir: str):
+        self.run_dir = str(run_dir)
+
+    def __call__(self) -> int:
+        return run_judge(self.run_dir, progress=False)
+
+    def checkpoint(self):
+        import submitit
+
+        return submitit.helpers.DelayedSubmission(JudgeJob(self.run_dir))
+
+
+def _slurm(store, cfg, wait: bool) -> str:
+    import shutil
+
+    import submitit
+
+    from .specs import ModelSpec
+    from .sweep.launch import slurm_parameters
+
+    if not shutil.which("sbatch"):
+        raise ProbeError("--executor slurm: sbatch not found (no Slurm on this machine); use --executor local")
+    _, model = judge_spec(cfg).split(":", 1)
+    params = slurm_parameters(cfg, ModelSpec(model))  # the executor's resources, GPUs for the judge's engine
+    params.update(job_name=f"probe-{cfg.name}-judge")
+    params.pop("array_parallelism", None)
+    executor = submitit.SlurmExecutor(folder=str(store.root / "slurm" / "%j"))
+    executor.update_parameters(**params)
+    job = executor.submit(JudgeJob(str(store.root)))
+    (store.root / "slurm").mkdir(parents=True, exist_ok=True)
+    with open(store.root / "slurm" / "jobs.txt", "a") as f:
+        f.write(f"{job.job_id}\tjudge {judge_spec(cfg)}\n")
+    if not wait:
+        return f"submitted {job.job_id}"
+    try:
+        return "ok" if job.result() == 0 else "failed"
+    except Exception as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        return f"failed: {first} (logs: {Path(job.paths.stderr)})"
+
+
+def status_line(store, cfg) -> str | None:
+    if not cfg.readout.judge:
+        return None
+    shards = JudgeShards(store, cfg)
+    finished = [c for c in cfg.cells() if store.is_done(c)]
+    read = sum(shards.is_done(c) for c in finished)
+    return f"  judge {shards.spec:34s} {read:4d}/{len(finished)} finished cells read, {len(finished) - read} pending"
+
+
+def main(argv=None) -> int:
+    """``python -m probe.judge_stage RUN``: the judge stage's job, stopped by SIGINT/SIGTERM with one line."""
+    from .logs import quiet_engine_logs
+    from .procs import Terminated, install_signal_handlers
+
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print("usage: python -m probe.judge_stage RUN_DIR", file=sys.stderr)
+        return 2
+    install_signal_handlers()
+    quiet_engine_logs()
+    try:
+        return 1 if run_judge(argv[0]) else 0
+    except ProbeError as e:
+        print(f"probe judge job: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as e:
+        print(f"probe judge job: {'terminated' if isinstance(e, Terminated) else 'interrupted'}", file=sys.stderr)
+        return e.exit_code if isinstance(e, Terminated) else 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+__all__ = ["JudgeShards", "judged_outcomes", "launch_judge", "merge", "read_conversations", "run_judge"]
