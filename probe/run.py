@@ -74,7 +74,7 @@ def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwri
             _, why = next(iter(store.error_lines().values()), ("", ""))
             raise ProbeError(f"{failed} cells failed (see {store.root}/errors/): {why}")
         if cfg.readout.judge:
-            from .judge_stage import run_judge
+            from .sweep.judge_job import run_judge
 
             if run_judge(store.root, backend=judge_backend, progress=progress):
                 raise ProbeError(f"the judge could not read every cell (see {store.root}/judge/*/errors/)")

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import probe.judge_stage as stage
+import probe.sweep.judge_job as job
 from probe.cli import main
 from probe.config import load_config, to_dict
 from probe.outcomes import conversation_outcomes
@@ -91,16 +92,16 @@ def test_an_interrupted_judge_stage_resumes_without_losing_or_doubling_a_row(tmp
     cfg = make_sweep(tmp_path, n_models=1, extra=f"readout: {{judge: 'fake:{judge_script(tmp_path)}'}}\n")
     out = tmp_path / "s"
     with monkeypatch.context() as m:  # the protocol only: the judge stage is run below, on scripted scorers
-        m.setattr(stage, "launch_judge", lambda *a, **k: None)
+        m.setattr(job, "launch_judge", lambda *a, **k: None)
         assert main(["sweep", str(cfg), "--executor", "debug", "--out", str(out), "--no-report"]) == 0
         assert main(["sweep", str(cfg), "--executor", "debug", "--out", str(tmp_path / "fresh"), "--no-report"]) == 0
     store = Store(out)
     config = store.load_config()
     shards = stage.JudgeShards(store, config)
     assert len(shards.pending()) == 6
-    monkeypatch.setattr(stage, "CHUNK_CELLS", 2)
+    monkeypatch.setattr(job, "CHUNK_CELLS", 2)
     dying = ScriptedScorer(fail_after=3)  # one chunk = 3 turns = 3 score calls: the second chunk dies
-    assert stage.run_judge(out, backend=dying, progress=False) == 4
+    assert job.run_judge(out, backend=dying, progress=False) == 4
     assert len(shards.pending()) == 4
     # a kill between a shard and its marker, and a temporary file left behind
     cell = shards.pending()[0]
@@ -108,7 +109,7 @@ def test_an_interrupted_judge_stage_resumes_without_losing_or_doubling_a_row(tmp
     shards.shard(cell).write_bytes(b"half")
     (shards.shard(cell).parent / ".x.parquet.tmp").write_bytes(b"junk")
     healthy = ScriptedScorer()
-    assert stage.run_judge(out, backend=healthy, progress=False) == 0
+    assert job.run_judge(out, backend=healthy, progress=False) == 0
     assert healthy.calls == 2 * 3 and not shards.pending()  # only the 4 missing cells were read
     assert not list(shards.root.glob("*/.*"))
     assert main(["collect", str(out), "--no-report"]) == 0
@@ -116,7 +117,7 @@ def test_an_interrupted_judge_stage_resumes_without_losing_or_doubling_a_row(tmp
     assert len(turns) == 90 and not turns.duplicated(stage.KEY).any() and (turns["said_judge"] != "").all()
     # the same readings as one uninterrupted pass
     fresh = tmp_path / "fresh"
-    assert stage.run_judge(fresh, backend=ScriptedScorer(), progress=False) == 0
+    assert job.run_judge(fresh, backend=ScriptedScorer(), progress=False) == 0
     assert main(["collect", str(fresh), "--no-report"]) == 0
     again = pd.read_parquet(fresh / "turns.parquet")
     cols = [*stage.KEY, *stage.JUDGE_NAMES]

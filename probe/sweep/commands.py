@@ -64,7 +64,8 @@ def cmd_sweep(args) -> int:
 
 def _judge_stage(store: Store, sweep, executor: str, no_wait: bool) -> int:
     """The judge stage after the protocol (`probe.judge_stage`): cells it has still to read afterwards."""
-    from ..judge_stage import JudgeShards, judge_spec, launch_judge
+    from ..judge_stage import JudgeShards, judge_spec
+    from .judge_job import launch_judge
 
     outcome = launch_judge(store, sweep, executor, wait=not no_wait)
     if outcome is None:
@@ -85,7 +86,7 @@ def status_text(store: Store, list_cells: bool = False) -> str:
         if list_cells:
             for c in pending:
                 lines.append(f"    pending {c.cell_id}  {c.dataset.label} {c.condition.name} {c.variant}")
-    from ..judge_stage import status_line
+    from .judge_job import status_line
 
     if judge := status_line(store, sweep):
         lines.append(judge)
