@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ProbeError
-from .records import CONVERSATION_COLUMNS, JUDGE_COLUMNS, JUDGE_DEFAULTS, write_json, write_parquet
+from .records import CONVERSATION_COLUMNS, JUDGE_COLUMNS, JUDGE_DEFAULTS, TURN_COLUMNS, write_json, write_parquet
 
 CONV = ["model", "dataset", "item_id", "condition", "variant"]
 KEY = [*CONV, "turn"]  # a turn row within a run (run_id left out: it changes with sweep.json)
@@ -192,7 +192,11 @@ def merge(store, cfg, turns: pd.DataFrame, convs: pd.DataFrame) -> tuple[pd.Data
 
     rules = f"rules-{READOUT_VERSION}"
     record = {"rules": rules, "judge": None, "use": cfg.readout.use, "outcomes_from": rules}
-    if not cfg.readout.judge or turns.empty:
+    if turns.empty:
+        return turns, convs, record
+    # shards written before the judge's columns existed get them empty
+    turns = declared_order(typed(turns.assign(**{n: JUDGE_DEFAULTS[n] for n in JUDGE_NAMES if n not in turns})))
+    if not cfg.readout.judge:
         return turns, convs, record
     shards = JudgeShards(store, cfg)
     done = [c for c in cfg.cells() if store.is_done(c) and shards.is_done(c)]
@@ -203,8 +207,7 @@ def merge(store, cfg, turns: pd.DataFrame, convs: pd.DataFrame) -> tuple[pd.Data
     if done:
         read = pd.concat([pd.read_parquet(shards.shard(c)) for c in done], ignore_index=True)
         merged = turns.drop(columns=JUDGE_NAMES, errors="ignore").merge(read, on=KEY, how="left", validate="1:1")
-        merged = typed(merged.fillna({n: JUDGE_DEFAULTS[n] for n in JUDGE_NAMES}))
-        turns = merged[list(turns.columns) + [n for n in JUDGE_NAMES if n not in turns.columns]]
+        turns = declared_order(typed(merged.fillna({n: JUDGE_DEFAULTS[n] for n in JUDGE_NAMES})))
     if cfg.readout.use == "judge":
         if missing:
             warn(f"{store.root}: the judge has not read {missing} cells; the outcomes follow the rules "
@@ -213,6 +216,12 @@ def merge(store, cfg, turns: pd.DataFrame, convs: pd.DataFrame) -> tuple[pd.Data
             convs = judged_outcomes(turns, convs)
             record["outcomes_from"] = shards.name
     return turns, convs, record
+
+
+def declared_order(turns: pd.DataFrame) -> pd.DataFrame:
+    """The declared columns in their declared order (`probe.records.TURN_COLUMNS`), then any others."""
+    names = [c.name for c in TURN_COLUMNS if c.name in turns]
+    return turns[names + [c for c in turns.columns if c not in names]]
 
 
 def judged_outcomes(turns: pd.DataFrame, convs: pd.DataFrame) -> pd.DataFrame:
