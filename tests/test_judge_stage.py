@@ -66,8 +66,12 @@ def test_the_judge_reads_every_reply_and_the_outcomes_follow_its_readings(tmp_pa
     # and the analysis reads the judge's said and kind, the rules' kept beside them
     from probe.analysis.runs import load_runs
 
-    t = load_runs([str(run)]).turns
+    runs = load_runs([str(run)])
+    t = runs.turns
     assert (t["said"] == t["said_judge"]).all() and (t["said_rules"] == turns.set_index(t.index)["said"]).all()
+    from probe.analysis.views import readout_line
+
+    assert readout_line(runs.manifests).startswith("Outcomes read by the scoring judge (judge-1:fake:")
 
 
 def test_use_rules_keeps_the_rules_outcomes_and_records_the_judge(tmp_path):
