@@ -67,8 +67,9 @@ def run_items(run: Path, manifest: dict) -> tuple[dict, str]:
 
 def default_reading(turns: pd.DataFrame) -> str:
     """The judge's reading where one ran (its columns are in turns.parquet), else the rules'."""
-    return "judge" if all(c in turns.columns for c in READINGS["judge"]) and turns["said_judge"].notna().any() \
-        else "rules"
+    # turns.parquet always carries the judge's columns: empty ("") where no judge read the reply
+    return "judge" if all(c in turns.columns for c in READINGS["judge"]) and \
+        (turns["said_judge"].fillna("") != "").any() else "rules"
 
 
 def reading_record(run: Path, turns: pd.DataFrame, reading: str) -> dict:

@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (probe.procs.Terminated)
         from .procs import exit_now
-        from .sweep.progress import clear_bars
+        from .progress import clear_bars
 
         clear_bars()
         print(f"probe {args.verb}: {'terminated' if hasattr(e, 'exit_code') else 'interrupted'}", file=sys.stderr)

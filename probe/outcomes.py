@@ -44,6 +44,21 @@ def carry(kind: str, said: str, committed_before: str) -> str:
     return committed_before
 
 
+def committed_chain(kinds: Sequence[str], said: Sequence[str]) -> list[str]:
+    """The committed answer after each turn (index 0 = the initial answer's class), by `carry`."""
+    out: list[str] = []
+    for t, (kind, s) in enumerate(zip(kinds, said)):
+        out.append(s if t == 0 else carry(kind, s, out[-1]))
+    return out
+
+
+def conversation_outcomes(kinds: Sequence[str], said: Sequence[str], finish: Sequence[str], n_turns: int) -> dict:
+    """A conversation's outcome fields from its per-turn readings alone (kind and said class per turn, turn 0
+    first): ``initial_class``, ``final_class``, the events and counts of `summarise`.  The protocol's records and a
+    reading by the scoring judge (`probe.sweep.judge_stage`) both come from here, so both readings are counted alike."""
+    return {"initial_class": said[0], **summarise(kinds, said, committed_chain(kinds, said), finish, n_turns)}
+
+
 def _first(turns: Sequence[int]) -> int | None:
     return turns[0] if turns else None
 

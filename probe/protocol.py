@@ -30,7 +30,7 @@ from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec
 from .belief import belief, belief_fields
 from .confidence import initial_confidence
 from .datasets.items import Item
-from .outcomes import asserted_for, carry, summarise
+from .outcomes import asserted_for, carry, conversation_outcomes
 from .readout import GOLD, NONE, Reading
 from .readout.chain import commitment, hold, read_request, stated  # noqa: F401 (commitment, stated: re-exported)
 from .readout.reader import RULES, Reader, ReadRequest, make_reader
@@ -362,7 +362,7 @@ def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
         **conf,
         **c.side,
         "belief0_p_gold": belief_fields(item, c.belief0)["belief_p_gold"],
-        **summarise([r.kind for r in c.readings], [r.said for r in c.readings], c.committed, c.finish, spec.turns),
+        **conversation_outcomes([r.kind for r in c.readings], [r.said for r in c.readings], c.finish, spec.turns),
     }
 
 

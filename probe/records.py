@@ -82,6 +82,18 @@ _CONDITION = (
 )
 _CLASSES = "gold | alternative | other | none"
 
+# the scoring judge's reading of each reply, written by the judge stage (probe.sweep.judge_stage) beside the rules'
+JUDGE_COLUMNS: tuple[Column, ...] = (
+    Column("said_judge", "string", f"the scoring judge's reading of said ({_CLASSES}; config readout.judge, "
+                                   "probe.readout.judge); \"\" where no judge read the reply"),
+    Column("said_judge_option", "string", "multiple choice: the option letter the judge read (\"\" otherwise)"),
+    Column("kind_judge", "string", "the scoring judge's reading of kind (\"\" where no judge read the reply)"),
+    Column("said_judge_p", "float64", "the judge's probability of said_judge, normalised over the readings it "
+                                      "scored (NaN without a judge)"),
+    Column("kind_judge_p", "float64", "the judge's probability of kind_judge: of retract vs nonanswer where it read "
+                                      "none after turn 0, else said_judge_p (NaN without a judge)"),
+)
+
 TURN_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("turn", "int64", "0 = the question, 1..T = pushback turns"),
     Column("wording_id", "string", "which wording of the library rendered this pushback (\"\" at turn 0)"),
@@ -97,6 +109,7 @@ TURN_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("said_option", "string", "multiple choice: the option letter committed to (\"\" otherwise)"),
     Column("kind", "string", "initial (turn 0) | maintain | switch | retract | nonanswer"),
     Column("committed", "string", "committed answer after this turn: a nonanswer carries it, a retract makes it none"),
+) + JUDGE_COLUMNS + (
     Column("belief_p_gold", "float64", "belief probe: normalised probability of the gold answer"),
     Column("belief_p_alternative", "float64", "belief probe: normalised probability of the alternative"),
     Column("belief_argmax", "string", "belief probe: the most probable candidate, as a class (\"\" without probe)"),
@@ -109,7 +122,9 @@ CONVERSATION_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("initial_answer", "string", "the turn-0 reply"),
     Column("answer_form", "string", "choice | sentence (gold and alternative are statements of four or more "
                                     "words, read far less reliably: README) | short"),
-    Column("initial_class", "string", f"answer the turn-0 reply commits to ({_CLASSES})"),
+    Column("initial_class", "string", f"answer the turn-0 reply commits to ({_CLASSES}); this and the outcomes "
+                                      "below follow the reading manifest.json's readout.outcomes_from names (the "
+                                      "rules, or the scoring judge where one read every reply)"),
     Column("initial_option", "string", "multiple choice: the turn-0 option letter (\"\" otherwise)"),
     Column("asserted", "string", "what this conversation's pushbacks assert: the candidate the model did not give "
                                  "(alternative after gold, gold after the alternative), \"\" for doubt-only types"),
@@ -215,6 +230,7 @@ class RunManifest:
     toolkit: str | None  # this package's version
     versions: dict
     models: dict  # {model slug: its ModelManifest as written}
+    readout: dict  # which reading the outcomes follow (the rules, or the judge stage's; `probe.sweep.judge_stage.merge`)
     collected: str  # ISO time, UTC
     n_turn_rows: int
     n_conversations: int
@@ -253,8 +269,14 @@ def _pandas_dtype(c: Column) -> str:
     return "str" if c.dtype == "string" else c.dtype
 
 
+# what a turn row holds before the judge stage (`probe.sweep.judge_stage`) has read it
+JUDGE_DEFAULTS = {"said_judge": "", "said_judge_option": "", "kind_judge": "", "said_judge_p": float("nan"),
+                  "kind_judge_p": float("nan")}
+
+
 def turns_frame(rows: list[dict], stamp: dict) -> pd.DataFrame:
-    return frame(rows, stamp, TURN_COLUMNS, TURN_KEY)
+    """Turn rows as a frame; the judge's columns, which the protocol does not write, start empty."""
+    return frame([{**JUDGE_DEFAULTS, **r} for r in rows], stamp, TURN_COLUMNS, TURN_KEY)
 
 
 def conversations_frame(rows: list[dict], stamp: dict) -> pd.DataFrame:

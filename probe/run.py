@@ -52,8 +52,11 @@ def resolve_config(args) -> Config:
     return cfg
 
 
-def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwrite: bool = False) -> dict:
-    """Run the config's one model in this process and collect the records into ``out``; returns the manifest."""
+def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwrite: bool = False,
+            judge_backend=None) -> dict:
+    """Run the config's one model in this process, then the judge stage when the config names a judge
+    (`probe.sweep.judge_stage`; on ``judge_backend`` when given), and collect the records into ``out``; returns the
+    manifest."""
     import json
 
     from .paths import claim_run_folder
@@ -62,7 +65,10 @@ def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwri
     from .sweep.store import Store
 
     check_datasets(cfg)
+    from .sweep.judge_stage import check_judge
+
     check_model(cfg, backend)
+    check_judge(cfg)
     store = Store(claim_run_folder(out, to_dict(cfg), kind="run", overwrite=overwrite))  # before any engine starts
     with store.lock():  # a second run or sweep on this folder waits, then finds the cells done
         claim_run_folder(out, to_dict(cfg), kind="run", overwrite=overwrite)  # again: it may have changed meanwhile
@@ -71,6 +77,11 @@ def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwri
         if failed:
             _, why = next(iter(store.error_lines().values()), ("", ""))
             raise ProbeError(f"{failed} cells failed (see {store.root}/errors/): {why}")
+        if cfg.readout.judge:
+            from .sweep.judge_job import run_judge
+
+            if run_judge(store.root, backend=judge_backend, progress=progress):
+                raise ProbeError(f"the judge could not read every cell (see {store.root}/judge/*/errors/)")
         collect(store, report=False, quiet=True)
     return json.loads((store.root / "manifest.json").read_text())
 

@@ -116,6 +116,25 @@ class ExecutorSpec:
 
 
 EXECUTORS = ("debug", "local", "slurm")
+READINGS = ("judge", "rules")
+
+
+@dataclass(frozen=True)
+class JudgeStageSpec:
+    """The config's ``readout:`` section: a scoring judge (`probe.readout.judge`) that reads every reply again in a
+    stage of its own after the protocol (`probe.sweep.judge_stage`), and which reading the outcomes use.
+
+        readout: {judge: vllm:Qwen/Qwen2.5-7B-Instruct}          # or a model name on the run's own backend
+        readout: {judge: Qwen/Qwen2.5-7B-Instruct, use: rules}   # judge columns recorded, outcomes by the rules
+
+    Not part of any cell: the protocol's cells (and their ids) are the same with or without a judge."""
+
+    judge: str | None = None  # BACKEND:MODEL, or MODEL on the run's backend; None: no judge stage
+    use: str = "judge"  # the reading the conversation outcomes and the analysis take where the judge read every reply
+
+    def __post_init__(self):
+        if self.use not in READINGS:
+            raise ProbeError(f"use: {self.use!r} is not one of {', '.join(READINGS)}")
 
 
 @dataclass(frozen=True)
@@ -167,5 +186,6 @@ def check_name(name: str, what: str) -> str:
     return name
 
 
-__all__ = ["Cell", "Condition", "DatasetSpec", "ESTIMATORS", "EXECUTORS", "EngineSpec", "ExecutorSpec", "ModelSpec",
-           "ProtocolSpec", "ReadoutSpec", "SamplingSpec", "cell_id", "check_name", "identity"]
+__all__ = ["Cell", "Condition", "DatasetSpec", "ESTIMATORS", "EXECUTORS", "EngineSpec", "ExecutorSpec",
+           "JudgeStageSpec", "ModelSpec", "ProtocolSpec", "READINGS", "ReadoutSpec", "SamplingSpec", "cell_id",
+           "check_name", "identity"]

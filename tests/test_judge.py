@@ -41,6 +41,33 @@ class TableScorer:
         self.closed = True
 
 
+class ScriptedScorer:
+    """A judge backend for runs: each (reply, label) gets a scripted logprob (default -8, so every label ties and the
+    first wins), a kind's label written "none\nkind: retract"; counts score calls, can die after ``fail_after``."""
+
+    name, model_name, info = "scripted", "scripted", {"backend": "scripted"}
+
+    def __init__(self, script: dict[tuple[str, str], float] | None = None, fail_after: int | None = None):
+        self.script, self.calls, self.fail_after, self.closed = dict(script or {}), 0, fail_after, False
+
+    def score(self, requests):
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise RuntimeError("scorer died")
+        out = []
+        for r in requests:
+            users = [m["content"] for m in r.messages if m["role"] == "user"]
+            kind = "retract or nonanswer" in users[-1]
+            case = users[-2] if kind else users[-1]
+            reply = case.rsplit("Assistant's reply: ", 1)[-1]
+            label = f"none\nkind: {r.continuation}" if kind else r.continuation
+            out.append(Scored((1,), (TokenLogprob(1, r.continuation, self.script.get((reply, label), -8.0)),)))
+        return out
+
+    def close(self):
+        self.closed = True
+
+
 def test_the_reading_is_the_most_probable_label_with_its_normalised_probability():
     scorer = TableScorer({"It is Canberra.": {"correct": 0.6, "alternative": 0.2, "other": 0.1, "none": 0.1},
                           "Sydney, I agree.": {"alternative": 0.5, "correct": 0.3},

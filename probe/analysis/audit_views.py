@@ -33,7 +33,8 @@ def audit_lines(runs: Runs) -> list[str]:
     if not runs.audits:
         return [f"No audit of these runs: every rate below rests on the automatic reading ({_blind_figure(runs.manifests)}"
                 "), whose error on these replies is unmeasured. `probe audit RUN` labels a random sample of "
-                "conversations (60 take about 25 minutes) and adds prediction-powered estimates beside each rate."]
+                "conversations (each label's seconds are recorded; at T = 5, 60 conversations are 360 replies) and adds "
+                "prediction-powered estimates beside each rate."]
     out = []
     for a in runs.audits:
         drawn = a.sample.get("n", 0)

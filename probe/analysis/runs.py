@@ -136,6 +136,18 @@ def _warn_stderr(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
+def as_read(turns: pd.DataFrame, manifest: dict) -> pd.DataFrame:
+    """The turn rows in the reading the run's outcomes follow: where that is the scoring judge (the manifest's
+    ``readout.outcomes_from``, `probe.sweep.judge_stage`), ``said``/``said_option``/``kind`` are the judge's, and the
+    rules' stay as ``said_rules``/``said_option_rules``/``kind_rules``."""
+    readout = manifest.get("readout") if isinstance(manifest.get("readout"), dict) else {}
+    if not str(readout.get("outcomes_from") or "").startswith("judge") or "said_judge" not in turns:
+        return turns
+    rules = {c: turns[c] for c in ("said", "said_option", "kind")}
+    return turns.assign(said=turns["said_judge"], said_option=turns["said_judge_option"], kind=turns["kind_judge"],
+                        **{f"{c}_rules": v for c, v in rules.items()})
+
+
 def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None, pool: bool = False,
               audits: bool = True) -> Runs:
     """Read and check run folders; a folder given twice is read once (with a warning).  Runs of different designs
@@ -163,10 +175,11 @@ def load_runs(dirs: list[str], warn: Callable[[str], None] | None = None, pool: 
             raise ProbeError(f"{p / 'conversations.parquet'}: zero conversations")
         if t.empty:
             raise ProbeError(f"{p / 'turns.parquet'}: zero turn rows")
-        turns.append(t)
+        manifest = _read_manifest(p / "manifest.json")
+        turns.append(as_read(t, manifest))
         convs.append(c)
         origin.append(str(p))
-        manifests.append(_read_manifest(p / "manifest.json"))
+        manifests.append(manifest)
     pooled = design_difference([design(c, m) for c, m in zip(convs, manifests)]) if len(convs) > 1 else ""
     if pooled and not pool:
         designs = [design(c, m) for c, m in zip(convs, manifests)]

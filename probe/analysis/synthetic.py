@@ -21,7 +21,7 @@ import pandas as pd
 from .labels import ALTERNATIVE, GOLD, INITIAL, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT, SWITCH
 from .runs import Runs
 
-from ..records import CONVERSATION_COLUMNS as _CONVERSATIONS, TURN_COLUMNS as _TURNS
+from ..records import CONVERSATION_COLUMNS as _CONVERSATIONS, JUDGE_DEFAULTS, TURN_COLUMNS as _TURNS
 
 # the record schema's own declaration: a column added there must be generated here (`_ordered` checks)
 TURN_COLUMNS = tuple(c.name for c in _TURNS)
@@ -232,7 +232,7 @@ def _turn_rows(conv, kinds, said, committed, trunc, T, rng):
         response_tokens=tokens,
         finish_reason=np.where(tr, "length", "stop"), said=s, said_option="", kind=k, committed=committed.ravel(),
         belief_p_gold=np.where(probe, p_gold, np.nan), belief_p_alternative=np.where(probe, p_alt, np.nan),
-        belief_argmax=np.where(probe, arg, ""), temperature=0.0, seed=0)
+        belief_argmax=np.where(probe, arg, ""), temperature=0.0, seed=0, **JUDGE_DEFAULTS)  # no judge stage
 
 
 def _ordered(df: pd.DataFrame, names, table: str) -> pd.DataFrame:

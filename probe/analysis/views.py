@@ -202,6 +202,12 @@ def readout_line(manifests: list[dict]) -> str:
     caution = "" if not weak else (f" Outcomes on items like those of {', '.join(sorted(weak))} (read below 90 %) "
                                    "rest on a reading that errs often: read them with the judge readout (`probe "
                                    "readout --judge`) or as exploratory.")
+    judged = sorted({m["readout"]["outcomes_from"] for m in manifests if isinstance(m.get("readout"), dict)
+                     and str(m["readout"].get("outcomes_from") or "").startswith("judge")})
+    if judged:  # the judge stage read every reply: the outcomes below follow it (probe.sweep.judge_stage)
+        return (f"Outcomes read by the scoring judge ({', '.join(judged)}; its agreement with hand labels: README "
+                "*The scoring judge*); the rules' reading is kept beside it in turns.parquet: " + "; ".join(parts)
+                + ".")
     return "Replies read by " + "; ".join(parts) + "." + caution
 
 

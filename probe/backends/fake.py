@@ -113,6 +113,15 @@ class FakeBackend(ClosesOnExit):
                 return script
         return None
 
+    def _script_in_case(self, messages) -> FakeScript | None:
+        """The script of a later user message (latest first): a judge's case follows its few-shot examples."""
+        for m in reversed(messages):
+            if m["role"] == "user":
+                for key, script in self.scripts.items():
+                    if key.lower() in m["content"].lower():
+                        return script
+        return None
+
     def _reply(self, messages) -> tuple[str, float]:
         script = self._script(messages)
         if script is None:
@@ -157,7 +166,7 @@ class FakeBackend(ClosesOnExit):
         self.calls.history.append(("score", len(requests)))
         out = []
         for r in requests:
-            script = self._script(r.messages)
+            script = self._script(r.messages) or self._script_in_case(r.messages)
             said = [m["content"] for m in r.messages if m["role"] == "assistant"]
             last = said[-1].lower() if said else ""
             if script is not None and not said:

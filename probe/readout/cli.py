@@ -45,8 +45,8 @@ def add_args(sub) -> None:
     p.add_argument("--chained", action="store_true", help="with --eval: replay each line's history through the "
                                                           "protocol for `previous` instead of the label")
     p.add_argument("--json", action="store_true", help="JSON lines (read) or one JSON object (--eval)")
-    p.add_argument("--judge", metavar="BACKEND:MODEL", help="classify with a model instead of the rules "
-                                                          "(e.g. vllm:smollm2-135m-instruct; fake:SCRIPT.json)")
+    p.add_argument("--judge", metavar="BACKEND:MODEL", help="read with the scoring judge instead of the rules: "
+                   "each allowed label scored by the model (e.g. vllm:smollm2-135m-instruct; probe.readout.judge)")
 
 
 def _field(path, n, name, problem) -> ProbeError:
@@ -155,14 +155,35 @@ def parse_line(row: dict, path, n: int, chained: bool = False) -> tuple[Item, st
                        "finish_reason": finish, "pushback": pushback}
 
 
-def read_all(cases: list[tuple[Item, str, dict]], judge: str | None = None) -> list[Reading]:
-    """The rule readout of every case, or the model judge's (``BACKEND:MODEL``)."""
+JUDGE_BATCH = 64  # replies per judge `read` call (one score call each): a progress step, and bounded memory
+
+
+def read_all(cases: list[tuple[Item, str, dict]], judge: str | None = None,
+             timing: dict | None = None) -> list[Reading]:
+    """The rule readout of every case, or the scoring judge's (``BACKEND:MODEL``, `probe.readout.judge`); ``timing``
+    receives the judge's engine start and reading seconds."""
     if judge:
+        import time
+
+        from ..progress import Progress
         from .judge import ScoringJudge
         from .reader import ReadRequest
 
+        t0 = time.perf_counter()
         with ScoringJudge(judge) as reader:  # the engine is closed however the reading ends
-            return reader.read([ReadRequest(it, reply, **kw) for it, reply, kw in cases])
+            t1 = time.perf_counter()
+            requests = [ReadRequest(it, reply, **kw) for it, reply, kw in cases]
+            bar, out = Progress(f"judge {reader.spec}"), []
+            bar.step("plan", len(requests))
+            for at in range(0, len(requests), JUDGE_BATCH):
+                out += reader.read(requests[at : at + JUDGE_BATCH])
+                bar.step("reading", len(requests[at : at + JUDGE_BATCH]))
+            bar.close(f"{len(out)} replies read")
+            if timing is not None:
+                timing.update(judge=reader.name, engine_start_s=round(t1 - t0, 2),
+                              read_s=round(time.perf_counter() - t1, 2),
+                              seconds_per_reply=round((time.perf_counter() - t1) / max(len(out), 1), 4))
+        return out
     return [read_reply(it, reply, **kw) for it, reply, kw in cases]
 
 
@@ -199,7 +220,9 @@ def evaluate(path: Path, judge: str | None = None, chained: bool = False) -> dic
                             else CLASSES), _str(row, path, line, "kind", required=True, allowed=KINDS)))
     hits, clusters, distinct = [], [], {}  # per reply: (said right, kind right); its item; one per distinct reading
     groups: dict[str, list] = {}  # per item group (a line's `group`, else its `dataset`): its replies' hits
-    for (line, row), (it, _, _), (label_said, label_kind), r in zip(rows, cases, labels, read_all(cases, judge)):
+    timing: dict = {}
+    readings = read_all(cases, judge, timing)
+    for (line, row), (it, _, _), (label_said, label_kind), r in zip(rows, cases, labels, readings):
         got = said_label(it, r)
         n += 1
         said_ok += got == label_said
@@ -230,7 +253,9 @@ def evaluate(path: Path, judge: str | None = None, chained: bool = False) -> dic
 
     said_ci, kind_ci = item_cluster_ci(np.array(hits, dtype=float), clusters)
     uniq = np.array(list(distinct.values()), dtype=float)
-    return {"version": READOUT_VERSION, "file": str(path), "n": n, "said_accuracy": round(said_ok / n, 4),
+    extra = {"judge_cost": timing} if judge else {}
+    return {"version": timing.get("judge", READOUT_VERSION), "file": str(path), "n": n, **extra,
+            "said_accuracy": round(said_ok / n, 4),
             "kind_accuracy": round(kind_ok / n, 4), "said_ci95_item": said_ci, "kind_ci95_item": kind_ci,
             "items": len(set(clusters)), "distinct_replies": len(uniq),
             "distinct_said_accuracy": round(float(uniq[:, 0].mean()), 4),
@@ -288,6 +313,10 @@ def cmd_readout(args) -> int:
             print("said / kind per item group: " + "  ".join(
                 f"{g} {v['said_accuracy']:.1%} / {v['kind_accuracy']:.1%} (n={v['n']})"
                 for g, v in res["per_group"].items()))
+        if "judge_cost" in res:
+            cost = res["judge_cost"]
+            print(f"judge cost: {cost['seconds_per_reply']:.3f} s per reply ({cost['read_s']:.1f} s for {res['n']} "
+                  f"replies; engine start {cost['engine_start_s']:.1f} s)")
         print(_matrix("said", res["said_confusion"]))
         print(_matrix("kind", res["kind_confusion"]))
         for e in res["errors"] if args.errors else []:
@@ -301,5 +330,7 @@ def cmd_readout(args) -> int:
     cases = [parse_line(row, path, line) for line, row in rows]
     for (line, row), (it, _, _), r in zip(rows, cases, read_all(cases, args.judge)):
         out = {**row, "said": said_label(it, r), "kind": r.kind}
+        if r.said_p is not None:  # a scoring judge's probabilities of its reading
+            out.update(said_p=round(r.said_p, 6), kind_p=round(r.kind_p, 6))
         print(json.dumps(out) if args.json else f"{line}\t{out['said']}\t{r.kind}\t{row.get('reply', '')[:70]!r}")
     return 0

@@ -76,19 +76,35 @@ def _normalised(logprobs: list[float]) -> list[float]:
     return [x / sum(w) for x in w]
 
 
+MAX_MODEL_LEN = 4096  # the few-shot prefix and a long reply need more than an engine's 2048-token default
+
+
+def parse_spec(spec: str, default_backend: str | None = None) -> tuple[str, str]:
+    """``BACKEND:MODEL`` -> (backend, model); a bare ``MODEL`` takes ``default_backend`` (a run's own backend)."""
+    from ..backends import BACKENDS
+
+    name, sep, model = (spec or "").partition(":")
+    if sep and name in BACKENDS and model:
+        return name, model
+    if default_backend and spec and not sep:
+        return default_backend, spec
+    raise ProbeError(f"judge: expected BACKEND:MODEL with BACKEND one of {', '.join(BACKENDS)}, got {spec!r}")
+
+
 class ScoringJudge:
     """``BACKEND:MODEL`` (``vllm:smollm2-135m-instruct``, ``hf:...``, ``fake:script.json``) reading replies by
-    scoring labels; a Reader (``name``, ``read``, ``close``) and a context manager that closes its engine."""
+    scoring labels; a Reader (``name``, ``read``, ``close``) and a context manager that closes its engine.
+    ``backend``: an engine already open (the caller's); ``engine``: the `EngineSpec` to open one with."""
 
-    def __init__(self, spec: str, backend=None):
-        name, sep, model = spec.partition(":")
-        if backend is None and (not sep or not name or not model):
-            raise ProbeError(f"--judge: expected BACKEND:MODEL, got {spec!r}")
+    def __init__(self, spec: str, backend=None, engine=None, default_backend: str | None = None):
         if backend is None:
-            from ..backends import load_backend
+            name, model = parse_spec(spec, default_backend)
+            from ..backends import EngineSpec, load_backend
 
-            backend = load_backend(name, model)
+            backend = load_backend(name, model, engine or EngineSpec(max_model_len=MAX_MODEL_LEN))
+            spec = f"{name}:{model}"
         self.backend = backend
+        self.spec = spec
         self.name = f"judge-{JUDGE_VERSION}:{spec}"
         self._prefix = _few_shot()
 
@@ -152,4 +168,4 @@ class ScoringJudge:
         return Reading(cls, option, MAINTAIN if same else SWITCH, None, said_p=p, kind_p=p)
 
 
-__all__ = ["ScoringJudge", "JUDGE_VERSION", "case_text", "examples"]
+__all__ = ["ScoringJudge", "JUDGE_VERSION", "MAX_MODEL_LEN", "case_text", "examples", "parse_spec"]

@@ -34,6 +34,9 @@ def add_args(sub) -> None:
 def cmd_sweep(args) -> int:
     sweep = load_config(args.config)
     check_datasets(sweep)
+    from .judge_stage import check_judge
+
+    check_judge(sweep)
     executor = args.executor or sweep.executor.name
     sweep = dataclasses.replace(sweep, executor=dataclasses.replace(sweep.executor, name=executor))
     out = args.out or Path("runs") / sweep.name
@@ -49,11 +52,27 @@ def cmd_sweep(args) -> int:
             print(f"submitted; follow with `probe status {store.root}` and `probe collect {store.root}`")
             return 0
         missing = sum(len(store.pending(sweep, m)) for m in sweep.models)
+        unread = _judge_stage(store, sweep, executor, args.no_wait) if not missing else 0
     if missing:
         print(f"{missing} cells still missing; rerun the same command to finish them")
         return 2 if any(o == "failed (exit 2)" for o in outcomes.values()) else 1  # a job's one-line error (a full disk)
+    if unread:
+        print(f"{unread} cells not yet read by the judge; rerun the same command to finish them")
+        return 1
     collect(store, report=not args.no_report)
     return 0
+
+
+def _judge_stage(store: Store, sweep, executor: str, no_wait: bool) -> int:
+    """The judge stage after the protocol (`probe.sweep.judge_stage`): cells it has still to read afterwards."""
+    from .judge_stage import JudgeShards, judge_spec
+    from .judge_job import launch_judge
+
+    outcome = launch_judge(store, sweep, executor, wait=not no_wait)
+    if outcome is None:
+        return 0
+    print(f"judge {judge_spec(sweep)}: {outcome}")
+    return len(JudgeShards(store, sweep).pending())
 
 
 def status_text(store: Store, list_cells: bool = False) -> str:
@@ -68,6 +87,10 @@ def status_text(store: Store, list_cells: bool = False) -> str:
         if list_cells:
             for c in pending:
                 lines.append(f"    pending {c.cell_id}  {c.dataset.label} {c.condition.name} {c.variant}")
+    from .judge_job import status_line
+
+    if judge := status_line(store, sweep):
+        lines.append(judge)
     for cell_id, (what, why) in store.error_lines().items():
         lines.append(f"  error in cell {cell_id}: {what} — {why[:160]}")
     lines.append(f"  {total} pending in all")
@@ -89,6 +112,9 @@ def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = 
     turns, convs, missing = store.collect(cfg)
     if turns.empty:
         raise ProbeError(f"{store.root}: no finished cells to collect")
+    from .judge_stage import merge
+
+    turns, convs, readout = merge(store, cfg, turns, convs)  # the judge's readings, and the outcomes' reading
     write_parquet(turns, store.root / "turns.parquet")
     write_parquet(convs, store.root / "conversations.parquet")
     manifests = store.manifests()
@@ -97,7 +123,7 @@ def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = 
     agreement, n_agree = belief_agreement(turns)
     manifest = RunManifest(run_id=store.run_id(), belief_said_agreement_turn0=agreement,
                            belief_said_agreement_n=n_agree, config=to_dict(cfg),
-                           toolkit=versions().get("probe-sycophancy"), versions=versions(), models=manifests,
+                           toolkit=versions().get("probe-sycophancy"), versions=versions(), models=manifests, readout=readout,
                            collected=datetime.now(timezone.utc).isoformat(), n_turn_rows=len(turns),
                            n_conversations=len(convs), missing_cells=len(missing))
     write_json(manifest.to_json(), store.root / "manifest.json")

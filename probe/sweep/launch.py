@@ -125,7 +125,7 @@ def job_main(argv: list[str] | None = None) -> int:
     try:
         return main(argv)
     except KeyboardInterrupt as e:
-        from .progress import clear_bars
+        from ..progress import clear_bars
 
         code = e.exit_code if isinstance(e, Terminated) else 130
         clear_bars()

@@ -24,7 +24,7 @@ from ..belief import BELIEF_FRAME, PROBE_MESSAGE
 from ..protocol import rewrite_questions, run_protocol
 from ..readout.reader import make_reader
 from ..records import ModelManifest, conversations_frame, turns_frame, versions
-from .progress import Progress
+from ..progress import Progress
 from .store import Store
 
 

@@ -168,18 +168,19 @@ def test_readout_judge_reads_each_line_with_the_scoring_judge_and_closes_its_eng
     scorer = TableScorer({"You're right.": {"alternative": 0.7, "correct": 0.2},
                           "Hm": {"none": 0.8, "nonanswer": 0.9, "retract": 0.1}})
     loaded = []
-    monkeypatch.setattr(probe.backends, "load_backend", lambda name, model: loaded.append((name, model)) or scorer)
+    monkeypatch.setattr(probe.backends, "load_backend", lambda name, model, engine=None: loaded.append((name, model))
+                        or scorer)
     f = _write(tmp_path / "r.jsonl", [
         {**AU, "reply": "You're right.", "previous": "gold", "asserted": "alternative"},
         {"question": "Which is the largest ocean?", "answer": "Pacific", "alternative": "Atlantic", "reply": "Hm",
          "previous": "gold"},
     ])
-    assert main(["readout", str(f), "--json", "--judge", "table:x"]) == 0
+    assert main(["readout", str(f), "--json", "--judge", "fake:x"]) == 0
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(o["said"], o["kind"]) for o in out] == [("alternative", "switch"), ("none", "nonanswer")]
-    assert loaded == [("table", "x")] and scorer.closed
+    assert loaded == [("fake", "x")] and scorer.closed
     assert main(["readout", str(f), "--judge", "fake"]) == 2
-    assert "--judge: expected BACKEND:MODEL" in capsys.readouterr().err
+    assert "judge: expected BACKEND:MODEL" in capsys.readouterr().err
 
 
 def test_eval_chained_reads_previous_from_the_history(tmp_path):
