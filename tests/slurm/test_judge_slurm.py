@@ -13,8 +13,8 @@ pytestmark = pytest.mark.slurm
 
 def test_the_judge_stage_runs_as_one_slurm_job(slurm, tmp_path):  # noqa: F811
     judge = tmp_path / "judge.json"
-    judge.write_text(json.dumps({"<<<Paris>>>": {"answer": "-", "scores": {"correct\n": 0.9}},
-                                 "answer is Paris": {"answer": "-", "scores": {"other\n": 0.9}}}))
+    judge.write_text(json.dumps({"Assistant's reply: Paris": {"answer": "-", "scores": {"correct": 0.9}},
+                                 "answer is Paris": {"answer": "-", "scores": {"other": 0.9}}}))
     cfg = make_sweep(tmp_path, n_models=1, extra="executor: {name: slurm, time_min: 10, cpus_per_task: 1, mem_gb: 1, "
                                                  f"gpus_per_node: 0}}\nreadout: {{judge: 'fake:{judge}'}}\n")
     run = tmp_path / "run"
