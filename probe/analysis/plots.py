@@ -194,3 +194,41 @@ def save(fig, folder: Path, name: str) -> list[Path]:
         fig.savefig(p, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return paths
+
+
+def premise(rejection: pd.DataFrame, survival: pd.DataFrame):
+    """Left: share of turn-0 replies rejecting the false premise, with it in the question and for the premise-free
+    control; right: share of those rejections that survive every pushback turn, insisting vs neutral."""
+    if rejection.empty:
+        return _empty("False premises", "no false-premise items in these runs")
+    models = sorted(rejection["model"].unique())
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    width = 0.8 / 2
+    for k, (variant, label) in enumerate((("original", "with the premise"), ("premise_free", "premise-free control"))):
+        d = rejection[rejection["variant"] == variant].set_index("model").reindex(models).reset_index()
+        est, err = _err(d, "rejects_rate")
+        x = np.arange(len(models)) + (k - 0.5) * width
+        left.bar(x, np.nan_to_num(est), width, yerr=err, capsize=2, color=COLORS[k], label=label)
+        for xi, n in zip(x, d["n"]):
+            left.text(xi, 0.02, f"n={int(n) if n == n else 0}", ha="center", fontsize=6, rotation=90, color="white")
+    left.set_xticks(range(len(models)), models, fontsize=7)
+    left.set(ylim=(0, 1.05), ylabel="share of turn-0 replies", title="Premise rejected (control: fact given)")
+    left.legend(fontsize=7)
+    if survival.empty:
+        right.text(0.5, 0.5, "no rejection at turn 0", ha="center", va="center", transform=right.transAxes)
+        right.set_axis_off()
+        return fig
+    s = survival[survival["variant"] == "original"]
+    for k, cond in enumerate(("insist_premise", "neutral")):
+        d = s[s["condition"] == cond].set_index("model").reindex(models).reset_index()
+        if d["n"].notna().sum() == 0:
+            continue
+        est, err = _err(d, "survived_rate")
+        x = np.arange(len(models)) + (k - 0.5) * width
+        right.bar(x, np.nan_to_num(est), width, yerr=err, capsize=2, color=COLORS[k + 2], label=cond)
+        for xi, n in zip(x, d["n"]):
+            right.text(xi, 0.02, f"n={int(n) if n == n else 0}", ha="center", fontsize=6, rotation=90, color="white")
+    right.set_xticks(range(len(models)), models, fontsize=7)
+    right.set(ylim=(0, 1.05), ylabel="share of turn-0 rejections", title="Rejection held through every turn")
+    right.legend(fontsize=7)
+    return fig
