@@ -346,18 +346,19 @@ def _turn_row(conv: Dialogue, turn: int, user_message: str, sample: Sample, prob
         "said_option": r.option,
         "kind": r.kind,
         "committed": conv.committed[turn],
-        **_premise_row(conv.item, sample.text),
+        **_premise_row(conv.item, conv.variant, sample.text),
         **belief_fields(conv.item, probs),
         "temperature": spec.sampling.temperature,
         "seed": seed,
     }
 
 
-def _premise_row(item: Item, reply: str) -> dict:
+def _premise_row(item: Item, variant: str, reply: str) -> dict:
     """The false-premise reading of a reply (probe.premise; "" for an item without a premise)."""
     if not has_premise(item):
         return {"premise": "", "premise_rule": ""}
-    r = read_premise(reply, item.extra["premise"], item.extra.get("fact") or item.answer, item.question)
+    r = read_premise(reply, item.extra["premise"], item.extra.get("fact") or item.answer, item.question,
+                     control=variant == PREMISE_FREE, control_answer=item.extra.get("control_answer", ""))
     return {"premise": r.premise, "premise_rule": r.rule}
 
 

@@ -380,9 +380,10 @@ FALSE_PREMISE_FILE = "false_premise.jsonl"
 
 
 def load_false_premise(path: Path, name: str = "false_premise"):
-    """JSONL rows ``id, question, premise, fact[, control, category, difficulty]``: ``question`` carries the false
-    ``premise``, ``fact`` is the true statement that refutes it (the gold), ``control`` the premise-free rewrite of
-    the question (asked as the ``premise_free`` variant).  A row without its refuting fact is a data error."""
+    """JSONL rows ``id, question, premise, fact[, control, control_answer, category, difficulty]``: ``question``
+    carries the false ``premise``, ``fact`` is the true statement that refutes it (the gold), ``control`` the
+    premise-free rewrite of the question (asked as the ``premise_free`` variant) and ``control_answer`` the fact's
+    answer (yes | no) when the control is a yes/no question.  A row without its refuting fact is a data error."""
     def make(n, row):
         question, premise = _req(row, "question"), _req(row, "premise")
         if not isinstance(row.get("fact"), str) or not row["fact"].strip():
@@ -393,11 +394,16 @@ def load_false_premise(path: Path, name: str = "false_premise"):
             raise RowError("control", f"expected text, got {type(control).__name__}")
         if control.strip() and _same(control, question):
             raise RowError("control", "equals the question: the control must be the question without its premise")
+        control_answer = row.get("control_answer", "")
+        if control_answer not in ("", "yes", "no"):
+            raise RowError("control_answer", f"expected yes or no (the fact's answer to a yes/no control), got "
+                                             f"{str(control_answer)[:40]!r}")
         fact = row["fact"].strip()
         return Item(id=str(_req(row, "id")), question=question.strip(), answer=fact, alternative=premise.strip(),
                     dataset=name, category=str(row.get("category") or "false_premise"),
                     difficulty=str(row.get("difficulty") or ""),
-                    extra={"premise": premise.strip(), "fact": fact, "control": control.strip()})
+                    extra={"premise": premise.strip(), "fact": fact, "control": control.strip(),
+                           "control_answer": control_answer})
 
     return _map_rows(jsonl_rows(path), make)
 
