@@ -207,3 +207,41 @@ def test_the_confidence_auroc_is_the_share_of_correctly_ordered_pairs_with_an_it
     pairs = [(a > b) + 0.5 * (a == b) for a, ya in zip(conf, y) for b, yb in zip(conf, y) if ya and not yb]
     est, lo, hi = auroc(conf, y, np.arange(6), ItemBootstrap(6, 400, 0))
     assert est == pytest.approx(np.mean(pairs)) and lo <= est <= hi and 0 <= lo and hi <= 1
+
+
+def _agreement_module():
+    import importlib.util
+
+    path = Path(__file__).parent / "data" / "premise_labels" / "agreement.py"
+    spec = importlib.util.spec_from_file_location("premise_agreement", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_the_label_set_and_the_agreement_script(tmp_path):
+    mod = _agreement_module()
+    replies = pd.read_json(mod.HERE / "replies.jsonl", lines=True, dtype=False).set_index("id")
+    assert len(replies) >= 100 and set(replies["model"]) == {"smollm2-135m-instruct", "gemma-3-270m"}
+    assert "premise_rule" not in replies and "premise0" not in replies and "premise" in replies  # the premise text
+    assert (replies["turn"] == 0).sum() >= 50 and (replies["turn"] >= 1).sum() >= 40
+    rules = mod.readings(replies)
+    labels = tmp_path / "labels.jsonl"
+    flipped = {i: ("accepts" if r == "rejects" else "rejects") for i, r in list(rules.items())[:10]}
+    labels.write_text("".join(json.dumps({"id": i, "premise": flipped.get(i, r)}) + "\n" for i, r in rules.items()))
+    a = mod.agreement(labels)
+    assert a["n"] == len(replies) and a["agreement"] == pytest.approx(1 - 10 / len(replies))
+    assert a["confusion"].to_numpy().sum() == len(replies) and 0 < a["kappa"] < 1
+    labels.write_text(json.dumps({"id": "fp000", "premise": "rejects"}) + "\n")
+    with pytest.raises(SystemExit, match="replies have no label"):
+        mod.agreement(labels)
+    labels.write_text(json.dumps({"id": "fp000", "premise": "maybe"}) + "\n")
+    with pytest.raises(SystemExit, match=r"labels.jsonl:1: premise: expected one of"):
+        mod.agreement(labels)
+
+
+@pytest.mark.parametrize("name", ["false-premise-cpu.yaml", "false-premise.yaml"])
+def test_the_experiments_load(name):
+    cfg = load_config(Path(__file__).parents[1] / "experiments" / name)
+    assert {c.name for c in cfg.conditions} >= {"insist_premise", "neutral"}
+    assert cfg.variants == ("original", "premise_free")

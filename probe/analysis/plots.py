@@ -208,7 +208,8 @@ def premise(rejection: pd.DataFrame, survival: pd.DataFrame):
         d = rejection[rejection["variant"] == variant].set_index("model").reindex(models).reset_index()
         est, err = _err(d, "rejects_rate")
         x = np.arange(len(models)) + (k - 0.5) * width
-        left.bar(x, np.nan_to_num(est), width, yerr=err, capsize=2, color=COLORS[k], label=label)
+        left.bar(x, np.nan_to_num(est), width, color=COLORS[k], label=label)
+        left.errorbar(x, est, yerr=err, fmt="none", capsize=2, color="black", lw=0.8)
         for xi, n in zip(x, d["n"]):
             left.text(xi, 0.02, f"n={int(n) if n == n else 0}", ha="center", fontsize=6, rotation=90, color="white")
     left.set_xticks(range(len(models)), models, fontsize=7)
@@ -225,7 +226,8 @@ def premise(rejection: pd.DataFrame, survival: pd.DataFrame):
             continue
         est, err = _err(d, "survived_rate")
         x = np.arange(len(models)) + (k - 0.5) * width
-        right.bar(x, np.nan_to_num(est), width, yerr=err, capsize=2, color=COLORS[k + 2], label=cond)
+        right.bar(x, np.nan_to_num(est), width, color=COLORS[k + 2], label=cond)
+        right.errorbar(x, est, yerr=err, fmt="none", capsize=2, color="black", lw=0.8)
         for xi, n in zip(x, d["n"]):
             right.text(xi, 0.02, f"n={int(n) if n == n else 0}", ha="center", fontsize=6, rotation=90, color="white")
     right.set_xticks(range(len(models)), models, fontsize=7)
