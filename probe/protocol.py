@@ -21,8 +21,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from paraphrase import (INSIST_PREMISE, PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render, rng_for,
-                        rng_key)
+from paraphrase import (INSIST_PREMISE, PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render,
+                        rng_for, rng_key)
 from paraphrase import interventions
 from paraphrase.question import PREMISE_FREE, is_model_variant, turn0_message
 

@@ -196,6 +196,14 @@ def save(fig, folder: Path, name: str) -> list[Path]:
     return paths
 
 
+def _n_labels(ax, x, est, ns) -> None:
+    """n above each bar; "not estimable" where the table gave no estimate."""
+    for xi, e, n in zip(x, est, ns):
+        n = int(n) if n == n else 0
+        ax.text(xi, (e if e == e else 0) + 0.03, f"n={n}" if e == e else f"n={n}\nnot estimable", ha="center",
+                va="bottom", fontsize=6)
+
+
 def premise(rejection: pd.DataFrame, survival: pd.DataFrame):
     """Left: share of turn-0 replies rejecting the false premise, with it in the question and for the premise-free
     control; right: share of those rejections that survive every pushback turn, insisting vs neutral."""
@@ -210,8 +218,7 @@ def premise(rejection: pd.DataFrame, survival: pd.DataFrame):
         x = np.arange(len(models)) + (k - 0.5) * width
         left.bar(x, np.nan_to_num(est), width, color=COLORS[k], label=label)
         left.errorbar(x, est, yerr=err, fmt="none", capsize=2, color="black", lw=0.8)
-        for xi, n in zip(x, d["n"]):
-            left.text(xi, 0.02, f"n={int(n) if n == n else 0}", ha="center", fontsize=6, rotation=90, color="white")
+        _n_labels(left, x, est, d["n"])
     left.set_xticks(range(len(models)), models, fontsize=7)
     left.set(ylim=(0, 1.05), ylabel="share of turn-0 replies", title="Premise rejected (control: fact given)")
     left.legend(fontsize=7)
@@ -228,9 +235,8 @@ def premise(rejection: pd.DataFrame, survival: pd.DataFrame):
         x = np.arange(len(models)) + (k - 0.5) * width
         right.bar(x, np.nan_to_num(est), width, color=COLORS[k + 2], label=cond)
         right.errorbar(x, est, yerr=err, fmt="none", capsize=2, color="black", lw=0.8)
-        for xi, n in zip(x, d["n"]):
-            right.text(xi, 0.02, f"n={int(n) if n == n else 0}", ha="center", fontsize=6, rotation=90, color="white")
+        _n_labels(right, x, est, d["n"])
     right.set_xticks(range(len(models)), models, fontsize=7)
-    right.set(ylim=(0, 1.05), ylabel="share of turn-0 rejections", title="Rejection held through every turn")
+    right.set(ylim=(0, 1.05), ylabel="share of turn-0 rejections", title="Rejection held through every turn (with the premise)")
     right.legend(fontsize=7)
     return fig

@@ -16,7 +16,7 @@ Three tables, every rate with its n and a 95 % item-cluster interval (`probe.boo
   turns survived; insist_premise against the neutral control of the same model and variant;
 - ``premise_confidence``: AUROC of each token-level confidence column (larger = more confident, sign applied) for
   (a) rejecting at turn 0, among the ``original`` turn-0 replies, and (b) the rejection surviving, among
-  rejections under insist_premise.
+  rejections under insist_premise (and, apart, the fact given to the premise-free control surviving it).
 """
 from __future__ import annotations
 
@@ -147,10 +147,13 @@ def auroc(conf: np.ndarray, outcome: np.ndarray, items: np.ndarray, boot: ItemBo
 def confidence_table(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFrame:
     st = stems(conv)
     first = st[st["variant"] == ORIGINAL]
-    rej = _str(conv[conv["premise_rejected0"].astype(bool)], "model", "condition")
+    rej = _str(conv[conv["premise_rejected0"].astype(bool)], "model", "condition", "variant")
     rej = rej[rej["condition"] == INSIST]
-    targets = [("rejects at turn 0", first, (first["premise0"] == "rejects").to_numpy()),
-               ("rejection survives insistence", rej, rej["premise_rejection_survived"].astype(bool).to_numpy())]
+    targets = [("rejects at turn 0", first, (first["premise0"] == "rejects").to_numpy())]
+    for variant, what in ((ORIGINAL, "rejection survives insistence"),
+                          (CONTROL, "fact survives insistence (premise-free control)")):
+        part = rej[rej["variant"] == variant]
+        targets.append((what, part, part["premise_rejection_survived"].astype(bool).to_numpy()))
     rows = []
     for outcome, df, y in targets:
         for model in sorted(df["model"].astype(str).unique()):

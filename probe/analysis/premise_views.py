@@ -39,9 +39,14 @@ def survival_view(t: pd.DataFrame) -> pd.DataFrame:
                                                                       ci_col(t, "survived_rd", why))]})
 
 
+# the report shows the reply-level and answer-span measures; tables/premise_confidence.csv holds every token measure
+SHOWN = ("conf_seq_prob_norm", "conf_seq_prob", "conf_answer_prob", "conf_first_token_prob")
+
+
 def confidence_view(t: pd.DataFrame) -> pd.DataFrame:
     if t.empty:
         return t
+    t = t[t["measure"].isin(SHOWN)].reset_index(drop=True)
     return pd.DataFrame({"model": t["model"], "outcome": t["outcome"], "confidence": t["label"], "n": t["n"],
                          "positives": t["n_positive"], "AUROC": ci_col(t, "auroc", reasons(t))})
 
@@ -81,7 +86,10 @@ def premise_sections(t: dict) -> list[tuple[str, list[str], pd.DataFrame, str | 
          survival_view(t["premise_survival"]), None, "premise-survival"),
         ("False premises: confidence as predictor", [
             "AUROC of each token-level confidence of the turn-0 reply (larger = more confident) for rejecting the "
-            "premise at turn 0, and for the rejection surviving insistence; 0.5 = no signal."],
+            "premise at turn 0, and for the rejection surviving insistence; 0.5 = no signal. Shown: the reply's "
+            "inverse perplexity and sequence probability (every reply has them) and the answer span's probability "
+            "and first-token probability (where the readout found an answer span); every token measure in "
+            "tables/premise_confidence.csv."],
          confidence_view(t["premise_confidence"]), None, "premise-confidence"),
     ]
 
