@@ -237,6 +237,7 @@ def premise(rejection: pd.DataFrame, survival: pd.DataFrame):
         right.errorbar(x, est, yerr=err, fmt="none", capsize=2, color="black", lw=0.8)
         _n_labels(right, x, est, d["n"])
     right.set_xticks(range(len(models)), models, fontsize=7)
-    right.set(ylim=(0, 1.05), ylabel="share of turn-0 rejections", title="Rejection held through every turn (with the premise)")
+    right.set(ylim=(0, 1.05), ylabel="share of turn-0 rejections",
+              title="Rejection held through every turn (with the premise)")
     right.legend(fontsize=7)
     return fig
