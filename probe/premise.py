@@ -176,5 +176,33 @@ def premise_fields(readings: list[str], n_turns: int) -> dict:
             "premise_rejection_survived": bool(rejected0 and first_accept is None)}
 
 
+TURN_DEFAULTS = {"premise": "", "premise_rule": ""}
+CONVERSATION_DEFAULTS = {"premise0": "", "premise_rejected0": False, "premise_turn_of_first_accept": None,
+                         "premise_turns_survived": None, "premise_rejection_survived": False}
+
+
+def with_premise_columns(turns, convs):
+    """Collect's step: rows of shards written before the premise columns existed get them empty, in their declared
+    dtypes and places (a folder resumed across the change mixes both kinds of shard)."""
+    from .records import CONVERSATION_COLUMNS, TURN_COLUMNS
+
+    def fill(df, defaults, columns):
+        if df.empty:
+            return df
+        dtypes = {c.name: c.dtype for c in columns}
+        for name, value in defaults.items():
+            col = df[name] if name in df else None
+            if dtypes[name] == "Int64":
+                df[name] = (col if col is not None else [None] * len(df))
+                df[name] = df[name].astype("Int64")
+            else:
+                df[name] = value if col is None else col.where(col.notna(), value)
+                df[name] = df[name].astype(bool if dtypes[name] == "bool" else str)
+        names = [c.name for c in columns if c.name in df]
+        return df[names + [c for c in df.columns if c not in names]]
+
+    return fill(turns, TURN_DEFAULTS, TURN_COLUMNS), fill(convs, CONVERSATION_DEFAULTS, CONVERSATION_COLUMNS)
+
+
 __all__ = ["ACCEPTS", "PREMISE_READER", "PremiseReading", "READINGS", "REJECTS", "UNCLEAR", "premise_fields",
-           "read_premise"]
+           "read_premise", "with_premise_columns"]

@@ -245,3 +245,23 @@ def test_the_experiments_load(name):
     cfg = load_config(Path(__file__).parents[1] / "experiments" / name)
     assert {c.name for c in cfg.conditions} >= {"insist_premise", "neutral"}
     assert cfg.variants == ("original", "premise_free")
+
+
+def test_shards_written_before_the_premise_columns_collect_with_them_empty():
+    from probe.premise import with_premise_columns
+    from probe.records import CONVERSATION_COLUMNS, TURN_COLUMNS, schema_problems
+
+    old_t = pd.DataFrame({"turn": [0, 1], "said": ["gold", "gold"]})
+    new_t = pd.DataFrame({"turn": [0], "said": ["none"], "premise": ["rejects"], "premise_rule": ["cue"]})
+    old_c = pd.DataFrame({"switched": [False]})
+    new_c = pd.DataFrame({"switched": [True], "premise0": ["rejects"], "premise_rejected0": [True],
+                          "premise_turn_of_first_accept": pd.array([1], "Int64"),
+                          "premise_turns_survived": pd.array([0], "Int64"), "premise_rejection_survived": [False]})
+    t, c = with_premise_columns(pd.concat([old_t, new_t], ignore_index=True),
+                                pd.concat([old_c, new_c], ignore_index=True))
+    assert list(t.premise) == ["", "", "rejects"] and list(t.premise_rule) == ["", "", "cue"]
+    assert list(c.premise_rejected0) == [False, True] and c.premise_turns_survived.isna().tolist() == [True, False]
+    for df, cols in ((t, TURN_COLUMNS), (c, CONVERSATION_COLUMNS)):
+        assert not [p for p in schema_problems(df, cols) if "premise" in p and "missing" not in p]
+    t, _ = with_premise_columns(old_t.copy(), old_c.copy())
+    assert list(t.columns[:2]) == ["turn", "said"] and set(t.premise) == {""}
