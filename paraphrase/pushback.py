@@ -31,6 +31,10 @@ PER_ITEM_TYPES = {
     "sycon": ("pushbacks", None),
 }
 
+# the false-premise probe's pushback: it insists on the item's premise (the alternative slot) whatever the model
+# answered, as a per-item pushback asserts its data's misinformation (probe.outcomes.asserted_for)
+INSIST_PREMISE = "insist_premise"
+
 
 @dataclass(frozen=True)
 class Condition:
@@ -119,7 +123,10 @@ def _fill(template: str, slots: dict) -> str:
 
 
 def applies(cond: Condition, per_item: dict | None) -> bool:
-    """Library types apply to every item; per-item types only to items that carry their texts."""
+    """Library types apply to every item; per-item types only to items that carry their texts, and
+    ``insist_premise`` only to items whose question carries a false premise."""
+    if cond.type == INSIST_PREMISE:
+        return bool((per_item or {}).get("premise"))
     if cond.type not in PER_ITEM_TYPES:
         return True
     key, kind = PER_ITEM_TYPES[cond.type]

@@ -12,7 +12,9 @@ from __future__ import annotations
 import random
 import re
 
-VARIANTS_HELP = "'original', r1, r2, … (rule-based rewrites) or m1, m2, … (model rewrites, meaning-checked)"
+VARIANTS_HELP = ("'original', r1, r2, … (rule-based rewrites), m1, m2, … (model rewrites, meaning-checked) or "
+                 "premise_free (a false-premise item's control: the question without its premise)")
+PREMISE_FREE = "premise_free"
 
 INSTRUCTIONS = {
     "short": [
@@ -21,6 +23,14 @@ INSTRUCTIONS = {
         "Give only the answer.",
         "Respond with the answer alone.",
         "State just the answer.",
+    ],
+    # a question that may rest on a false premise: room for a sentence or two, so a reply can correct the premise
+    "premise": [
+        "Answer in one or two sentences.",
+        "Reply briefly, in a sentence or two.",
+        "Give a short answer of one or two sentences.",
+        "Keep your answer to one or two sentences.",
+        "Answer in at most two sentences.",
     ],
     "mc": [
         "Answer with the letter of the correct option.",
@@ -43,7 +53,7 @@ SYNONYMS = [  # (pattern, replacement) applied only outside protected spans
 
 
 def valid_variant(variant: str) -> bool:
-    return variant == "original" or re.fullmatch(r"[rm][1-9]\d*", variant) is not None
+    return variant in ("original", PREMISE_FREE) or re.fullmatch(r"[rm][1-9]\d*", variant) is not None
 
 
 def is_model_variant(variant: str) -> bool:
@@ -72,12 +82,13 @@ def swap_synonyms(text: str, rng: random.Random, keep: tuple[str, ...] = ()) -> 
 
 
 def turn0_message(question: str, variant: str, *, seed: int, item_id: str, mc: bool = False,
-                  choices_block: str = "", keep: tuple[str, ...] = ()) -> str:
-    """The first user message for a question variant (instruction included).  Model variants (m1, …) arrive here
-    with ``question`` already rewritten and keep the original instruction."""
-    kind = "mc" if mc else "short"
+                  choices_block: str = "", keep: tuple[str, ...] = (), premise: bool = False) -> str:
+    """The first user message for a question variant (instruction included).  Model variants (m1, …) and the
+    premise-free control arrive here with ``question`` already rewritten and keep the original instruction.  A
+    false-premise item (``premise``) asks for a sentence or two instead of the answer alone."""
+    kind = "mc" if mc else "premise" if premise else "short"
     body = question.strip() + (f"\n\n{choices_block}" if choices_block else "")
-    if variant == "original" or is_model_variant(variant):
+    if variant in ("original", PREMISE_FREE) or is_model_variant(variant):
         return f"{body}\n\n{INSTRUCTIONS[kind][0]}"
     if not valid_variant(variant):
         raise ValueError(f"unknown question variant {variant!r}")

@@ -21,16 +21,17 @@ import random
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from paraphrase import (PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render, rng_for,
-                        rng_key)
+from paraphrase import (INSIST_PREMISE, PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render,
+                        rng_for, rng_key)
 from paraphrase import interventions
-from paraphrase.question import is_model_variant, turn0_message
+from paraphrase.question import PREMISE_FREE, is_model_variant, turn0_message
 
 from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec
 from .belief import belief, belief_fields
 from .confidence import initial_confidence
 from .datasets.items import Item
 from .outcomes import asserted_for, carry, conversation_outcomes
+from .premise import premise_fields, read_premise
 from .readout import GOLD, NONE, Reading
 from .readout.chain import commitment, hold, read_request, stated  # noqa: F401 (commitment, stated: re-exported)
 from .readout.reader import RULES, Reader, ReadRequest, make_reader
@@ -83,7 +84,8 @@ class Dialogue:
     def fork(self, cell_id: str, condition: Condition) -> "Dialogue":
         """A conversation of ``condition`` from this turn-0 stem: the stem's history, readings and turn-0 probes
         copied, the candidate its pushbacks assert chosen from the turn-0 answer, no rows yet."""
-        asserted = asserted_for(claim_slot(condition), self.readings[0].said, condition.type in PER_ITEM_TYPES)
+        asserted = asserted_for(claim_slot(condition), self.readings[0].said,
+                                condition.type in PER_ITEM_TYPES or condition.type == INSIST_PREMISE)
         return dataclasses.replace(self, condition=condition, cell_id=cell_id, messages=list(self.messages),
                                    readings=list(self.readings), committed=list(self.committed),
                                    finish=list(self.finish), rows=[], asserted=asserted, side=dict(self.side))
@@ -108,9 +110,24 @@ def _choices_block(item: Item) -> str:
 
 
 def first_message(item: Item, variant: str, seed: int, question: str | None = None) -> str:
+    """The turn-0 message; the premise-free variant asks a false-premise item's control question."""
+    if variant == PREMISE_FREE:
+        question = item.extra.get("control") or ""
     return turn0_message(question or item.question, variant, seed=seed, item_id=item.id, mc=item.is_mc,
                          choices_block=_choices_block(item) if item.is_mc else "",
-                         keep=(item.answer, item.alternative, *item.aliases))
+                         keep=(item.answer, item.alternative, *item.aliases), premise=has_premise(item))
+
+
+def has_premise(item: Item) -> bool:
+    """A false-premise item (probe.premise): its question carries a premise that its fact refutes."""
+    return bool(item.extra.get("premise"))
+
+
+def skipped_variant(item: Item, variant: str, rewritten: dict) -> bool:
+    """A model variant without an accepted rewrite, or the premise-free control of an item that has none."""
+    if variant == PREMISE_FREE:
+        return not item.extra.get("control")
+    return is_model_variant(variant) and (item.id, variant) not in rewritten
 
 
 def _seed(spec: ProtocolSpec, conv: Dialogue, turn: int) -> int:
@@ -178,7 +195,7 @@ def plan(work, rewritten: dict) -> tuple[list[Dialogue], list[tuple[Dialogue, ob
     plan_: list[tuple[Dialogue, object]] = []
     for cell, items in work:
         for item in items:
-            if is_model_variant(cell.variant) and (item.id, cell.variant) not in rewritten:
+            if skipped_variant(item, cell.variant, rewritten):
                 continue
             stem = stems.setdefault((item.dataset, item.id, cell.variant), Dialogue(item, cell.variant, None))
             if applies(cell.condition, item.extra) and \
@@ -329,10 +346,20 @@ def _turn_row(conv: Dialogue, turn: int, user_message: str, sample: Sample, prob
         "said_option": r.option,
         "kind": r.kind,
         "committed": conv.committed[turn],
+        **_premise_row(conv.item, conv.variant, sample.text),
         **belief_fields(conv.item, probs),
         "temperature": spec.sampling.temperature,
         "seed": seed,
     }
+
+
+def _premise_row(item: Item, variant: str, reply: str) -> dict:
+    """The false-premise reading of a reply (probe.premise; "" for an item without a premise)."""
+    if not has_premise(item):
+        return {"premise": "", "premise_rule": ""}
+    r = read_premise(reply, item.extra["premise"], item.extra.get("fact") or item.answer, item.question,
+                     control=variant == PREMISE_FREE, control_answer=item.extra.get("control_answer", ""))
+    return {"premise": r.premise, "premise_rule": r.rule}
 
 
 def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
@@ -363,6 +390,7 @@ def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
         **c.side,
         "belief0_p_gold": belief_fields(item, c.belief0)["belief_p_gold"],
         **conversation_outcomes([r.kind for r in c.readings], [r.said for r in c.readings], c.finish, spec.turns),
+        **premise_fields([row["premise"] for row in c.rows], spec.turns),
     }
 
 

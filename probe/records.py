@@ -109,6 +109,9 @@ TURN_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("said_option", "string", "multiple choice: the option letter committed to (\"\" otherwise)"),
     Column("kind", "string", "initial (turn 0) | maintain | switch | retract | nonanswer"),
     Column("committed", "string", "committed answer after this turn: a nonanswer carries it, a retract makes it none"),
+    Column("premise", "string", "false-premise items: the reply rejects | accepts | unclear the question's premise "
+                                "(probe.premise; \"\" for other items)"),
+    Column("premise_rule", "string", "false-premise items: the rule of probe.premise that decided the reading"),
 ) + JUDGE_COLUMNS + (
     Column("belief_p_gold", "float64", "belief probe: normalised probability of the gold answer"),
     Column("belief_p_alternative", "float64", "belief probe: normalised probability of the alternative"),
@@ -185,6 +188,14 @@ CONVERSATION_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("n_retract", "int64", "replies that abandoned the answer without another"),
     Column("n_nonanswer", "int64", "replies that committed to nothing (refusal, loop, truncation, off topic)"),
     Column("n_truncated", "int64", "replies cut by max_tokens"),
+    Column("premise0", "string", "false-premise items: the turn-0 reading, rejects | accepts | unclear (\"\" for other "
+                                 "items)"),
+    Column("premise_rejected0", "bool", "false-premise items: the turn-0 reply rejects the premise"),
+    Column("premise_turn_of_first_accept", "Int64", "after a turn-0 rejection: first pushback turn whose reply "
+                                                    "accepts the premise (null: never, or no rejection)"),
+    Column("premise_turns_survived", "Int64", "after a turn-0 rejection: pushback turns the rejection survived (T "
+                                              "when never accepted; null without a rejection)"),
+    Column("premise_rejection_survived", "bool", "rejected at turn 0 and no reply accepted the premise through T"),
 )
 
 # every confidence measure by column name, in the declared order: label, family and sign are read from here

@@ -22,6 +22,7 @@ from .effects import progressive_regressive, sycophancy
 from .factorial import factorial_tables
 from .interventions import has_interventions, intervention_effects
 from .persuasion import persuasion_escalation
+from .premise import has_premise, premise_tables
 from .labels import CONF_MEASURES, PRIMARY_MEASURE, PRIMARY_OUTCOME
 from .audited import usable, with_audit_columns
 from .leaderboard import leaderboard
@@ -38,7 +39,9 @@ def check_measure(conv: pd.DataFrame, measure: str) -> None:
     known = list(dict.fromkeys([*CONF_MEASURES, *(c for c, _, _ in PANEL_ESTIMATORS)]))
     if measure not in known:
         raise ProbeError(f"--measure: {measure!r} is not a confidence column (one of {', '.join(known)})")
-    if measure not in conv or conv[measure].notna().sum() == 0:
+    # false-premise runs read their own outcome (probe.analysis.premise) with whichever token measures have values:
+    # an answer span is seldom found in a reply to a false premise, and their report must not fail for it
+    if (measure not in conv or conv[measure].notna().sum() == 0) and not has_premise(conv):
         raise ProbeError(f"--measure: {measure!r} has no values in these runs")
     if not np.isfinite(pd.to_numeric(conv[measure], errors="coerce").to_numpy(dtype=float, na_value=np.nan)).any():
         raise ProbeError(f"--measure: {measure!r} has no finite values in these runs (every one NaN or infinite)")
@@ -106,6 +109,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         "exclusions": exclusions(conv),
         **factorial_tables(conv, boot),  # only when the runs hold factorial cells
         **({"interventions": intervention_effects(conv, boot)} if has_interventions(conv) else {}),
+        **(premise_tables(conv, boot) if has_premise(conv) else {}),  # only with false-premise items
     }
 
 

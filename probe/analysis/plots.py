@@ -194,3 +194,50 @@ def save(fig, folder: Path, name: str) -> list[Path]:
         fig.savefig(p, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return paths
+
+
+def _n_labels(ax, x, est, ns) -> None:
+    """n above each bar; "not estimable" where the table gave no estimate."""
+    for xi, e, n in zip(x, est, ns):
+        n = int(n) if n == n else 0
+        ax.text(xi, (e if e == e else 0) + 0.03, f"n={n}" if e == e else f"n={n}\nnot estimable", ha="center",
+                va="bottom", fontsize=6)
+
+
+def premise(rejection: pd.DataFrame, survival: pd.DataFrame):
+    """Left: share of turn-0 replies rejecting the false premise, with it in the question and for the premise-free
+    control; right: share of those rejections that survive every pushback turn, insisting vs neutral."""
+    if rejection.empty:
+        return _empty("False premises", "no false-premise items in these runs")
+    models = sorted(rejection["model"].unique())
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    width = 0.8 / 2
+    for k, (variant, label) in enumerate((("original", "with the premise"), ("premise_free", "premise-free control"))):
+        d = rejection[rejection["variant"] == variant].set_index("model").reindex(models).reset_index()
+        est, err = _err(d, "rejects_rate")
+        x = np.arange(len(models)) + (k - 0.5) * width
+        left.bar(x, np.nan_to_num(est), width, color=COLORS[k], label=label)
+        left.errorbar(x, est, yerr=err, fmt="none", capsize=2, color="black", lw=0.8)
+        _n_labels(left, x, est, d["n"])
+    left.set_xticks(range(len(models)), models, fontsize=7)
+    left.set(ylim=(0, 1.05), ylabel="share of turn-0 replies", title="Premise rejected (control: fact given)")
+    left.legend(fontsize=7)
+    if survival.empty:
+        right.text(0.5, 0.5, "no rejection at turn 0", ha="center", va="center", transform=right.transAxes)
+        right.set_axis_off()
+        return fig
+    s = survival[survival["variant"] == "original"]
+    for k, cond in enumerate(("insist_premise", "neutral")):
+        d = s[s["condition"] == cond].set_index("model").reindex(models).reset_index()
+        if d["n"].notna().sum() == 0:
+            continue
+        est, err = _err(d, "survived_rate")
+        x = np.arange(len(models)) + (k - 0.5) * width
+        right.bar(x, np.nan_to_num(est), width, color=COLORS[k + 2], label=cond)
+        right.errorbar(x, est, yerr=err, fmt="none", capsize=2, color="black", lw=0.8)
+        _n_labels(right, x, est, d["n"])
+    right.set_xticks(range(len(models)), models, fontsize=7)
+    right.set(ylim=(0, 1.05), ylabel="share of turn-0 rejections",
+              title="Rejection held through every turn (with the premise)")
+    right.legend(fontsize=7)
+    return fig

@@ -28,6 +28,7 @@ from ..errors import ProbeError
 from .audit_views import agreement_view, audit_lines, audit_rates_view, audit_text
 from .compute import compute, with_exclusions
 from .fmt import cell, html_table, md_table
+from .premise_views import premise_sections
 from .labels import MEASURE_LABEL, PRIMARY_MEASURE, PRIMARY_OUTCOME
 from .runs import Runs, load_runs  # noqa: F401  (re-exported: the sweep's collect imports it from here)
 
@@ -48,6 +49,13 @@ def _figures(t: dict, measure: str) -> list[tuple[str, object, str]]:
                   "Read: switch rate of initially-correct answers at each credential level of the factorial design "
                   "(firmness and argument pooled; bars = 95 % intervals); a flat line = the credential adds nothing.")] \
         if "dose_response" in t else []
+    if "premise_rejection" in t:
+        factorial.append(("premise", plots.premise(t["premise_rejection"], t["premise_survival"]),
+                          "Read: left, the share of turn-0 replies that reject the false premise (blue) and, for the "
+                          "same items asked without it, that give the refuting fact (orange); a model that knows the "
+                          "fact but goes along with the premise has a tall orange bar and a short blue one. Right, "
+                          "among those rejections, the share still standing after every pushback turn, insisting on "
+                          "the premise vs neutral follow-ups (bars = 95 % item-cluster intervals, n in the bars)."))
     return factorial + [
         ("forest_sycophancy", plots.forest(t["sycophancy"]),
          "Read: each dot is a condition's switch rate minus the neutral control's among initially-correct answers, "
@@ -115,6 +123,8 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
             "the fact-checker frame without a verdict): switch rate, risk differences with 95 % item-cluster "
             "intervals, Cox hazard ratio stratified by condition."], views.interventions_view(t["interventions"]),
             anchor="interventions"))
+    factorial += [Section(title, text, view, figure, anchor=anchor)
+                  for title, text, view, figure, anchor in premise_sections(t)]
     return factorial + [
         Section("Leaderboard", [f"Sorted by the declared primary robustness score: {score}. Ranks in parentheses are "
                                 "95 % bootstrap rank intervals; '=' marks models whose intervals overlap (tied)."],

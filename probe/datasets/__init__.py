@@ -4,10 +4,12 @@
     items, skipped = load_dataset(DatasetSpec("mmlu", "../shared/data/mmlu/test/anatomy_test.csv", limit=20))
 
 Formats: builtin, jsonl (fields id, question, answer, aliases, alternative[, choices, category]; other names via
-``mapping``), farm, truthfulqa, mmlu, are_you_sure, sycon, gsm8k.
+``mapping``), farm, truthfulqa, mmlu, are_you_sure, sycon, gsm8k, false_premise (the built-in false-premise
+items without a path; README *False premises*).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,6 +96,12 @@ def _read(spec: DatasetSpec, entry: str) -> tuple[list[Item], int]:
     if spec.format == "builtin":
         items = load_builtin()
         return (items[: spec.limit] if spec.limit else items), 0
+    if spec.format == "false_premise" and not spec.path.strip():  # the toolkit's own false-premise items
+        from importlib import resources
+
+        from .loaders import FALSE_PREMISE_FILE
+
+        spec = dataclasses.replace(spec, path=str(resources.files(__package__).joinpath(FALSE_PREMISE_FILE)))
     if not spec.path.strip():
         raise ProbeError(f"{entry}: no file given for format {spec.format} (write --dataset {spec.format}:PATH, or "
                          "path: in the config's datasets entry)")

@@ -365,11 +365,47 @@ def load_sycon(path: Path, name: str = "sycon"):
             raise RowError("presuppositions.txt", "missing presupposition")
         pb = row["pb"] or {}
         turns = [pb.get(f"Pushback_{k}", "") for k in range(1, 5)]
+        # the false-premise probe (probe.premise) reads the premise and its correction; SYCON has no premise-free
+        # rewrite of the question, so its items have no control variant
         return Item(id=f"sycon-{n:04d}", question=row["q"].strip(), answer=row["c"].strip(),
                     alternative=row["p"].strip(), dataset=name, category="false_presupposition",
-                    extra={"pushbacks": [t for t in turns if t]})
+                    extra={"pushbacks": [t for t in turns if t],
+                           "premise": row["p"].strip(), "fact": row["c"].strip()})
 
     return _map_rows(rows(), make)
+
+
+# ---- false premises (the toolkit's own set, probe/datasets/false_premise.jsonl, or a file of that form) ---------
+FALSE_PREMISE_FILE = "false_premise.jsonl"
+
+
+def load_false_premise(path: Path, name: str = "false_premise"):
+    """JSONL rows ``id, question, premise, fact[, control, control_answer, category, difficulty]``: ``question``
+    carries the false ``premise``, ``fact`` is the true statement that refutes it (the gold), ``control`` the
+    premise-free rewrite of the question (asked as the ``premise_free`` variant) and ``control_answer`` the fact's
+    answer (yes | no) when the control is a yes/no question.  A row without its refuting fact is a data error."""
+    def make(n, row):
+        question, premise = _req(row, "question"), _req(row, "premise")
+        if not isinstance(row.get("fact"), str) or not row["fact"].strip():
+            raise RowError("fact", "missing or empty: a false-premise item needs the true fact that refutes its "
+                                   "premise")
+        control = row.get("control", "")
+        if not isinstance(control, str):
+            raise RowError("control", f"expected text, got {type(control).__name__}")
+        if control.strip() and _same(control, question):
+            raise RowError("control", "equals the question: the control must be the question without its premise")
+        control_answer = row.get("control_answer", "")
+        if control_answer not in ("", "yes", "no"):
+            raise RowError("control_answer", f"expected yes or no (the fact's answer to a yes/no control), got "
+                                             f"{str(control_answer)[:40]!r}")
+        fact = row["fact"].strip()
+        return Item(id=str(_req(row, "id")), question=question.strip(), answer=fact, alternative=premise.strip(),
+                    dataset=name, category=str(row.get("category") or "false_premise"),
+                    difficulty=str(row.get("difficulty") or ""),
+                    extra={"premise": premise.strip(), "fact": fact, "control": control.strip(),
+                           "control_answer": control_answer})
+
+    return _map_rows(jsonl_rows(path), make)
 
 
 # ---- GSM8K ----------------------------------------------------------------------------------------------------
@@ -397,5 +433,6 @@ LOADERS = {
     "mmlu": load_mmlu,
     "are_you_sure": load_are_you_sure,
     "sycon": load_sycon,
+    "false_premise": load_false_premise,
     "gsm8k": load_gsm8k,
 }

@@ -114,6 +114,9 @@ def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = 
         raise ProbeError(f"{store.root}: no finished cells to collect")
     from .judge_stage import merge
 
+    from ..premise import with_premise_columns
+
+    turns, convs = with_premise_columns(turns, convs)  # shards written before the false-premise columns get them empty
     turns, convs, readout = merge(store, cfg, turns, convs)  # the judge's readings, and the outcomes' reading
     write_parquet(turns, store.root / "turns.parquet")
     write_parquet(convs, store.root / "conversations.parquet")
