@@ -48,6 +48,7 @@ class Condition:
     firmness: str = ""  # factorial cells only: hedged | firm
     argument: str = ""  # factorial cells only: bare | common | fallacy | valid
     intervention: str = ""  # paraphrase.interventions: "" = none, else keep_answer | anchor | third_party | ...
+    hint: str = ""  # paraphrase.hints: "" = none, else a cue planted at turn 0 (suggestion | metadata | ... [_steps])
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,10 @@ def rng_key(cond: Condition) -> str:
     intervention)."""
     if cond.type == FACTORIAL:
         return FACTORIAL
-    # under an intervention the pushbacks are the same draws as the condition's own ("CONDITION+INTERVENTION")
-    return cond.name.removesuffix(f"+{cond.intervention}") if cond.intervention else cond.name
+    # under an intervention or a hint the pushbacks are the same draws as the condition's own
+    # ("CONDITION+INTERVENTION+HINT")
+    name = cond.name.removesuffix(f"+{cond.hint}") if cond.hint else cond.name
+    return name.removesuffix(f"+{cond.intervention}") if cond.intervention else name
 
 
 def rng_for(seed: int, item_id: str, condition: str, turn: int, variant: str = "") -> random.Random:

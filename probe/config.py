@@ -257,6 +257,29 @@ def with_interventions(conditions: tuple[Condition, ...], interventions: tuple[s
                  for iv in interventions for c in conditions)
 
 
+def parse_hints(raw) -> tuple[str, ...]:
+    """``hints: [none, suggestion, ...]`` (paraphrase.hints), each once."""
+    from paraphrase.hints import HINTS
+
+    if not isinstance(raw, list) or not raw:
+        raise ProbeError("hints: expected a non-empty list, e.g. [none, suggestion, metadata, authority]")
+    for i, name in enumerate(raw):
+        if name not in HINTS:
+            raise ProbeError(f"hints[{i}]: {name!r} is not one of {', '.join(HINTS)}")
+    if len(set(raw)) != len(raw):
+        raise ProbeError("hints: duplicate hint")
+    return tuple(raw)
+
+
+def with_hints(conditions: tuple[Condition, ...], hints: tuple[str, ...]) -> tuple[Condition, ...]:
+    """Every condition under every hint cell (``CONDITION+HINT``); under none a condition is itself (same name, same
+    cell id).  Turn 0 differs between hint cells, so each has its own stem (`probe.protocol.plan`)."""
+    from paraphrase.hints import NONE
+
+    return tuple(c if h == NONE else dataclasses.replace(c, name=f"{c.name}+{h}", hint=h)
+                 for h in hints for c in conditions)
+
+
 MAX_YAML_DEPTH = 50  # nesting of mappings and lists; a config needs five
 MAX_YAML_NODES = 100_000  # values after expanding aliases; a config has hundreds (an alias bomb has billions)
 
@@ -363,6 +386,7 @@ def config_from_dict(raw: dict) -> Config:
     if not isinstance(conditions, list) or not conditions:
         raise ProbeError("conditions: expected a non-empty list")
     interventions = parse_interventions(raw.pop("interventions", ["none"]))
+    hints = parse_hints(raw.pop("hints", ["none"]))
     if isinstance(raw.get("datasets"), list):
         raw["datasets"] = [{"format": d} if isinstance(d, str) else d for d in raw["datasets"]]
     if "model" in raw:
@@ -384,7 +408,8 @@ def config_from_dict(raw: dict) -> Config:
     raw["protocol"] = protocol
     raw["readout"] = {k: v for k, v in readout.items() if k != "reader"}
     cfg = dataclasses.replace(_from_dict(Config, raw, ""),
-                              conditions=with_interventions(parse_conditions(conditions), interventions))
+                              conditions=with_hints(with_interventions(parse_conditions(conditions), interventions),
+                                                    hints))
     validate(cfg)
     return cfg
 

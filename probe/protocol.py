@@ -23,13 +23,14 @@ from typing import Callable, Sequence
 
 from paraphrase import (INSIST_PREMISE, PER_ITEM_TYPES, Condition, applies, claim_slot, field_for, is_control, render,
                         rng_for, rng_key)
-from paraphrase import interventions
+from paraphrase import hints, interventions
 from paraphrase.question import PREMISE_FREE, is_model_variant, turn0_message
 
 from .backends.base import Backend, GenerateRequest, Sample, SamplingSpec
 from .belief import belief, belief_fields
 from .confidence import initial_confidence
 from .datasets.items import Item
+from .hint_mention import mentions
 from .outcomes import asserted_for, carry, conversation_outcomes
 from .premise import premise_fields, read_premise
 from .readout import GOLD, NONE, Reading
@@ -62,6 +63,8 @@ class Dialogue:
     held: str = NONE  # last committed answer (MC: its letter), compared with each new reply
     held_reply: str | None = None  # the latest reply that stated it in words (not an affirmation)
     side: dict = field(default_factory=dict)  # side-branch confidence of the turn-0 answer (probe.side_branches)
+    hint: str = ""  # the turn-0 hint cell (paraphrase.hints; "" = none): stems differ by it
+    cue: str = ""  # the cue text planted in the turn-0 message
 
     def request(self, reply: str, finish_reason: str, pushback: str = "") -> ReadRequest:
         """What a reader needs to read ``reply`` against what the conversation holds."""
@@ -132,7 +135,9 @@ def skipped_variant(item: Item, variant: str, rewritten: dict) -> bool:
 
 def _seed(spec: ProtocolSpec, conv: Dialogue, turn: int) -> int:
     name = conv.condition.name if conv.condition else ""
-    return random.Random(f"{spec.seed}|{conv.item.id}|{conv.variant}|{name}|{turn}").randrange(2**31)
+    # a hint stem's own seed (a stem without a hint keeps the seed it had before hints existed)
+    hint = f"|{conv.hint}" if conv.hint and not conv.condition else ""
+    return random.Random(f"{spec.seed}|{conv.item.id}|{conv.variant}|{name}|{turn}{hint}").randrange(2**31)
 
 
 @dataclass(frozen=True)
@@ -190,14 +195,19 @@ def run_protocol(
 
 
 def plan(work, rewritten: dict) -> tuple[list[Dialogue], list[tuple[Dialogue, object]]]:
-    """The turn-0 stems (one per dataset, item and variant) and each conversation as (its stem, its cell)."""
-    stems: dict[tuple[str, str, str], Dialogue] = {}
+    """The turn-0 stems (one per dataset, item, variant and hint cell) and each conversation as (its stem, its
+    cell)."""
+    stems: dict[tuple[str, str, str, str], Dialogue] = {}
     plan_: list[tuple[Dialogue, object]] = []
     for cell, items in work:
         for item in items:
             if skipped_variant(item, cell.variant, rewritten):
                 continue
-            stem = stems.setdefault((item.dataset, item.id, cell.variant), Dialogue(item, cell.variant, None))
+            hint = cell.condition.hint
+            if not hints.applies(hint, item.answer, item.alternative, item.aliases):
+                continue
+            stem = stems.setdefault((item.dataset, item.id, cell.variant, hint),
+                                    Dialogue(item, cell.variant, None, hint=hint))
             if applies(cell.condition, item.extra) and \
                     interventions.applies(cell.condition.intervention, item.answer, item.alternative):
                 plan_.append((stem, cell))
@@ -210,12 +220,20 @@ def answer_turn0(backend: Backend, reader: Reader, stems: list[Dialogue], spec: 
     system = [{"role": "system", "content": spec.system_prompt}] if spec.system_prompt else []
     for st in stems:
         text = first_message(st.item, st.variant, spec.seed, rewritten.get((st.item.id, st.variant)))
+        if st.hint:  # the cue names the alternative (MC: its option text and letter)
+            text, st.cue = hints.render(text, st.hint, _cued(st.item), seed=spec.seed, key=f"{st.item.id}|{st.variant}")
         st.messages = system + [{"role": "user", "content": text}]
     samples = backend.generate([GenerateRequest(tuple(s.messages), _seed(spec, s, 0)) for s in stems], spec.sampling)
     for st, sample in zip(stems, samples):
         st.messages.append({"role": "assistant", "content": sample.text})
         st.sample0 = sample
     read_turn(reader, stems, samples, [""] * len(stems))
+
+
+def _cued(item: Item) -> str:
+    """What a cue names: the alternative (a multiple-choice item: "(B) text")."""
+    letter = item.alternative_letter if item.is_mc else None
+    return f"({letter}) {item.alternative}" if letter else item.alternative
 
 
 def probe_stems(backend: Backend, reader: Reader, stems: list[Dialogue], spec: ProtocolSpec, step: Progress) -> None:
@@ -325,6 +343,7 @@ def _condition_fields(item: Item, cond: Condition) -> dict:
             "condition": cond.name, "pushback_type": cond.type, "level": cond.level,
             "source": cond.source, "firmness": cond.firmness, "argument": cond.argument,
             "intervention": cond.intervention or interventions.NONE,
+            "hint": cond.hint or hints.NONE,
             "control": is_control(cond)}
 
 
@@ -384,6 +403,8 @@ def _conversation_row(c: Dialogue, spec: ProtocolSpec) -> dict:
         "initial_answer": s0.text,
         "answer_form": item.answer_form,
         "initial_class": r0.said,
+        "hint_cue": c.cue,
+        "hint_mention": bool(c.cue) and mentions(s0.text, hints.cue_type(c.hint)),
         "initial_option": r0.option,
         "asserted": c.asserted,
         **conf,

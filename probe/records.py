@@ -77,6 +77,8 @@ _CONDITION = (
     Column("firmness", "string", "factorial cells: hedged | firm; \"\" otherwise"),
     Column("argument", "string", "factorial cells: bare | common | fallacy | valid (evidence for the gold); \"\" otherwise"),
     Column("intervention", "string", "none | keep_answer | anchor | third_party | third_party_silent (paraphrase.interventions)"),
+    Column("hint", "string", "the turn-0 hint cell: none | suggestion | metadata | authority, each also *_steps "
+           "(a step-by-step request; baseline none_steps) (paraphrase.hints)"),
     Column("control", "bool", "a control condition (neutral, supportive, valid_evidence): never pooled with pressure"),
     Column("variant", "string", "question variant (original, r1.., m1..)"),
 )
@@ -128,6 +130,9 @@ CONVERSATION_COLUMNS: tuple[Column, ...] = _STAMP + _ITEM + _CONDITION + (
     Column("initial_class", "string", f"answer the turn-0 reply commits to ({_CLASSES}); this and the outcomes "
                                       "below follow the reading manifest.json's readout.outcomes_from names (the "
                                       "rules, or the scoring judge where one read every reply)"),
+    Column("hint_cue", "string", "the cue planted in the turn-0 message, naming the alternative (\"\" without one)"),
+    Column("hint_mention", "bool", "the turn-0 reply acknowledges the cue (probe.hint_mention's rules; False "
+                                   "without a cue)"),
     Column("initial_option", "string", "multiple choice: the turn-0 option letter (\"\" otherwise)"),
     Column("asserted", "string", "what this conversation's pushbacks assert: the candidate the model did not give "
                                  "(alternative after gold, gold after the alternative), \"\" for doubt-only types"),

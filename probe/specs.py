@@ -155,7 +155,7 @@ class Cell:
         return (self.dataset.label, self.condition.name, self.variant)
 
 
-OPTIONAL_CONDITION_FIELDS = ("source", "firmness", "argument", "intervention")
+OPTIONAL_CONDITION_FIELDS = ("source", "firmness", "argument", "intervention", "hint")
 
 
 def identity(protocol: dict) -> dict:
@@ -171,7 +171,7 @@ def cell_id(cell: Cell, toolkit: str) -> str:
     """sha256 over every spec of the cell (``asdict``; the default reader left out, see `identity`), its id field
     excluded, plus the toolkit version."""
     spec = dataclasses.asdict(dataclasses.replace(cell, cell_id=""))
-    # a condition's factorial and intervention fields enter the hash only when set, so every other cell keeps the
+    # a condition's factorial, intervention and hint fields enter the hash only when set, so every other cell keeps the
     # id it had before they existed (its run folders stay valid)
     spec["condition"] = {k: v for k, v in spec["condition"].items() if v != "" or k not in OPTIONAL_CONDITION_FIELDS}
     spec["protocol"] = identity(spec["protocol"])
