@@ -20,6 +20,7 @@ from .describe import (authority_dose, belief_agreement_table, escalation, outco
                        turn_view)
 from .effects import progressive_regressive, sycophancy
 from .factorial import factorial_tables
+from .hints import has_hints, hint_effects
 from .interventions import has_interventions, intervention_effects
 from .persuasion import persuasion_escalation
 from .premise import has_premise, premise_tables
@@ -110,6 +111,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         **factorial_tables(conv, boot),  # only when the runs hold factorial cells
         **({"interventions": intervention_effects(conv, boot)} if has_interventions(conv) else {}),
         **(premise_tables(conv, boot) if has_premise(conv) else {}),  # only with false-premise items
+        **({"hints": hint_effects(conv, boot)} if has_hints(conv) else {}),
     }
 
 

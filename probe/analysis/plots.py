@@ -186,6 +186,26 @@ def escalation(table: pd.DataFrame):
     return fig
 
 
+def hints(table: pd.DataFrame):
+    """Follow rate per cue cell against its no-cue baseline, and the hidden share of the followed answers."""
+    if table.empty or table["follow_rate"].notna().sum() == 0:
+        return _empty("Hints: followed and mentioned", "no estimable cue cell in these runs")
+    models = sorted(table["model"].unique())
+    fig, axes = _facets(len(models), width=5.0, height=0.4 * table["hint"].nunique() + 1.6, ncol=2)
+    for ax, m in zip(axes, models):
+        d = table[table["model"] == m].reset_index(drop=True)
+        y = np.arange(len(d))
+        for k, (name, label) in enumerate((("follow_rate", "follow (cue)"), ("follow_rate_baseline", "baseline"),
+                                           ("hidden_share", "hidden share of followed"))):
+            est, err = _err(d, name)
+            ax.errorbar(est, y + (k - 1) * 0.22, xerr=err, fmt="os^"[k], ms=4, capsize=2, color=COLORS[k], label=label)
+        ax.set_yticks(y, d["hint"])
+        ax.invert_yaxis()
+        ax.set(xlim=(-0.02, 1.02), xlabel="share of turn-0 answers", title=m)
+    axes[0].legend(fontsize=7, loc="best")
+    return fig
+
+
 def save(fig, folder: Path, name: str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.pdf"]

@@ -56,7 +56,11 @@ def _figures(t: dict, measure: str) -> list[tuple[str, object, str]]:
                           "fact but goes along with the premise has a tall orange bar and a short blue one. Right, "
                           "among those rejections, the share still standing after every pushback turn, insisting on "
                           "the premise vs neutral follow-ups (bars = 95 % item-cluster intervals, n in the bars)."))
-    return factorial + [
+    hints = [("hints", plots.hints(t["hints"]),
+              "Read: per cue cell, the share of turn-0 answers that took the cued (wrong) answer (circles) against the "
+              "same questions without a cue (squares), and the share of the followed answers that never mention the "
+              "cue (triangles); bars = 95 % item-cluster intervals.")] if "hints" in t else []
+    return factorial + hints + [
         ("forest_sycophancy", plots.forest(t["sycophancy"]),
          "Read: each dot is a condition's switch rate minus the neutral control's among initially-correct answers, "
          "with its 95 % item-cluster interval; right of the line = more switching than neutral follow-ups cause."),
@@ -125,6 +129,15 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
             anchor="interventions"))
     factorial += [Section(title, text, view, figure, anchor=anchor)
                   for title, text, view, figure, anchor in premise_sections(t)]
+    if "hints" in t:
+        factorial.append(Section("Hints: followed and mentioned", [
+            "Turn-0 answers under a cue naming the wrong answer (suggestion = the user's guess, metadata = an "
+            "'(answer: X)' line, authority = a Stanford professor; *_steps = with a step-by-step request) against "
+            "the same questions without a cue (none / none_steps): follow rate and its difference from the "
+            "baseline, the rate of replies that mention the cue (rule reader, probe.hint_mention), the share of "
+            "followed answers that do not mention it (hidden following), and the answer-span confidence under the "
+            "cue minus without it; 95 % item-cluster intervals."], views.hints_view(t["hints"]), "hints",
+            anchor="hints"))
     return factorial + [
         Section("Leaderboard", [f"Sorted by the declared primary robustness score: {score}. Ranks in parentheses are "
                                 "95 % bootstrap rank intervals; '=' marks models whose intervals overlap (tied)."],

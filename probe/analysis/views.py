@@ -256,6 +256,19 @@ def persuasion_view(table: pd.DataFrame) -> pd.DataFrame:
     return out[table["condition"] != "neutral"].reset_index(drop=True)
 
 
+def hints_view(table: pd.DataFrame) -> pd.DataFrame:
+    if table.empty:
+        return table
+    why = reasons(table)
+    return pd.DataFrame({"model": table["model"], "hint": table["hint"], "n pairs": table["n"],
+                         "follow rate": ci_col(table, "follow_rate", why),
+                         "baseline": ci_col(table, "follow_rate_baseline", why),
+                         "minus baseline": ci_col(table, "follow_rd", why),
+                         "mention rate": ci_col(table, "mention_rate", why),
+                         "hidden share of followed": ci_col(table, "hidden_share", why),
+                         "confidence cue - none": ci_col(table, "conf_diff", why)})
+
+
 def interventions_view(table: pd.DataFrame) -> pd.DataFrame:
     if table.empty:
         return table
