@@ -201,3 +201,9 @@ def test_hint_effects_against_hand_counts_and_not_estimable_when_few():
     assert np.isnan(few["follow_rate"]) and "not estimable" in few["note"]
     assert hint_effects(_conv(6, [False] * 6, [False] * 6, [False] * 6), ItemBootstrap(6, 50)).iloc[0]["note"] \
         .startswith("hidden share not estimable")
+    steps = _conv(6, [True] * 6, [False] * 6, [False] * 6)
+    steps["hint"] = steps["hint"].astype(str).replace({"suggestion": "suggestion_steps"})
+    lone = hint_effects(steps, ItemBootstrap(6, 50))
+    assert lone.to_dict("records") == [{"model": "m", "hint": "suggestion_steps", "baseline": "none_steps", "n": 0,
+                                        "n_followed": 0,
+                                        "note": "not estimable: no none_steps baseline in these runs"}]

@@ -59,7 +59,7 @@ def hint_effects(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFrame:
         return pd.DataFrame()
     p = pairs(conv)
     if p.empty:
-        return pd.DataFrame()
+        return _without_baseline(conv, pd.DataFrame(columns=["model", "hint"]))
     followed = (p["initial_class"] == ALTERNATIVE).astype(float)
     mention = p["hint_mention"].fillna(False).astype(bool).astype(float) if "hint_mention" in p else followed * 0
     conf = p[CONFIDENCE].astype(float) if CONFIDENCE in p else pd.Series(np.nan, index=p.index)
@@ -86,7 +86,21 @@ def hint_effects(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFrame:
     nofollow = ~few & (table["n_followed"] == 0)
     table.loc[nofollow, ["hidden_share", "hidden_share_lo", "hidden_share_hi"]] = np.nan
     table.loc[nofollow, "note"] = "hidden share not estimable: no answer followed the cue"
-    return table
+    return _without_baseline(conv, table)
+
+
+def _without_baseline(conv: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """A row (n = 0, a note) for every cue cell of the runs whose baseline cell is not in them."""
+    s = stems(conv)
+    cues = s.loc[s["hint"].map(cue_type) != NONE, ["model", "hint"]].drop_duplicates()
+    have = set(zip(table["model"].astype(str), table["hint"].astype(str)))
+    missing = [{"model": m, "hint": h, "baseline": baseline(h), "n": 0, "n_followed": 0,
+                "note": f"not estimable: no {baseline(h)} baseline in these runs"}
+               for m, h in zip(cues["model"], cues["hint"]) if (m, h) not in have]
+    if not missing:
+        return table.reset_index(drop=True)
+    out = pd.concat([table, pd.DataFrame(missing)], ignore_index=True) if len(table) else pd.DataFrame(missing)
+    return out.sort_values(["model", "hint"]).reset_index(drop=True)
 
 
 def hidden_share(followed: np.ndarray, mentioned: np.ndarray) -> float:

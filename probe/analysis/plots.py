@@ -188,7 +188,7 @@ def escalation(table: pd.DataFrame):
 
 def hints(table: pd.DataFrame):
     """Follow rate per cue cell against its no-cue baseline, and the hidden share of the followed answers."""
-    if table.empty or table["follow_rate"].notna().sum() == 0:
+    if table.empty or "follow_rate" not in table or table["follow_rate"].notna().sum() == 0:
         return _empty("Hints: followed and mentioned", "no estimable cue cell in these runs")
     models = sorted(table["model"].unique())
     fig, axes = _facets(len(models), width=5.0, height=0.4 * table["hint"].nunique() + 1.6, ncol=2)
