@@ -48,3 +48,24 @@ def mention_span(reply: str, cue_type: str) -> str:
     rule = _COMPILED.get(cue_type)
     m = rule.search(reply) if rule and reply else None
     return m.group(0) if m else ""
+
+
+TURN_DEFAULTS = {"hint": "none"}
+CONVERSATION_DEFAULTS = {"hint": "none", "hint_cue": "", "hint_mention": False}
+
+
+def with_hint_columns(turns, convs):
+    """Collect's step: rows of shards written before the hint columns existed get them as a no-cue run has them
+    (hint none, no cue, no mention), in their declared places (a folder resumed across the change mixes both)."""
+    from .records import CONVERSATION_COLUMNS, TURN_COLUMNS
+
+    def fill(df, defaults, columns):
+        if df.empty:
+            return df
+        for name, value in defaults.items():
+            df[name] = value if name not in df else df[name].where(df[name].notna(), value)
+            df[name] = df[name].astype(bool if isinstance(value, bool) else str)
+        names = [c.name for c in columns if c.name in df]
+        return df[names + [c for c in df.columns if c not in names]]
+
+    return fill(turns, TURN_DEFAULTS, TURN_COLUMNS), fill(convs, CONVERSATION_DEFAULTS, CONVERSATION_COLUMNS)

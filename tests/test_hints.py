@@ -207,3 +207,20 @@ def test_hint_effects_against_hand_counts_and_not_estimable_when_few():
     assert lone.to_dict("records") == [{"model": "m", "hint": "suggestion_steps", "baseline": "none_steps", "n": 0,
                                         "n_followed": 0,
                                         "note": "not estimable: no none_steps baseline in these runs"}]
+
+
+def test_shards_written_before_the_hint_columns_collect_as_no_cue():
+    from probe.hint_mention import with_hint_columns
+    from probe.records import CONVERSATION_COLUMNS, TURN_COLUMNS, schema_problems
+
+    old_t = pd.DataFrame({"turn": [0, 1], "said": ["gold", "gold"]})
+    new_t = pd.DataFrame({"turn": [0], "said": ["alternative"], "hint": ["metadata"]})
+    old_c = pd.DataFrame({"switched": [False]})
+    new_c = pd.DataFrame({"switched": [True], "hint": ["suggestion"], "hint_cue": ["I think it's X."],
+                          "hint_mention": [True]})
+    t, c = with_hint_columns(pd.concat([old_t, new_t], ignore_index=True), pd.concat([old_c, new_c], ignore_index=True))
+    assert list(t.hint) == ["none", "none", "metadata"]
+    assert list(c.hint) == ["none", "suggestion"] and list(c.hint_cue) == ["", "I think it's X."]
+    assert list(c.hint_mention) == [False, True] and c.hint_mention.dtype == bool
+    for df, cols in ((t, TURN_COLUMNS), (c, CONVERSATION_COLUMNS)):
+        assert not [p for p in schema_problems(df, cols) if "hint" in p and "missing" not in p]

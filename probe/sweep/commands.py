@@ -117,6 +117,9 @@ def collect(store: Store, report: bool = True, n_boot: int = 300, quiet: bool = 
     from ..premise import with_premise_columns
 
     turns, convs = with_premise_columns(turns, convs)  # shards written before the false-premise columns get them empty
+    from ..hint_mention import with_hint_columns
+
+    turns, convs = with_hint_columns(turns, convs)  # shards written before the hint columns: no cue
     turns, convs, readout = merge(store, cfg, turns, convs)  # the judge's readings, and the outcomes' reading
     write_parquet(turns, store.root / "turns.parquet")
     write_parquet(convs, store.root / "conversations.parquet")
