@@ -21,6 +21,7 @@ import pandas as pd
 from .labels import ALTERNATIVE, GOLD, INITIAL, MAINTAIN, NONANSWER, NONE, OTHER, RETRACT, SWITCH
 from .runs import Runs
 
+from ..hint_mention import with_hint_columns
 from ..premise import with_premise_columns
 from ..records import CONVERSATION_COLUMNS as _CONVERSATIONS, JUDGE_DEFAULTS, TURN_COLUMNS as _TURNS
 
@@ -116,6 +117,7 @@ def synthetic_runs(n_items: int = 400, models=("m-small", "m-large"), params_b=(
     conv = _conversation_columns(conv, kinds, said, committed, trunc, turns, rng)
     turn_df = _turn_rows(conv, kinds, said, committed, trunc, turns, rng)
     turn_df, conv = with_premise_columns(turn_df, conv)  # no false-premise items: the premise columns empty
+    turn_df, conv = with_hint_columns(turn_df, conv)  # no cues: hint none
     conv = _ordered(conv, CONVERSATION_COLUMNS, "conversations")
     return Runs(_ordered(turn_df, TURN_COLUMNS, "turns"), conv,
                 [{"run_id": "synthetic", "truth": {"log_hr_per_unit_conf_answer_prob": slopes.tolist()}}])
