@@ -71,8 +71,11 @@ def _saved(folder: Path) -> dict | None:
 
 
 def _same_config(saved: dict, new: dict) -> bool:
-    """Equal apart from the executor (``--executor`` may differ between a sweep and its rerun)."""
-    drop = lambda d: {k: v for k, v in d.items() if k != "executor"}  # noqa: E731
+    """Equal apart from the executor (``--executor`` may differ between a sweep and its rerun) and where a served
+    model's server is (it may come back on another port)."""
+    from .backends.spec import without_connection
+
+    drop = lambda d: without_connection({k: v for k, v in d.items() if k != "executor"})  # noqa: E731
     return drop(saved) == drop(new)
 
 

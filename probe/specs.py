@@ -23,7 +23,7 @@ from pathlib import Path
 from paraphrase import Condition
 
 from .backends.base import SamplingSpec
-from .backends.spec import EngineSpec
+from .backends.spec import EngineSpec, ServerSpec, without_connection
 from .datasets import DatasetSpec
 from .errors import ProbeError
 
@@ -72,6 +72,7 @@ class ModelSpec:
     tensor_parallel_size: int | None = None
     max_model_len: int | None = None
     gpu_memory_utilization: float | None = None
+    server: ServerSpec | None = None  # backend openai: this model's server (YAML: backend: {name: openai, base_url: …})
 
     @property
     def label(self) -> str:
@@ -84,7 +85,7 @@ class ModelSpec:
         """The model's folder name inside a run folder (one path component, safe characters)."""
         return re.sub(r"[^A-Za-z0-9._-]+", "_", self.label).strip("._-")[:80] or "model"
 
-    ENGINE_OVERRIDES = ("dtype", "tensor_parallel_size", "max_model_len", "gpu_memory_utilization")
+    ENGINE_OVERRIDES = ("dtype", "tensor_parallel_size", "max_model_len", "gpu_memory_utilization", "server")
 
     def engine(self, base: EngineSpec, top_logprobs: int = 0) -> EngineSpec:
         """The engine this model runs on: the config's engine with this model's overrides, allowing as many top
@@ -130,8 +131,9 @@ class Cell:
 
 
 def cell_id(cell: Cell, toolkit: str) -> str:
-    """sha256 over every spec of the cell (``asdict``), its id field excluded, plus the toolkit version."""
-    spec = dataclasses.asdict(dataclasses.replace(cell, cell_id=""))
+    """sha256 over every spec of the cell (``asdict``), its id field excluded, plus the toolkit version.  A served
+    model's connection (base URL, key variable, concurrency, timeouts: `without_connection`) is not hashed."""
+    spec = without_connection(dataclasses.asdict(dataclasses.replace(cell, cell_id="")))
     blob = json.dumps({"cell": spec, "toolkit": toolkit}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -144,4 +146,4 @@ def check_name(name: str, what: str) -> str:
 
 
 __all__ = ["Cell", "Condition", "DatasetSpec", "ESTIMATORS", "EXECUTORS", "EngineSpec", "ExecutorSpec", "ModelSpec",
-           "ProtocolSpec", "SamplingSpec", "cell_id", "check_name"]
+           "ProtocolSpec", "SamplingSpec", "ServerSpec", "cell_id", "check_name"]

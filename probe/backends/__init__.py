@@ -19,7 +19,7 @@ from .base import (
 from .fake import FakeBackend, FakeScript
 from .spec import EngineSpec
 
-BACKENDS = ("vllm", "hf", "fake")
+BACKENDS = ("vllm", "hf", "fake", "openai")
 
 
 def load_backend(name: str, model: str, spec: EngineSpec | None = None) -> Backend:
@@ -29,6 +29,10 @@ def load_backend(name: str, model: str, spec: EngineSpec | None = None) -> Backe
         return FakeBackend.from_file(model) if model not in ("", "fake") else FakeBackend()
     if name not in BACKENDS:
         raise ProbeError(f"backend: unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    if name == "openai":  # a served model: its server named by spec.server, the model's tokenizer from its folder
+        from .openai import OpenAIBackend
+
+        return OpenAIBackend(model, spec)
     from ..models import resolve
 
     resolved = resolve(model)

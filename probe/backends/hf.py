@@ -63,6 +63,7 @@ class HFBackend:
             "transformers_version": transformers.__version__,
             "dtype": spec.dtype,
             "logprobs_mode": LOGPROBS_MODE,
+            "score_method": "forward",
             "device": self.device,
         }
 
