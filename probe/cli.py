@@ -32,6 +32,11 @@ def _engine_args(p: argparse.ArgumentParser, prompt: bool = True) -> None:
     p.add_argument("--model", required=True, help="registered name, HF folder, or hub id")
     p.add_argument("--dtype", choices=DTYPES, default="float32")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--base-url", default=None, metavar="URL", help="backend openai: the server, e.g. "
+                   "http://127.0.0.1:8000/v1")
+    p.add_argument("--api-key-env", default=None, metavar="NAME", help="backend openai: the variable holding the key")
+    p.add_argument("--allow-approximate-scores", action="store_true",
+                   help="backend openai: accept scores the server cannot give exactly")
     if prompt:
         p.add_argument("--prompt", required=True, help="the user message")
         p.add_argument("--system", default=None, help="optional system message")
@@ -268,6 +273,20 @@ def _cmd_models(args) -> None:
     print(path)
 
 
+def _server(args):
+    """``--base-url`` (with ``--backend openai``) as the engine's server settings, else None."""
+    from .backends.spec import ServerSpec
+
+    if args.base_url is None:
+        if args.backend == "openai":
+            raise ProbeError("--base-url: backend openai needs the server's URL, e.g. http://127.0.0.1:8000/v1")
+        return None
+    if args.backend != "openai":
+        raise ProbeError("--base-url: only with --backend openai")
+    return ServerSpec(base_url=args.base_url, api_key_env=args.api_key_env,
+                      allow_approximate_scores=args.allow_approximate_scores)
+
+
 def _cmd_sample(args) -> None:
     from .backends import EngineSpec, GenerateRequest, SamplingSpec, load_backend
 
@@ -275,7 +294,7 @@ def _cmd_sample(args) -> None:
     if args.max_tokens < 1:
         raise ProbeError("--max-tokens: must be >= 1")
     backend = load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed,
-                                                                top_logprobs=args.top_logprobs))
+                                                                top_logprobs=args.top_logprobs, server=_server(args)))
     sampling = SamplingSpec(max_tokens=args.max_tokens, temperature=0.0, seed=args.seed, top_logprobs=args.top_logprobs)
     s = backend.generate([GenerateRequest(msgs)], sampling)[0]
     out = {"backend": backend.name, "model": args.model, "text": s.text, "prompt_token_ids": list(s.prompt_token_ids),
@@ -289,7 +308,8 @@ def _cmd_score(args) -> None:
     msgs = _messages(args)
     if not args.continuation:
         raise ProbeError("--continuation: empty continuation")
-    backend = load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed))
+    backend = load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed,
+                                                                server=_server(args)))
     r = backend.score([ScoreRequest(msgs, args.continuation)])[0]
     out = {"backend": backend.name, "model": args.model, "continuation": args.continuation,
            "prompt_token_ids": list(r.prompt_token_ids), "tokens": [_token_json(t) for t in r.tokens],

@@ -245,3 +245,23 @@ def test_approximate_scores_read_top_logprobs_and_bound_absent_tokens(tmp_path, 
     assert scored.tokens[1].logprob == pytest.approx(min(top + [logprob(second, stub._reply(
         stub.tok.decode(second, skip_special_tokens=False))[0])]))  # outside it: the k-th logprob, an upper bound
     assert not math.isnan(scored.logprob_sum)
+
+
+def test_sample_and_score_verbs_reach_a_served_model(model_folder, stub, capsys):
+    from tests.helpers import one_line_error
+    from tests.served_stub import logprob
+
+    assert main(["sample", "--backend", "openai", "--base-url", stub.url, "--model", str(model_folder),
+                 "--prompt", "What is the capital of France?", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["backend"] == "openai" and out["text"] == "Paris." and out["tokens"][0]["top"]
+    assert main(["score", "--backend", "openai", "--base-url", stub.url, "--model", str(model_folder),
+                 "--prompt", "What is the capital of France?", "--continuation", " Paris", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    ids = out["prompt_token_ids"] + [t["id"] for t in out["tokens"]]
+    n = len(out["prompt_token_ids"])
+    assert out["logprob_sum"] == pytest.approx(sum(logprob(ids[:i], ids[i]) for i in range(n, len(ids))))
+    one_line_error(capsys, ["sample", "--backend", "openai", "--model", str(model_folder), "--prompt", "x"],
+                   "--base-url: backend openai needs the server's URL")
+    one_line_error(capsys, ["sample", "--backend", "hf", "--base-url", stub.url, "--model", "x", "--prompt", "x"],
+                   "--base-url: only with --backend openai")
