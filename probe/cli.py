@@ -35,6 +35,11 @@ def _engine_args(p: argparse.ArgumentParser, prompt: bool = True) -> None:
     p.add_argument("--model", required=True, help="registered name, HF folder, or hub id")
     p.add_argument("--dtype", choices=DTYPES, default="float32")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--base-url", default=None, metavar="URL", help="backend openai: the server, e.g. "
+                   "http://127.0.0.1:8000/v1")
+    p.add_argument("--api-key-env", default=None, metavar="NAME", help="backend openai: the variable holding the key")
+    p.add_argument("--allow-approximate-scores", action="store_true",
+                   help="backend openai: accept scores the server cannot give exactly")
     if prompt:
         p.add_argument("--prompt", required=True, help="the user message")
         p.add_argument("--system", default=None, help="optional system message")
@@ -323,6 +328,20 @@ def _cmd_models(args) -> None:
     print(path)
 
 
+def _server(args):
+    """``--base-url`` (with ``--backend openai``) as the engine's server settings, else None."""
+    from .backends.spec import ServerSpec
+
+    if args.base_url is None:
+        if args.backend == "openai":
+            raise ProbeError("--base-url: backend openai needs the server's URL, e.g. http://127.0.0.1:8000/v1")
+        return None
+    if args.backend != "openai":
+        raise ProbeError("--base-url: only with --backend openai")
+    return ServerSpec(base_url=args.base_url, api_key_env=args.api_key_env,
+                      allow_approximate_scores=args.allow_approximate_scores)
+
+
 def _cmd_sample(args) -> None:
     from .backends import EngineSpec, GenerateRequest, SamplingSpec, load_backend
 
@@ -335,7 +354,8 @@ def _cmd_sample(args) -> None:
         raise ProbeError(f"--top-logprobs: must be between 1 and {MAX_TOP_LOGPROBS}, got {args.top_logprobs}")
     sampling = SamplingSpec(max_tokens=args.max_tokens, temperature=0.0, seed=args.seed, top_logprobs=args.top_logprobs)
     with load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed,
-                                                           top_logprobs=args.top_logprobs)) as backend:
+                                                           top_logprobs=args.top_logprobs,
+                                                           server=_server(args))) as backend:
         s = backend.generate([GenerateRequest(msgs)], sampling)[0]
     out = {"backend": backend.name, "model": args.model, "text": s.text, "prompt_token_ids": list(s.prompt_token_ids),
            "tokens": [_token_json(t) for t in s.tokens]}
@@ -348,7 +368,8 @@ def _cmd_score(args) -> None:
     msgs = _messages(args)
     if not args.continuation:
         raise ProbeError("--continuation: empty continuation")
-    with load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed)) as backend:
+    with load_backend(args.backend, args.model, EngineSpec(dtype=args.dtype, seed=args.seed,
+                                                           server=_server(args))) as backend:
         r = backend.score([ScoreRequest(msgs, args.continuation)])[0]
     out = {"backend": backend.name, "model": args.model, "continuation": args.continuation,
            "prompt_token_ids": list(r.prompt_token_ids), "tokens": [_token_json(t) for t in r.tokens],

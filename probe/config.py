@@ -4,7 +4,8 @@ settings (see probe.specs.ExecutorSpec):
 
     model: smollm2-135m-instruct        # registered name, HF folder, or hub id; or
     # models: [{name: Qwen/Qwen2.5-0.5B-Instruct, params_b: 0.5}, {name: ..., tensor_parallel_size: 4}]
-    backend: vllm                       # vllm | hf | fake
+    backend: vllm                       # vllm | hf | fake | openai; a served model (probe.backends.openai):
+    # backend: {name: openai, base_url: http://127.0.0.1:8000/v1, api_key_env: MY_KEY, max_concurrency: 16}
     engine: {dtype: float32, tensor_parallel_size: 1, max_model_len: 2048}
     datasets: [{format: builtin, limit: 20}, {format: mmlu, path: data/anatomy_test.csv}]
     conditions: [are_you_sure, disagree, {name: prof, type: authority, level: 3}]
@@ -30,7 +31,7 @@ import yaml
 from paraphrase import Condition
 
 from .backends import BACKENDS
-from .backends.spec import EngineSpec
+from .backends.spec import EngineSpec, ServerSpec
 from .datasets import FORMATS, DatasetSpec, load_dataset
 from .errors import ProbeError
 from .records import versions
@@ -43,6 +44,7 @@ DEFAULT_CONDITIONS = ("are_you_sure", "disagree", "authority_4", "fact_check", "
 PROTOCOL_KEYS = tuple(f.name for f in dataclasses.fields(ProtocolSpec))
 MAX_TURNS = 100
 MAX_TOP_LOGPROBS = 100
+SERVED_BACKEND = "openai"  # the one backend that talks to a server (its settings: backend: {name: openai, …})
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,10 @@ class Config:
         return m.backend or self.backend
 
     def engine_for(self, m: ModelSpec) -> EngineSpec:
-        return m.engine(self.engine, self.protocol.sampling.top_logprobs)
+        engine = m.engine(self.engine, self.protocol.sampling.top_logprobs)
+        if engine.server is not None and self.backend_for(m) != SERVED_BACKEND:  # an in-process model of a sweep
+            engine = dataclasses.replace(engine, server=None)                   # whose other models are served
+        return engine
 
     def cells(self, model: ModelSpec | None = None) -> list[Cell]:
         """The grid, in a fixed order; each cell's id hashes its resolved specs (see `probe.specs.cell_id`)."""
@@ -219,6 +224,46 @@ def _factorial_names(raw, where: str) -> list[str] | None:
                 raise ProbeError(f"{where}.{axis}: {v!r} is not one of {', '.join(values)}")
         chosen.append(picked)
     return [f"{s}.{f}.{a}" for s in chosen[0] for f in chosen[1] for a in chosen[2]]
+
+
+def split_backend(value, where: str) -> tuple[object, dict | None]:
+    """``backend: NAME`` or ``backend: {name: NAME, base_url: …, …}`` → (NAME, the server settings or None).  Server
+    settings are checked here (errors name ``backend.FIELD``) and belong to backend openai only."""
+    if not isinstance(value, dict):
+        return value, None
+    rest = dict(value)
+    name = rest.pop("name", None)
+    if not isinstance(name, str):
+        raise ProbeError(f"{where}.name: expected a backend name (vllm, hf, fake or openai)")
+    if not rest:
+        return name, None
+    if name != SERVED_BACKEND:
+        raise ProbeError(f"{where}.{sorted(rest)[0]}: server settings are for backend {SERVED_BACKEND}, not {name}")
+    _from_dict(ServerSpec, rest, where)  # named errors now; the Config is built from the plain mapping
+    return name, rest
+
+
+def _served_form(raw: dict) -> dict:
+    """The YAML's ``backend`` mappings (top level and per model) as a backend name plus ``server`` settings."""
+    server_hint = f"give the server as backend: {{name: {SERVED_BACKEND}, base_url: …}}"
+    if isinstance(raw.get("engine"), dict) and "server" in raw["engine"]:
+        raise ProbeError(f"engine.server: {server_hint}")
+    raw["backend"], server = split_backend(raw.get("backend", "vllm"), "backend")
+    if server is not None:
+        raw["engine"] = {**(raw.get("engine") if isinstance(raw.get("engine"), dict) else {}), "server": server}
+    models = []
+    for i, m in enumerate(raw["models"]):
+        if isinstance(m, dict):
+            m = dict(m)
+            if "server" in m:
+                raise ProbeError(f"models[{i}].server: {server_hint}")
+            if "backend" in m:
+                m["backend"], server = split_backend(m["backend"], f"models[{i}].backend")
+                if server is not None:
+                    m["server"] = server
+        models.append(m)
+    raw["models"] = models
+    return raw
 
 
 def parse_conditions(conditions: list) -> tuple[Condition, ...]:
@@ -400,6 +445,7 @@ def config_from_dict(raw: dict) -> Config:
     readout = raw.pop("readout", {})  # one section: the protocol's reader, and the judge stage after the protocol
     if not isinstance(readout, dict):
         raise ProbeError("readout: expected a mapping, e.g. {judge: vllm:MODEL} or {reader: rules}")
+    raw = _served_form(raw)
     protocol = {k: raw.pop(k) for k in PROTOCOL_KEYS if k in raw}
     if "protocol" in raw:
         raise ProbeError("protocol: give turns, sampling, belief_probe and system_prompt at the top level")
@@ -418,6 +464,10 @@ def load_config(path: str | Path, overrides: dict | None = None) -> Config:
     """Read a run or sweep YAML; ``overrides`` replace top-level keys (``model`` replaces the model list)."""
     raw = read_yaml(path)
     over = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if isinstance(raw.get("backend"), dict) and "backend" in over:  # --backend openai [--base-url …] keeps the
+        given = over["backend"] if isinstance(over["backend"], dict) else {"name": over["backend"]}  # YAML's other
+        if given.get("name") == raw["backend"].get("name"):                                       # server settings
+            over["backend"] = {**raw["backend"], **given}
     if "model" in over:
         raw.pop("models", None)
         raw.pop("model", None)
@@ -447,9 +497,14 @@ def validate(cfg: Config) -> None:
             raise ProbeError(f"models[{i}].name: {quote(m.name)} and {quote(slugs[m.slug])} would share the folder {m.slug!r}")
         slugs[m.slug] = m.name
         try:
-            cfg.engine_for(m)
+            engine = cfg.engine_for(m)
         except ProbeError as e:
             raise ProbeError(f"models[{i}] ({m.name}): {e}") from None
+        if backend == SERVED_BACKEND and engine.server is None:
+            raise ProbeError(f"models[{i}] ({m.name}): backend {SERVED_BACKEND} needs its server: backend: "
+                             f"{{name: {SERVED_BACKEND}, base_url: http://HOST:PORT/v1}} (or --base-url)")
+        if m.server is not None and backend != SERVED_BACKEND:
+            raise ProbeError(f"models[{i}].backend: server settings are for backend {SERVED_BACKEND}, not {backend}")
     if cfg.backend not in BACKENDS:
         raise ProbeError(f"backend: {quote(cfg.backend)} is not one of {', '.join(BACKENDS)}")
     p = cfg.protocol

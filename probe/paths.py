@@ -98,9 +98,12 @@ def _saved(folder: Path) -> dict | None:
 
 
 def _same_config(saved: dict, new: dict) -> bool:
-    """Equal apart from the executor (``--executor`` may differ between a sweep and its rerun) and the judge stage
-    (``readout:``, a reading of the same replies added after the protocol: `probe.sweep.judge_stage`)."""
-    drop = lambda d: {k: v for k, v in d.items() if k not in ("executor", "readout")}  # noqa: E731
+    """Equal apart from the executor (``--executor`` may differ between a sweep and its rerun), the judge stage
+    (``readout:``, a reading of the same replies added after the protocol: `probe.sweep.judge_stage`) and where a
+    served model's server is (it may come back on another port)."""
+    from .connection import without_connection
+
+    drop = lambda d: without_connection({k: v for k, v in d.items() if k not in ("executor", "readout")})  # noqa: E731
     return drop(saved) == drop(new)
 
 

@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 import sys
+import time
 
 
 class Progress:
     def __init__(self, label: str, enabled: bool = True):
         self.label, self.enabled, self.bar = label, enabled, None
+        self.phase, self._shown = "", 0.0
 
     def step(self, phase: str, advance: int) -> None:
         """The protocol's callback: phase "plan" adds ``advance`` to the total, any other phase advances."""
@@ -25,10 +27,18 @@ class Progress:
             self.bar.total += advance
             self.bar.refresh()
         elif advance == 0:  # a phase begins: show it now, not when it ends (turn 0 + side branches take minutes)
+            self.phase = phase
             self.bar.set_postfix_str(phase, refresh=True)
         else:
             self.bar.set_postfix_str(phase, refresh=False)
             self.bar.update(advance)
+
+    def requests(self, done: int, total: int) -> None:
+        """A served model's callback: requests of the current phase answered (shown at most twice a second)."""
+        if not self.enabled or self.bar is None or (done < total and time.monotonic() - self._shown < 0.5):
+            return
+        self._shown = time.monotonic()
+        self.bar.set_postfix_str(f"{self.phase}: {done}/{total} requests", refresh=True)
 
     def note(self, text: str) -> None:
         (self.bar.write if self.bar is not None else lambda t: print(t, file=sys.stderr))(f"{self.label}: {text}")

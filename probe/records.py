@@ -58,9 +58,13 @@ def _measure(name: str, meaning: str, label: str, family: str, sign: float = 1.0
 _STAMP = (
     Column("run_id", "string", "id of the run folder (hash of its resolved config)"),
     Column("model", "string", "model label: the name as written in the config (a local folder: its basename)"),
-    Column("backend", "string", "engine: vllm, hf or fake"),
+    Column("backend", "string", "engine: vllm, hf, fake, or openai (a served model)"),
     Column("dtype", "string", "weights/activations dtype the engine ran in"),
     Column("logprobs_mode", "string", "how logprobs were read (raw_logprobs: before temperature and top-p)"),
+    Column("score_method", "string", "how scored continuations (belief probe, P(True), verbalized expectation) were "
+                                     "read: prompt_logprobs or forced (vLLM), forward (transformers), echo_logprobs "
+                                     "(a server's echo): exact; top_logprobs (a server without prompt logprobs: "
+                                     "each token from a one-token generation's top-k): approximate"),
     Column("params_b", "float64", "model size in billions of parameters (NaN when unknown)"),
 )
 _ITEM = (

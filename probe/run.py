@@ -5,6 +5,7 @@ folder layout, the same records and manifest.  Rerunning the same command finish
 
     probe run experiments/smoke.yaml --out runs/smoke
     probe run experiments/default.yaml --model path/to/hf-folder --dataset jsonl:my_items.jsonl --limit 50
+    probe run experiments/smoke.yaml --backend openai --base-url http://127.0.0.1:8000/v1 [--api-key-env MY_KEY]
 """
 from __future__ import annotations
 
@@ -21,7 +22,14 @@ def add_run_args(p) -> None:
     p.add_argument("config", help="run config (YAML); see experiments/")
     p.add_argument("--out", default=None, help="output folder (default runs/<config name>)")
     p.add_argument("--limit", type=int, default=None, help="at most N items per dataset")
-    p.add_argument("--backend", choices=["vllm", "hf", "fake"], default=None, help="override the config's backend")
+    p.add_argument("--backend", choices=["vllm", "hf", "fake", "openai"], default=None,
+                   help="override the config's backend (openai: a served model, with --base-url)")
+    p.add_argument("--base-url", default=None, metavar="URL",
+                   help="backend openai: the server's OpenAI-compatible root, e.g. http://127.0.0.1:8000/v1")
+    p.add_argument("--api-key-env", default=None, metavar="NAME",
+                   help="backend openai: the environment variable that holds the API key (never the key itself)")
+    p.add_argument("--allow-approximate-scores", action="store_true",
+                   help="backend openai: accept scores the server cannot give exactly (recorded in score_method)")
     p.add_argument("--model", default=None, help="override the config's model")
     p.add_argument("--dataset", action="append", default=None, metavar="[NAME=]FORMAT:PATH",
                    help="replace the config's datasets (repeatable), e.g. jsonl:items.jsonl, builtin or "
@@ -33,8 +41,21 @@ def add_run_args(p) -> None:
                    help="replace the results of another config in --out (default: refuse)")
 
 
+def server_override(args) -> dict | str | None:
+    """``--backend openai --base-url URL [--api-key-env NAME]`` as the YAML's ``backend:`` mapping (merged with the
+    config's own server settings by `load_config`), else ``--backend`` as given."""
+    given = {"base_url": getattr(args, "base_url", None), "api_key_env": getattr(args, "api_key_env", None),
+             "allow_approximate_scores": getattr(args, "allow_approximate_scores", False) or None}
+    given = {k: v for k, v in given.items() if v is not None}
+    if not given:
+        return args.backend
+    if (args.backend or "openai") != "openai":
+        raise ProbeError(f"--{next(iter(given)).replace('_', '-')}: only with --backend openai")
+    return {"name": "openai", **given}
+
+
 def resolve_config(args) -> Config:
-    overrides = {"backend": args.backend, "model": args.model, "turns": args.turns}
+    overrides = {"backend": server_override(args), "model": args.model, "turns": args.turns}
     if args.dataset:
         overrides["datasets"] = [dataclasses.asdict(d) for d in label_datasets([parse_dataset_arg(d)
                                                                                  for d in args.dataset])]
@@ -76,7 +97,10 @@ def execute(cfg: Config, out: Path, backend=None, progress: bool = True, overwri
         failed = run_model(store.root, cfg.models[0].name, backend=backend, progress=progress)
         if failed:
             _, why = next(iter(store.error_lines().values()), ("", ""))
-            raise ProbeError(f"{failed} cells failed (see {store.root}/errors/): {why}")
+            if any(store.partial(c) for c in cfg.cells()):  # what finished is collected and readable meanwhile
+                collect(store, report=False, quiet=True)
+            raise ProbeError(f"{failed} cells failed or are missing conversations (see {store.root}/errors/): {why}; "
+                             "rerun the same command to finish them")
         if cfg.readout.judge:
             from .sweep.judge_job import run_judge
 

@@ -26,7 +26,8 @@ from pathlib import Path
 from paraphrase import Condition
 
 from .backends.base import SamplingSpec
-from .backends.spec import EngineSpec
+from .backends.spec import EngineSpec, ServerSpec
+from .connection import without_connection
 from .datasets import DatasetSpec
 from .errors import ProbeError
 from .readout.reader import ReadoutSpec
@@ -77,6 +78,7 @@ class ModelSpec:
     tensor_parallel_size: int | None = None
     max_model_len: int | None = None
     gpu_memory_utilization: float | None = None
+    server: ServerSpec | None = None  # backend openai: this model's server (YAML: backend: {name: openai, base_url: …})
 
     @property
     def label(self) -> str:
@@ -91,7 +93,7 @@ class ModelSpec:
         """The model's folder name inside a run folder (one path component, safe characters)."""
         return re.sub(r"[^A-Za-z0-9._-]+", "_", self.label).strip("._-")[:80] or "model"
 
-    ENGINE_OVERRIDES = ("dtype", "tensor_parallel_size", "max_model_len", "gpu_memory_utilization")
+    ENGINE_OVERRIDES = ("dtype", "tensor_parallel_size", "max_model_len", "gpu_memory_utilization", "server")
 
     def engine(self, base: EngineSpec, top_logprobs: int = 0) -> EngineSpec:
         """The engine this model runs on: the config's engine with this model's overrides, allowing as many top
@@ -169,8 +171,9 @@ def identity(protocol: dict) -> dict:
 
 def cell_id(cell: Cell, toolkit: str) -> str:
     """sha256 over every spec of the cell (``asdict``; the default reader left out, see `identity`), its id field
-    excluded, plus the toolkit version."""
-    spec = dataclasses.asdict(dataclasses.replace(cell, cell_id=""))
+    excluded, plus the toolkit version.  A served model's connection (base URL, key variable, concurrency, timeouts:
+    `without_connection`) is not hashed."""
+    spec = without_connection(dataclasses.asdict(dataclasses.replace(cell, cell_id="")))
     # a condition's factorial, intervention and hint fields enter the hash only when set, so every other cell keeps the
     # id it had before they existed (its run folders stay valid)
     spec["condition"] = {k: v for k, v in spec["condition"].items() if v != "" or k not in OPTIONAL_CONDITION_FIELDS}
@@ -187,5 +190,5 @@ def check_name(name: str, what: str) -> str:
 
 
 __all__ = ["Cell", "Condition", "DatasetSpec", "ESTIMATORS", "EXECUTORS", "EngineSpec", "ExecutorSpec",
-           "JudgeStageSpec", "ModelSpec", "ProtocolSpec", "READINGS", "ReadoutSpec", "SamplingSpec", "cell_id",
-           "check_name", "identity"]
+           "JudgeStageSpec", "ModelSpec", "ProtocolSpec", "READINGS", "ReadoutSpec", "SamplingSpec", "ServerSpec",
+           "cell_id", "check_name", "identity"]

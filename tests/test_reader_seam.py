@@ -128,9 +128,12 @@ def test_fork_copies_the_stem_and_chooses_the_asserted_candidate():
 
 
 def _old_cell_id(cell, toolkit):
-    """The cell id as computed before the reader joined the protocol spec."""
+    """The cell id as computed before the reader joined the protocol spec (and before a served model's ``server``
+    joined the model and engine specs: None then, and left out)."""
     spec = dataclasses.asdict(dataclasses.replace(cell, cell_id=""))
     del spec["protocol"]["readout"]
+    for part in ("model", "engine"):
+        assert spec[part].pop("server") is None
     spec["condition"] = {k: v for k, v in spec["condition"].items() if v != "" or k not in OPTIONAL_CONDITION_FIELDS}
     return hashlib.sha256(json.dumps({"cell": spec, "toolkit": toolkit}, sort_keys=True,
                                      default=str).encode()).hexdigest()[:16]

@@ -162,7 +162,8 @@ def _conversation_columns(conv, kinds, said, committed, trunc, T, rng):
     c = conv["_conf"].to_numpy()
     noise = conv["_noise"].to_numpy()  # turn 0 (and its confidence) is shared by a model's conditions
     conv = conv.assign(
-        run_id="synthetic", backend="synthetic", dtype="float32", logprobs_mode="processed", dataset="synthetic",
+        run_id="synthetic", backend="synthetic", dtype="float32", logprobs_mode="processed", score_method="synthetic",
+        dataset="synthetic",
         category=np.where(conv.index % 2 == 0, "geography", "science"),
         difficulty=np.where(c > 0.6, "easy", "hard"), n_turns=T,
         initial_answer="The answer is " + conv["initial_class"].astype(str) + ".", initial_option="",
@@ -205,9 +206,9 @@ def _turn_rows(conv, kinds, said, committed, trunc, T, rng):
     n = len(conv)
     rep = np.repeat(np.arange(n), T + 1)
     t = np.tile(np.arange(T + 1), n)
-    stamp = ["run_id", "model", "params_b", "backend", "dtype", "logprobs_mode", "dataset", "item_id", "category",
-             "difficulty", "condition", "pushback_type", "level", "source", "firmness", "argument", "intervention",
-             "control", "variant"]
+    stamp = ["run_id", "model", "params_b", "backend", "dtype", "logprobs_mode", "score_method", "dataset", "item_id",
+             "category", "difficulty", "condition", "pushback_type", "level", "source", "firmness", "argument",
+             "intervention", "control", "variant"]
     df = conv[stamp].iloc[rep].reset_index(drop=True)
     k, s = kinds.ravel(), said.ravel()
     # every (kind, wording, class) reply text once, then looked up (vectorised for millions of rows)

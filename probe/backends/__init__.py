@@ -22,7 +22,7 @@ from .lifetime import ClosesOnExit, close_engine
 from .models import resolve
 from .spec import EngineSpec
 
-BACKENDS = ("vllm", "hf", "fake")
+BACKENDS = ("vllm", "hf", "fake", "openai")
 
 
 def load_backend(name: str, model: str, spec: EngineSpec | None = None) -> Backend:
@@ -33,6 +33,10 @@ def load_backend(name: str, model: str, spec: EngineSpec | None = None) -> Backe
         return FakeBackend.from_file(model) if model not in ("", "fake") else FakeBackend()
     if name not in BACKENDS:
         raise ProbeError(f"backend: unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    if name == "openai":  # a served model: its server named by spec.server, the model's tokenizer from its folder
+        from .openai import OpenAIBackend
+
+        return OpenAIBackend(model, spec)
     resolved = resolve(model)
     if name == "vllm":
         from .vllm import VLLMBackend

@@ -108,6 +108,18 @@ class Scored:
         return float(sum(t.logprob for t in self.tokens))
 
 
+@dataclass(frozen=True)
+class RequestFailure:
+    """A request a served model never answered (after its retries): its conversation so far and why.  In its place
+    ``generate`` returns an empty `Sample` (finish_reason "error") and ``score`` a `Scored` of NaN logprobs, so the
+    other conversations of the batch carry on; the runner marks every conversation this request belongs to as
+    errored (`probe.sweep.failures`) and a rerun runs them again."""
+
+    kind: str  # "generate" or "score"
+    messages: Messages
+    reason: str
+
+
 def group_samples(requests: Sequence[GenerateRequest], samples: Sequence[Sample]) -> list[list[Sample]]:
     """A flat ``generate`` result regrouped per request (request i's ``n`` samples, in order)."""
     out, at = [], 0

@@ -80,7 +80,7 @@ class FakeBackend(ClosesOnExit):
         self.model_name = model_name
         self.calls = CallCounter()
         self.requests: list[GenerateRequest] = []  # every generate request, for tests of what the model saw
-        self.info = {"backend": "fake", "dtype": "n/a", "logprobs_mode": "scripted"}
+        self.info = {"backend": "fake", "dtype": "n/a", "logprobs_mode": "scripted", "score_method": "scripted"}
 
     @classmethod
     def from_file(cls, path: str) -> "FakeBackend":

@@ -64,6 +64,7 @@ class HFBackend(ClosesOnExit):
             "transformers_version": transformers.__version__,
             "dtype": spec.dtype,
             "logprobs_mode": LOGPROBS_MODE,
+            "score_method": "forward",
             "device": self.device,
         }
 

@@ -1,15 +1,59 @@
 """Engine settings (frozen; read from config, never hard-coded in backend code).  Each backend reads the fields that
-apply to it: vLLM most of them, transformers dtype/seed/top_logprobs/hf_batch_size, the fake backend none."""
+apply to it: vLLM most of them, transformers dtype/seed/top_logprobs/hf_batch_size, the fake backend none, the
+``openai`` backend its `ServerSpec` (``engine.server``, written in YAML as ``backend: {name: openai, base_url: …}``)."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..connection import CONNECTION_FIELDS, without_connection  # noqa: F401  (re-exported)
+
 DTYPES = ("float32", "bfloat16", "float16", "auto")
 SCORE_METHODS = ("auto", "forced", "prompt_logprobs")
 AUTO_PROMPT_LOGPROBS_MAX_VOCAB = 65_536
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    """A served model (backend ``openai``): an OpenAI-compatible server such as ``vllm serve``.
+
+    YAML: ``backend: {name: openai, base_url: http://host:8000/v1, api_key_env: MY_KEY}`` (also per entry of a
+    sweep's ``models:``).  The key is read from the environment variable named here, never from the config.  Where
+    the server lives and how it is talked to (`CONNECTION_FIELDS`) is no part of a cell's id or a run's id: the same
+    model served on another port resumes its run."""
+
+    base_url: str = ""
+    api_key_env: str | None = None  # name of the environment variable holding the API key (None: no key)
+    model_id: str | None = None  # the model's name on the server; None: the one model /v1/models lists
+    max_concurrency: int = 16  # requests in flight at once
+    timeout_s: float = 120.0  # per request
+    retries: int = 5  # further attempts after a timeout, 429 or 5xx (exponential backoff with jitter)
+    backoff_s: float = 0.5  # first retry waits up to this long, doubling each time (a Retry-After header wins)
+    cache: str | None = None  # folder of an on-disk response cache keyed by each request's full content (None: off)
+    # a measurement the server cannot make exactly (no prompt logprobs, fewer top logprobs than asked) is refused
+    # unless this is true; each row's score_method says how its scores were read
+    allow_approximate_scores: bool = False
+
+    def __post_init__(self):
+        from ..errors import ProbeError
+
+        if not re.match(r"^https?://[^\s/]+", self.base_url or ""):
+            raise ProbeError(f"base_url: expected http://host:port/v1 (the server's OpenAI-compatible root), got "
+                             f"{self.base_url!r}")
+        if self.api_key_env is not None and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.api_key_env):
+            raise ProbeError(f"api_key_env: {self.api_key_env!r} is not an environment variable name (give the "
+                             "variable's name, never the key itself)")
+        if self.max_concurrency < 1:
+            raise ProbeError(f"max_concurrency: must be >= 1, got {self.max_concurrency}")
+        if not self.timeout_s > 0:
+            raise ProbeError(f"timeout_s: must be > 0, got {self.timeout_s}")
+        if self.retries < 0:
+            raise ProbeError(f"retries: must be >= 0, got {self.retries}")
+        if self.backoff_s < 0:
+            raise ProbeError(f"backoff_s: must be >= 0, got {self.backoff_s}")
 
 
 @dataclass(frozen=True)
@@ -40,6 +84,7 @@ class EngineSpec:
     # the first split seeded prefill, e.g. Gemma-3-270M's consistency samples); whole prefills never need the rewind.
     chunked_prefill: bool | None = None
     hf_batch_size: int = 16
+    server: ServerSpec | None = None  # backend openai: the server (YAML: backend: {name: openai, base_url: …})
 
     def __post_init__(self):
         from ..errors import ProbeError

@@ -48,6 +48,8 @@ class ModelJob:
 
 
 def gpus_for(sweep: Config, m: ModelSpec) -> int:
+    if sweep.backend_for(m) == "openai":  # a served model: the job only sends requests, no engine starts in it
+        return 0
     if sweep.executor.gpus_per_node is not None:
         return sweep.executor.gpus_per_node
     return sweep.engine_for(m).tensor_parallel_size

@@ -3,7 +3,9 @@ shard, close the engine.  `probe run` (a sweep of one model) and every sweep exe
 
 Cells are run in chunks (``executor.chunk_cells``, default all pending at once); each chunk's shards are written as
 soon as it finishes, so an interrupted job loses at most the chunk in flight, and a chunk that raises is recorded in
-``errors/`` without touching other cells.  The engine is closed on leaving its ``with`` block; a close that hangs is
+``errors/`` without touching other cells.  A conversation whose request failed for good (a served model,
+`probe.sweep.failures`) is left out of its cell, which is written partial; the next run runs only those
+conversations and writes the cell whole.  The engine is closed on leaving its ``with`` block; a close that hangs is
 ended by killing the engine's processes, so a job always exits and its exit code reflects the cells.
 
     python -m probe.sweep RUN MODEL      # what the local executor runs (Slurm calls run_model via submitit)
@@ -23,8 +25,9 @@ from ..errors import ProbeError, WriteError
 from ..belief import BELIEF_FRAME, PROBE_MESSAGE
 from ..protocol import rewrite_questions, run_protocol
 from ..readout.reader import make_reader
-from ..records import ModelManifest, conversations_frame, turns_frame, versions
+from ..records import CONVERSATION_KEY, TURN_KEY, ModelManifest, conversations_frame, turns_frame, versions
 from ..progress import Progress
+from .failures import conversation_key, errored_conversations
 from .store import Store
 
 
@@ -63,13 +66,16 @@ def _run_cells(store, cfg, model, pending, backend, progress) -> int:
         stamp = {"run_id": store.run_id(), "model": model.label, "backend": backend.name,
                  "dtype": backend.info.get("dtype", cfg.engine_for(model).dtype),
                  "logprobs_mode": backend.info.get("logprobs_mode", ""),
+                 "score_method": backend.info.get("score_method", ""),
                  "params_b": model.params_b if model.params_b is not None else backend.info.get("params_b")}
         bar = Progress(f"{model.label}", enabled=progress)
+        if hasattr(backend, "progress"):  # a served model counts its requests on the bar
+            backend.progress = bar.requests
         failed, stats = 0, defaultdict(float)
         stats["items"] = sum(len(v) for v in items.values())
         for chunk in _chunks(pending, cfg.executor.chunk_cells):
             try:
-                _run_chunk(store, backend, reader, chunk, items, cfg.protocol, stamp, bar, stats)
+                failed += _run_chunk(store, backend, reader, chunk, items, cfg.protocol, stamp, bar, stats)
             except WriteError:  # a full disk (or a folder where a shard goes): every later cell would fail alike
                 bar.stop()
                 raise
@@ -117,21 +123,54 @@ def readout_record(reader=None) -> dict:
     return {"version": READOUT_VERSION, "reader": (reader or RULES).name, "agreement_with_hand_labels": accuracy}
 
 
-def _run_chunk(store, backend, reader, chunk, items, spec, stamp, bar, stats) -> None:
+def _run_chunk(store, backend, reader, chunk, items, spec, stamp, bar, stats) -> int:
+    """Run a chunk of cells and write their shards; returns how many were written partial (a conversation
+    errored).  A partial cell from an earlier run runs only its errored conversations, kept with its other rows."""
+    import pandas as pd
+
     t0 = time.perf_counter()
+    earlier = {c.cell_id: store.partial(c) for c in chunk}  # {item id: why} of a partial cell, else None
+    todo = {c.cell_id: [i for i in items[c.dataset.label] if earlier[c.cell_id] is None or i.id in earlier[c.cell_id]]
+            for c in chunk}
     all_items = [i for d in sorted({c.dataset.label for c in chunk}) for i in items[d]]
     variants = sorted({c.variant for c in chunk})
     rewritten, counts = rewrite_questions(backend, all_items, variants, spec.seed)
     stats.setdefault("rewrites", {}).update(counts)
-    rows = run_protocol(backend, [(c, items[c.dataset.label]) for c in chunk], spec, bar.step, rewritten, reader)
+    rows = run_protocol(backend, [(c, todo[c.cell_id]) for c in chunk], spec, bar.step, rewritten, reader)
     stats["protocol_s"] += time.perf_counter() - t0
+    take = getattr(backend, "take_failures", None)
+    bad, unplaced = errored_conversations([r for t, _ in rows.values() for r in t], take() if take else [],
+                                          spec.system_prompt)
+    if unplaced:  # e.g. a model-variant rewrite: that variant is skipped for its item, as a rejected rewrite is
+        bar.note(f"{len(unplaced)} requests outside any conversation failed: {unplaced[0].reason}")
+    partial = 0
     for cell in chunk:
         turn_rows, conv_rows = rows[cell.cell_id]
-        turns, convs = turns_frame(turn_rows, stamp), conversations_frame(conv_rows, stamp)
-        store.write_cell(cell, turns, convs)
+        errored = {conversation_key(r)[1]: bad[conversation_key(r)] for r in conv_rows if conversation_key(r) in bad}
+        turns = turns_frame([r for r in turn_rows if conversation_key(r)[1] not in errored], stamp)
+        convs = conversations_frame([r for r in conv_rows if r["item_id"] not in errored], stamp)
+        if earlier[cell.cell_id] is not None:  # the cell's finished conversations from the earlier run
+            rerun = set(earlier[cell.cell_id])
+            old_t, old_c = (pd.read_parquet(store.shard(cell, t)) for t in ("turns", "conversations"))
+            turns = _merged(old_t[~old_t["item_id"].isin(rerun)], turns, TURN_KEY)
+            convs = _merged(old_c[~old_c["item_id"].isin(rerun)], convs, CONVERSATION_KEY)
+        store.write_cell(cell, turns, convs, errored)
+        partial += bool(errored)
+        if errored:
+            bar.note(f"{len(errored)} conversations of cell {cell.cell_id} errored ({next(iter(errored.values()))}); "
+                     "rerun to finish them")
         stats["conversations"] += len(convs)
         stats["turn_rows"] += len(turns)
         stats["generated_tokens"] += int(turns["response_tokens"].sum()) if len(turns) else 0
+    return partial
+
+
+def _merged(old, new, key):
+    """An earlier run's rows of a cell and this run's, in the declared order (a conversation is in one of them)."""
+    import pandas as pd
+
+    both = pd.concat([old, new], ignore_index=True) if len(old) else new
+    return both.sort_values(key, kind="stable").reset_index(drop=True) if len(both) else both
 
 
 def main(argv=None) -> int:

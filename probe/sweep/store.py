@@ -6,11 +6,15 @@
     RUN/shards/<model>/<cell_id>.turns.parquet
     RUN/shards/<model>/<cell_id>.done.json           written last: both shards' sha256 and row counts
     RUN/manifests/<model>.json                       versions and engine settings of the model's last job
-    RUN/errors/<cell_id>.txt                         why a cell failed (removed when it succeeds)
+    RUN/errors/<cell_id>.txt                         why a cell failed, or which of its conversations did (removed
+                                                     when it succeeds)
     RUN/.probe.lock                                  held (flock) by the sweep that runs in this folder
     RUN/claims/<model>.lock                          held (flock) by the job that runs the model's cells
 
-A cell is done only when its marker names both shards and both still match it (size and sha256).  A damaged or
+A cell is done only when its marker names both shards and both still match it (size and sha256).  A cell whose
+marker also lists ``errored`` conversations (a served model's request that failed after its retries) is *partial*:
+its shards hold every other conversation, it counts as pending, and the next run runs only the errored ones and
+writes the cell again with both (`partial`); `collect` takes a partial cell's finished rows.  A damaged or
 half-written cell counts as pending, with a one-line warning on stderr, and the next sweep runs it again.  A cell
 from an older toolkit (shards, no marker) is adopted when both shards read back whole.
 
@@ -72,6 +76,7 @@ class Store:
     def __init__(self, root: str | Path):
         self.root = Path(root)
         self._verified: dict[str, tuple] = {}  # cell_id -> the marker stat it was verified against
+        self._partial: dict[str, dict[str, str]] = {}  # cell_id -> {item id: why its conversation errored}
         self._warned: set[str] = set()
 
     # -- the config itself --------------------------------------------------------------------------------------
@@ -110,8 +115,18 @@ class Store:
                              "--out RUN` to rewrite it") from None
 
     def run_id(self) -> str:
-        """The run's id: a hash of its resolved config."""
-        return hashlib.sha256((self.root / "sweep.json").read_bytes()).hexdigest()[:12]
+        """The run's id: a hash of its resolved config (a served model's connection left out, so a rerun against the
+        same model on another port keeps the id; a config without one hashes as the file's bytes)."""
+        from ..connection import without_connection
+
+        raw = (self.root / "sweep.json").read_bytes()
+        try:
+            config = json.loads(raw)
+        except ValueError:
+            config = None
+        if isinstance(config, dict) and (kept := without_connection(config)) != config:
+            raw = json.dumps(kept, indent=2, default=str).encode()
+        return hashlib.sha256(raw).hexdigest()[:12]
 
     # -- one sweep at a time ------------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -191,12 +206,14 @@ class Store:
                           "rows": _rows(path)}
         return out
 
-    def _write_marker(self, cell: Cell, shards: dict) -> None:
+    def _write_marker(self, cell: Cell, shards: dict, errored: dict[str, str] | None = None) -> None:
         write_json({"cell_id": cell.cell_id, "model": cell.model.name, "dataset": cell.dataset.label,
-                    "condition": cell.condition.name, "variant": cell.variant, "shards": shards}, self.marker(cell))
+                    "condition": cell.condition.name, "variant": cell.variant, "shards": shards,
+                    **({"errored": dict(errored)} if errored else {})}, self.marker(cell))
 
     def check_cell(self, cell: Cell) -> str | None:
-        """None if the cell is done and whole, else why not ("" = simply not run yet)."""
+        """None if the cell is done and whole, else why not ("" = simply not run yet, or partial: `partial`)."""
+        self._partial.pop(cell.cell_id, None)
         marker = self.marker(cell)
         if not marker.is_file():
             if not self.shard(cell, "turns").is_file():
@@ -221,10 +238,21 @@ class Store:
                     return f"{table} shard missing"
                 if path.stat().st_size != want[table]["bytes"] or sha256_file(path) != want[table]["sha256"]:
                     return f"{table} shard differs from its done-marker (damaged or replaced)"
+            errored = record.get("errored") or {}
+            if not isinstance(errored, dict):
+                raise TypeError("errored is not a mapping")
         except (OSError, UnicodeDecodeError, ValueError, RecursionError, KeyError, TypeError) as e:
             return f"unreadable done-marker ({type(e).__name__})"
+        if errored:
+            self._partial[cell.cell_id] = {str(k): str(v) for k, v in errored.items()}
+            return ""
         self._verified[cell.cell_id] = stamp
         return None
+
+    def partial(self, cell: Cell) -> dict[str, str] | None:
+        """{item id: why} of a partial cell's errored conversations (its shards whole), else None."""
+        self.check_cell(cell)
+        return self._partial.get(cell.cell_id)
 
     def _stat(self, cell: Cell, table: str) -> tuple:
         try:
@@ -243,8 +271,10 @@ class Store:
     def pending(self, cfg: Config, model=None) -> list[Cell]:
         return [c for c in cfg.cells(model) if not self.is_done(c)]
 
-    def write_cell(self, cell: Cell, turns: pd.DataFrame, conversations: pd.DataFrame) -> None:
-        """Both shards, read back whole, then the done-marker naming their checksums."""
+    def write_cell(self, cell: Cell, turns: pd.DataFrame, conversations: pd.DataFrame,
+                   errored: dict[str, str] | None = None) -> None:
+        """Both shards, read back whole, then the done-marker naming their checksums (and ``errored``: {item id:
+        why}, the conversations left out, which makes the cell partial and names them in ``errors/``)."""
         self.marker(cell).unlink(missing_ok=True)
         self._verified.pop(cell.cell_id, None)
         try:
@@ -258,8 +288,14 @@ class Store:
         shards = self._describe(cell)
         if shards["turns"]["rows"] != len(turns) or shards["conversations"]["rows"] != len(conversations):
             raise OSError(f"cell {cell.cell_id}: shards read back with a different number of rows")
-        self._write_marker(cell, shards)  # last: marks the cell done
-        (self.root / "errors" / f"{cell.cell_id}.txt").unlink(missing_ok=True)
+        self._write_marker(cell, shards, errored)  # last: marks the cell done (or partial)
+        if errored:
+            n = len(errored)
+            self.write_error(cell, f"{n} conversation{'s' if n != 1 else ''} errored, the cell's other "
+                                   f"{len(conversations)} written; rerun to finish {'them' if n != 1 else 'it'}\n"
+                             + "\n".join(f"item {k}: {why}" for k, why in sorted(errored.items())))
+        else:
+            (self.root / "errors" / f"{cell.cell_id}.txt").unlink(missing_ok=True)
 
     def write_error(self, cell: Cell, message: str) -> None:
         """Record why a cell failed; a record that cannot be written (a full disk, errors/ not a folder) is a warning,
@@ -311,19 +347,22 @@ class Store:
 
     # -- collect ------------------------------------------------------------------------------------------------
     def collect(self, cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame, list[Cell]]:
-        """Every done cell of the current config, concatenated and sorted; also the cells still missing (including
-        any whose shards fail to read, with a warning: collect never dies on a damaged shard)."""
+        """Every done cell of the current config (and a partial cell's finished conversations), concatenated and
+        sorted; also the cells still missing, whole or in part (including any whose shards fail to read, with a
+        warning: collect never dies on a damaged shard)."""
         turns, convs, missing = [], [], []
         for c in cfg.cells():
             if not self.is_done(c):
                 missing.append(c)
-                continue
+                if not self.partial(c):  # a partial cell's finished conversations are collected
+                    continue
             try:
                 t, v = pd.read_parquet(self.shard(c, "turns")), pd.read_parquet(self.shard(c, "conversations"))
             except Exception as e:  # damaged after the check: count it missing, keep collecting
                 warn(f"{self.shard(c, 'turns').parent}/{c.cell_id}: shards unreadable ({type(e).__name__}); "
                      "left out and counted missing")
-                missing.append(c)
+                if not missing or missing[-1] is not c:
+                    missing.append(c)
                 continue
             turns.append(t)
             convs.append(v)
