@@ -48,9 +48,9 @@ def test_audit_of_a_real_run_in_tmux_then_the_report_corrects(smoke_run, tmp_pat
     session = f"auditreal{os.getpid()}"
     try:
         start(session, run)
-        wait_for(lambda: "reply 1 of 120" in screen(session), "the first reply on screen")
+        wait_for(lambda: "reply 1 of 120" in screen(session), "the first reply on screen", session=session)
         type_keys(session, "".join(keyfile.read_text().split()))
-        wait_for(lambda: "Audit complete" in screen(session), "the end of the audit", timeout=300)
+        wait_for(lambda: "Audit complete" in screen(session), "the end of the audit", timeout=300, session=session)
     finally:
         tmux("kill-session", "-t", session)
     lines = [json.loads(x) for x in (run / "audit" / "labels.jsonl").read_text().splitlines()]
