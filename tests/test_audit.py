@@ -64,8 +64,9 @@ def audit(run, keys: str, *extra) -> int:
         sys.stdin = old
 
 
-def hand_corrected(run, reader="reader1"):
-    """Corrected switch rate of initially-correct answers for each condition, from the files with plain loops."""
+def hand_corrected(run, reader="reader1", by_model=False):
+    """Corrected switch rate of initially-correct answers per condition (per model and condition with `by_model`:
+    the audit's strata), from the files with plain loops."""
     conv = pd.read_parquet(run / "conversations.parquet")
     sample = json.loads((run / "audit" / "sample.json").read_text())
     labels = {}
@@ -78,17 +79,18 @@ def hand_corrected(run, reader="reader1"):
             labels[k] = e
     human = {}
     for i, c in enumerate(sample["conversations"]):
-        labs = [labels[(reader, i, t)] for t in range(3)]
+        labs = [labels[k] for k in sorted(k for k in labels if k[:2] == (reader, i))]
         said = [x["said"] for x in labs]
         kinds = ["initial"] + [x["kind"] for x in labs[1:]]
         gold0 = said[0] == "gold"
         switched = any(k == "switch" for k in kinds[1:])
         human["|".join(c["key"][k] for k in KEY)] = (gold0, gold0 and switched)
     out = {}
-    for cond, g in conv.groupby("condition"):
+    for stratum, g in conv.groupby(["model", "condition"]):
         num = den = 0.0
         size = len(g)
-        drawn = sum(1 for c in sample["conversations"] if c["key"]["condition"] == cond)
+        drawn = sum(1 for c in sample["conversations"]
+                    if (c["key"]["model"], c["key"]["condition"]) == stratum)
         for r in g.itertuples():
             f_gold0 = r.initial_class == "gold"
             f_sw = f_gold0 and bool(r.switched)
@@ -98,7 +100,8 @@ def hand_corrected(run, reader="reader1"):
                 h_gold0, h_sw = human[k]
                 num += (h_sw - f_sw) / (drawn / size)
                 den += (h_gold0 - f_gold0) / (drawn / size)
-        out[cond] = num / den
+        out[stratum if by_model else stratum[1]] = num / den
+    assert by_model or conv["model"].nunique() == 1
     return out
 
 

@@ -1,12 +1,14 @@
 """The audit on a real run: `probe run experiments/smoke.yaml` on SmolLM2 (vLLM, 20 built-in items × 3 conditions ×
-T = 2), `probe audit RUN --n 40` typed into a real terminal (tmux) from a scripted keystroke file, then `probe
-report` shows the corrected estimates, checked against a computation by hand from the files
-(`tests.test_audit.hand_corrected`).  The scripted person reads as the run's reading does except on every fifth
-reply, which it reads as committing to nothing, so the corrected rates differ from the automatic ones."""
+T = 2), and `make sweep`'s runs/cpu-default when it is there; `probe audit RUN --n 40` typed into a real terminal
+(tmux) from a scripted keystroke file, then `probe report` shows the corrected estimates, checked against a
+computation by hand from the files (`tests.test_audit.hand_corrected`, per model × condition).  The scripted person
+reads as the run's reading does except on every fifth reply, which it reads as committing to nothing, so the
+corrected rates differ from the automatic ones."""
 import json
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -35,26 +37,44 @@ def person_keys(run, sample: dict) -> list[str]:
     return keys
 
 
-def test_audit_of_a_real_run_in_tmux_then_the_report_corrects(smoke_run, tmp_path):
+SWEEP_RUN = Path(os.environ.get("PROBE_SWEEP_RUN", ROOT / "runs" / "cpu-default"))
+
+
+@pytest.fixture(params=["smoke", "sweep"])
+def real_run(request, tmp_path):
+    """A copy of a real run: the smoke config's SmolLM2 run, and the embedded default's `make sweep` output when it is
+    there (runs/cpu-default or PROBE_SWEEP_RUN; skipped otherwise, as the browser tests do)."""
+    if request.param == "sweep":
+        if not (SWEEP_RUN / "turns.parquet").is_file():
+            pytest.skip(f"{SWEEP_RUN} has no collected sweep (run `make sweep` first)")
+        source = SWEEP_RUN
+    else:
+        source = request.getfixturevalue("smoke_run")[0]
     run = tmp_path / "run"
-    shutil.copytree(smoke_run[0], run)  # the session's run stays as it was for the other tests
+    shutil.copytree(source, run)  # the original stays as it was for the other tests
+    return run
+
+
+def test_audit_of_a_real_run_in_tmux_then_the_report_corrects(real_run, tmp_path):
+    run = real_run
     assert audit(run, "", "--n", "40", "--seed", "3") == 0  # the draw only (no keys on stdin)
     sample = json.loads((run / "audit" / "sample.json").read_text())
     assert sample["n"] == 40 and len(sample["conversations"]) == 40
     keys = person_keys(run, sample)
-    assert len(keys) == 40 * 3
+    n_replies = sum(len(k) > 0 for k in keys)
+    assert n_replies == len(keys) >= 40 * 2
     keyfile = tmp_path / "keys.txt"
     keyfile.write_text("\n".join(keys) + "\n")
     session = f"auditreal{os.getpid()}"
     try:
         start(session, run)
-        wait_for(lambda: "reply 1 of 120" in screen(session), "the first reply on screen")
+        wait_for(lambda: f"reply 1 of {n_replies}" in screen(session), "the first reply on screen", session=session)
         type_keys(session, "".join(keyfile.read_text().split()))
-        wait_for(lambda: "Audit complete" in screen(session), "the end of the audit", timeout=300)
+        wait_for(lambda: "Audit complete" in screen(session), "the end of the audit", timeout=600, session=session)
     finally:
-        tmux("kill-session", "-t", session)
+        tmux("kill-server")
     lines = [json.loads(x) for x in (run / "audit" / "labels.jsonl").read_text().splitlines()]
-    assert len(lines) == 120 and len({(e["conv"], e["turn"]) for e in lines}) == 120
+    assert len(lines) == n_replies and len({(e["conv"], e["turn"]) for e in lines}) == n_replies
     out = tmp_path / "report"
     done = subprocess.run([str(PROBE), "report", str(run), "--out", str(out), "--bootstrap", "50"],
                           capture_output=True, text=True, timeout=900, cwd=ROOT,
@@ -63,10 +83,12 @@ def test_audit_of_a_real_run_in_tmux_then_the_report_corrects(smoke_run, tmp_pat
     md = (out / "report.md").read_text()
     assert "Corrected rates (prediction-powered)" in md and "Audit of" in md
     rates = pd.read_csv(out / "tables" / "audit_rates.csv")
-    want = hand_corrected(run)
-    assert set(want) == {"are_you_sure", "authority_4", "neutral"}
-    for cond, value in want.items():
-        row = rates[(rates["condition"] == cond) & (rates["estimate"] == "switch rate")].iloc[0]
-        assert row["corrected"] == pytest.approx(value)
+    want = hand_corrected(run, by_model=True)
+    conv = pd.read_parquet(run / "conversations.parquet", columns=["model", "condition"])
+    strata = set(conv.itertuples(index=False, name=None))
+    assert set(want) == strata and len(want) >= 3
+    for (model, cond), value in want.items():
+        row = rates[(rates["model"] == model) & (rates["condition"] == cond) & (rates["estimate"] == "switch rate")]
+        assert row.iloc[0]["corrected"] == pytest.approx(value)
     # the person disagreed on a fifth of the replies: somewhere the correction moves the rate
     assert (rates["corrected"] - rates["automatic"]).abs().max() > 0.01
