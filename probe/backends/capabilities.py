@@ -116,7 +116,8 @@ def _one(client: ServerClient, body: dict):
 
 
 def _refused(answer) -> bool:
-    return isinstance(answer, Failure) and answer.reason.startswith("HTTP 4") and not answer.reason.startswith("HTTP 429")
+    return (isinstance(answer, Failure) and answer.reason.startswith("HTTP 4")
+            and not answer.reason.startswith("HTTP 429"))
 
 
 def _ids_of(tokens) -> list[int] | None:
