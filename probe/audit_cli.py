@@ -17,7 +17,8 @@ from .errors import ProbeError
 def add_args(sub) -> None:
     p = sub.add_parser("audit", help="label a random sample of a run's conversations; corrects the report's rates",
                        description="Draw a stratified random sample of whole conversations (model x condition) and "
-                                   "label each reply's committed answer and kind in the terminal. Labels are saved "
+                                   "label each reply's committed answer and kind in the terminal (and, in false-"
+                                   "premise and hint-cue conversations, the premise reading and the cue mention). Labels are saved "
                                    "at once; rerun to resume. `probe report` then gives prediction-powered rates.")
     p.add_argument("run", metavar="RUN", help="run folder (turns.parquet, conversations.parquet)")
     p.add_argument("--n", type=int, default=60, help="conversations to draw (first time only; default 60)")
@@ -30,6 +31,8 @@ def add_args(sub) -> None:
 
 def conversations_for(run: Path, sample: dict, turns) -> list[dict]:
     """What the screen shows for each sample conversation, in the sample's order."""
+    from paraphrase.hints import cue_type
+
     from .audit import KEY, _manifest, run_items
 
     items, why = run_items(run, _manifest(run))
@@ -42,7 +45,9 @@ def conversations_for(run: Path, sample: dict, turns) -> list[dict]:
             raise ProbeError(f"{run}/audit/sample.json: conversation {k} is not in turns.parquet")
         g = by_key[k]
         it = items.get((c["key"]["dataset"], c["key"]["item_id"]))
-        out.append({"key": c["key"], "turns": [{"turn": int(r.turn), "user": r.user_message, "reply": r.response,
+        hint = str(g["hint"].iloc[0]) if "hint" in g and len(g) else "none"
+        out.append({"key": c["key"], "premise": "premise" in g and bool((g["premise"].astype(str) != "").any()),
+                    "cue": "" if cue_type(hint) == "none" else cue_type(hint), "turns": [{"turn": int(r.turn), "user": r.user_message, "reply": r.response,
                                                 "finish": r.finish_reason} for r in g.itertuples()],
                     "question": "", "gold": it.answer if it else f"? (item not loadable: {why or 'not found'})",
                     "alternative": it.alternative if it else "?", "choices": list(it.choices) if it else [],
