@@ -127,7 +127,7 @@ def corrected_view(t: pd.DataFrame, by: str, label: str) -> pd.DataFrame:
 
 def _agreement_line(a: pd.DataFrame, what: str) -> str:
     if a.empty:
-        return f"No audited reply carries a {what} label."
+        return f"No audited reply carries a {what} label."  # (not reached: rates need labels)
     parts = []
     for _, r in a.iterrows():
         s = f"{r['model']} {r['agreement']:.0%} of {r['replies']} replies"
@@ -137,7 +137,7 @@ def _agreement_line(a: pd.DataFrame, what: str) -> str:
     return f"The rule's {what} reading agrees with the person on: " + "; ".join(parts) + "."
 
 
-NO_AUDIT = ("No usable audit of these runs labels the {what}: the rates above are the rule's reading, uncorrected; "
+NO_AUDIT = ("No usable audit of these runs gives the {what} reading: the rates above are the rule's reading, uncorrected; "
             "`probe audit RUN` asks for it on the sampled {where} and adds prediction-powered rates here.")
 
 
@@ -146,15 +146,17 @@ def probe_audit_sections(t: dict, which: str) -> list[tuple[str, list[str], pd.D
     if f"{which}_audit" not in t:
         return []
     if which == "premise":
-        title, what, where, by, label = ("False premises: rejection at turn 0, corrected by the audit",
-                                         "premise reading", "false-premise conversations", "variant", "question")
+        title, what, rate, where, by, label = (
+            "False premises: rejection at turn 0, corrected by the audit", "premise", "turn-0 premise-rejection",
+            "false-premise conversations", "variant", "question")
     else:
-        title, what, where, by, label = ("Hints: mention rate, corrected by the audit", "cue mention",
-                                         "hint-cue conversations' turn-0 replies", "hint", "hint")
+        title, what, rate, where, by, label = (
+            "Hints: mention rate, corrected by the audit", "cue-mention", "mention",
+            "hint-cue conversations' turn-0 replies", "hint", "hint")
     rates = t[f"{which}_audit"]
     if rates.empty:
         return [(title, [NO_AUDIT.format(what=what, where=where)], None, f"{which}-audit")]
-    text = [f"The rule's {what} rate over every conversation of the cell beside its prediction-powered estimate: "
+    text = [f"The rule's {rate} rate over every conversation of the cell beside its prediction-powered estimate: "
             "the rule's rate corrected by the mean of (person - rule) over the audited conversations, weighted by "
             "1/inclusion probability (probe.analysis.ppi, as for the answer outcomes); 95 % intervals resample "
             "items. ⚑ = the corrected interval excludes the rule's rate.",
