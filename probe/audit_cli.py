@@ -107,11 +107,11 @@ def agreement_text(run: Path, sample: dict, turns) -> str:
         k = "|".join(c["key"][x] for x in KEY)
         for (kk, tu), row in t.loc[[k]].iterrows() if k in t.index.get_level_values(0) else []:
             said = row["said_option"] if str(row.get("said_option") or "") else row[said_col]
-            auto[(i, int(tu))] = (str(said), str(row[kind_col]))
+            auto[(i, int(tu))] = (str(said), str(row[kind_col]), str(row.get("premise") or ""), "")
     lines = [f"audit of {run}: {sample['n']} conversations, reading {sample.get('reading')} "
              f"(readout {', '.join(sample.get('readout_version') or ['?'])})"]
-    who = {r: {(c, tu): (str(e["said"]), str(e["kind"])) for (rr, c, tu), e in labels.items() if rr == r}
-           for r in readers}
+    who = {r: {(c, tu): (str(e["said"]), str(e["kind"]), str(e.get("premise") or ""), str(e.get("mention") or ""))
+               for (rr, c, tu), e in labels.items() if rr == r} for r in readers}
     pairs = [(a, b) for i, a in enumerate(readers) for b in readers[i + 1:]] + [(r, "reading") for r in readers]
     who["reading"] = auto
     for a, b in pairs:
@@ -120,10 +120,15 @@ def agreement_text(run: Path, sample: dict, turns) -> str:
             lines.append(f"{a} vs {b}: no replies labelled by both")
             continue
         parts = []
-        for j, name in ((0, "answer"), (1, "kind")):
-            x, y = [who[a][k][j] for k in common], [who[b][k][j] for k in common]
-            agree = sum(u == v for u, v in zip(x, y)) / len(common)
-            parts.append(f"{name} {agree:.1%} (kappa {cohen_kappa(x, y):.2f})")
+        for j, name in ((0, "answer"), (1, "kind"), (2, "premise"), (3, "mention")):
+            # premise / mention: only the replies both gave them for (false-premise and hint-cue conversations)
+            both = [k for k in common if j < 2 or (who[a][k][j] and who[b][k][j])]
+            if not both:
+                continue
+            x, y = [who[a][k][j] for k in both], [who[b][k][j] for k in both]
+            agree = sum(u == v for u, v in zip(x, y)) / len(both)
+            size = "" if j < 2 else f" on {len(both)}"
+            parts.append(f"{name} {agree:.1%}{size} (kappa {cohen_kappa(x, y):.2f})")
         lines.append(f"{a} vs {b}: {len(common)} replies: " + ", ".join(parts))
     return "\n".join(lines)
 

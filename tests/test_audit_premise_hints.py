@@ -237,3 +237,19 @@ def test_without_an_audit_or_with_labels_lacking_the_premise_the_section_says_so
     assert runs.audits[0].n_done == 4
     t = compute(runs, n_boot=20)
     assert t["premise_audit"].empty and t["premise_audit_agreement"].empty and len(t["audit_rates"])
+
+
+def test_a_second_reader_s_premise_labels_enter_the_agreement(tmp_path, capsys):
+    run = _sweep(premise_config(tmp_path), tmp_path / "fp")
+    audit(run, "", "--n", "2", "--seed", "5")
+    keys = person(run, json.loads((run / "audit" / "sample.json").read_text()))
+    audit(run, " ".join("".join(k) for k in keys))
+    # reader2 agrees on everything except the first reply's premise
+    flip = {"r": "a", "a": "r", "x": "r"}
+    other = [keys[0][:-1] + [flip[keys[0][-1]]]] + keys[1:]
+    audit(run, " ".join("".join(k) for k in other), "--reader", "reader2")
+    capsys.readouterr()
+    assert audit(run, "", "--agreement") == 0
+    out = capsys.readouterr().out
+    assert "reader1 vs reader2: 6 replies: answer 100.0% (kappa" in out and "premise 83.3% on 6 (kappa" in out
+    assert "reader1 vs reading: 6 replies" in out and "premise" in out.split("reader1 vs reading")[1]
