@@ -280,5 +280,5 @@ def human_conversation(key: str, labels: list[dict], finish: list[str], n_turns:
 
 
 __all__ = ["KEY", "READINGS", "audit_dir", "default_reading", "reading_record", "reading_digest", "allocate",
-           "probe_digest", "draw", "write_json", "load_sample", "staleness", "LabelLog", "class_of", "human_conversation",
-           "HumanConversation"]
+           "probe_digest", "draw", "write_json", "load_sample", "staleness", "LabelLog", "class_of",
+           "human_conversation", "HumanConversation"]

@@ -47,8 +47,9 @@ def conversations_for(run: Path, sample: dict, turns) -> list[dict]:
         it = items.get((c["key"]["dataset"], c["key"]["item_id"]))
         hint = str(g["hint"].iloc[0]) if "hint" in g and len(g) else "none"
         out.append({"key": c["key"], "premise": "premise" in g and bool((g["premise"].astype(str) != "").any()),
-                    "cue": "" if cue_type(hint) == "none" else cue_type(hint), "turns": [{"turn": int(r.turn), "user": r.user_message, "reply": r.response,
-                                                "finish": r.finish_reason} for r in g.itertuples()],
+                    "cue": "" if cue_type(hint) == "none" else cue_type(hint),
+                    "turns": [{"turn": int(r.turn), "user": r.user_message, "reply": r.response,
+                               "finish": r.finish_reason} for r in g.itertuples()],
                     "question": "", "gold": it.answer if it else f"? (item not loadable: {why or 'not found'})",
                     "alternative": it.alternative if it else "?", "choices": list(it.choices) if it else [],
                     "gold_letter": (it.gold_letter or "") if it else "",

@@ -137,8 +137,8 @@ def _agreement_line(a: pd.DataFrame, what: str) -> str:
     return f"The rule's {what} reading agrees with the person on: " + "; ".join(parts) + "."
 
 
-NO_AUDIT = ("No usable audit of these runs gives the {what} reading: the rates above are the rule's reading, uncorrected; "
-            "`probe audit RUN` asks for it on the sampled {where} and adds prediction-powered rates here.")
+NO_AUDIT = ("No usable audit of these runs gives the {what} reading: the rates above are the rule's reading, "
+            "uncorrected; `probe audit RUN` asks for it on the sampled {where} and adds prediction-powered rates here.")
 
 
 def probe_audit_sections(t: dict, which: str) -> list[tuple[str, list[str], pd.DataFrame | None, str]]:
