@@ -5,6 +5,8 @@ corrected premise-rejection / mention rates equal the prediction-powered estimat
 files.  A run without either probe shows no new prompt; an audit labelled without the new fields still loads."""
 import io
 import json
+import os
+import shutil
 import sys
 
 import pandas as pd
@@ -253,3 +255,38 @@ def test_a_second_reader_s_premise_labels_enter_the_agreement(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "reader1 vs reader2: 6 replies: answer 100.0% (kappa" in out and "premise 83.3% on 6 (kappa" in out
     assert "reader1 vs reading: 6 replies" in out and "premise" in out.split("reader1 vs reading")[1]
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed (make system-deps)")
+def test_in_a_real_terminal_a_kill_at_the_premise_prompt_loses_only_that_reply(tmp_path):
+    from tests.test_audit_tmux import n_lines, screen, start, tmux, type_keys, wait_for
+
+    run = _sweep(premise_config(tmp_path), tmp_path / "fp")
+    audit(run, "", "--n", "6", "--seed", "1")
+    script = ["".join(k) for k in person(run, json.loads((run / "audit" / "sample.json").read_text()))]
+    session, keeper = f"premise{os.getpid()}", f"premise-keeper{os.getpid()}"
+    tmux("new-session", "-d", "-s", keeper, "sleep 600")
+    try:
+        start(session, run)
+        wait_for(lambda: "reply 1 of 18" in screen(session), "the first reply on screen", session=session)
+        assert "premise " in screen(session) and "(false)" in screen(session)
+        cut = 4  # conversation 2, turn 1: answer, kind, premise
+        type_keys(session, "".join(script[:cut]))
+        wait_for(lambda: n_lines(run) == cut, f"{cut} labels written")
+        type_keys(session, script[cut][:2])  # answer and kind of the next reply; its premise key not yet given
+        wait_for(lambda: "premise r=rejects" in screen(session).split("reply 5 of 18")[-1], "the premise prompt",
+                 session=session)
+        tmux("kill-session", "-t", session)
+        assert n_lines(run) == cut
+        session += "-resumed"
+        start(session, run)
+        wait_for(lambda: "reply 5 of 18" in screen(session), "resume at the reply cut", session=session)
+        type_keys(session, "".join(script[cut:]))
+        wait_for(lambda: "Audit complete" in screen(session), "the end of the audit", session=session)
+    finally:
+        for s in (session, keeper):
+            tmux("kill-session", "-t", s)
+    lines = [json.loads(x) for x in (run / "audit" / "labels.jsonl").read_text().splitlines()]
+    assert len(lines) == 18 and len({(e["conv"], e["turn"]) for e in lines}) == 18
+    assert [PREMISE_KEY[e["premise"]] for e in sorted(lines, key=lambda e: (e["conv"], e["turn"]))] == \
+        [k[-1] for k in script]
