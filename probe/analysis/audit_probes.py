@@ -26,6 +26,7 @@ from .audited import usable
 from .fmt import cell
 from .hints import has_hints
 from .premise import has_premise
+from .premise_views import VARIANT_LABEL
 from .ppi import cell_ratios
 from .runs import Runs
 
@@ -118,7 +119,8 @@ def audit_probe_tables(runs: Runs, conv: pd.DataFrame, boot: ItemBootstrap) -> d
 
 def corrected_view(t: pd.DataFrame, by: str, label: str) -> pd.DataFrame:
     return pd.DataFrame({
-        "model": t["model"], label: t[by], "n / audited": [f"{n:,} / {k:,}" for n, k in zip(t["n"], t["n_audited"])],
+        "model": t["model"], label: [VARIANT_LABEL.get(v, v) if by == "variant" else v for v in t[by]],
+        "n / audited": [f"{n:,} / {k:,}" for n, k in zip(t["n"], t["n_audited"])],
         "rule reading": [cell(a, b, c) for a, b, c in zip(t["rule"], t["rule_lo"], t["rule_hi"])],
         "corrected by the audit": [cell(a, b, c, why=w) for a, b, c, w in
                                    zip(t["corrected"], t["corrected_lo"], t["corrected_hi"], t["note"])],
@@ -159,7 +161,8 @@ def probe_audit_sections(t: dict, which: str) -> list[tuple[str, list[str], pd.D
     text = [f"The rule's {rate} rate over every conversation of the cell beside its prediction-powered estimate: "
             "the rule's rate corrected by the mean of (person - rule) over the audited conversations, weighted by "
             "1/inclusion probability (probe.analysis.ppi, as for the answer outcomes); 95 % intervals resample "
-            "items. ⚑ = the corrected interval excludes the rule's rate.",
+            "items; the estimate is unbiased, not bounded: with few audited conversations it can leave [0, 1]. "
+            "⚑ = the corrected interval excludes the rule's rate.",
             _agreement_line(t[f"{which}_audit_agreement"], what)]
     return [(title, text, corrected_view(rates, by, label), f"{which}-audit")]
 
