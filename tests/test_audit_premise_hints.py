@@ -290,3 +290,42 @@ def test_in_a_real_terminal_a_kill_at_the_premise_prompt_loses_only_that_reply(t
     assert len(lines) == 18 and len({(e["conv"], e["turn"]) for e in lines}) == 18
     assert [PREMISE_KEY[e["premise"]] for e in sorted(lines, key=lambda e: (e["conv"], e["turn"]))] == \
         [k[-1] for k in script]
+
+
+def test_the_corrected_rejection_rate_of_a_variant_is_unbiased_though_the_audit_strata_are_conditions():
+    """Simulation with known truth: 40 items × 2 variants × 2 conditions; the rule misses 30 % of the person's
+    rejections on the original question.  The audit draws 8 conversations per condition (stratum), so the variant is
+    a domain, not a stratum: over 400 audits the mean corrected rate of each variant equals the person's rate
+    (within simulation error), while the rule's rate is biased."""
+    import numpy as np
+
+    from probe.analysis.audit_probes import premise_corrected
+    from probe.boot import ItemBootstrap
+
+    rng = np.random.default_rng(0)
+    n_items = 40
+    rows = [(i, v, c) for i in range(n_items) for v in ("original", "premise_free") for c in ("insist", "neutral")]
+    df = pd.DataFrame(rows, columns=["_item", "variant", "condition"]).assign(model="m", run_id="r")
+    p = np.where(df["variant"] == "original", 0.5, 0.3)
+    stem = rng.random((n_items, 2)) < p.reshape(n_items, 2, 2)[:, :, 0]  # one turn-0 reply per item × variant
+    human = stem[df["_item"], (df["variant"] == "premise_free").astype(int)]
+    miss = rng.random((n_items, 2))[df["_item"], (df["variant"] == "premise_free").astype(int)] < 0.3
+    rule = human & ~(miss & (df["variant"] == "original").to_numpy())
+    df = df.assign(premise0=np.where(rule, "rejects", "accepts"), _audit_covered=True)
+    truth = pd.Series(human).groupby(df["variant"]).mean()
+    boot = ItemBootstrap(n_items, 1)
+    got = {v: [] for v in ("original", "premise_free")}
+    for _ in range(400):
+        audited = np.zeros(len(df), bool)
+        for cond in ("insist", "neutral"):
+            audited[rng.choice(np.flatnonzero(df["condition"] == cond), 8, replace=False)] = True
+        t = premise_corrected(df.assign(_audited=audited, _pi=np.where(audited, 8 / 80, np.nan),
+                                        _h_premise0=np.where(audited, np.where(human, "rejects", "accepts"), "")),
+                              boot).set_index("variant")
+        for v in got:
+            got[v].append(t.loc[v, "corrected"])
+    rule_rate = pd.Series(rule).groupby(df["variant"]).mean()
+    assert rule_rate["original"] < truth["original"] - 0.05  # the rule alone is biased
+    for v, values in got.items():
+        se = np.std(values) / np.sqrt(len(values))
+        assert abs(np.mean(values) - truth[v]) < 3 * se + 1e-9, (v, np.mean(values), truth[v])
