@@ -12,7 +12,9 @@ Files (``RUN/audit/``):
   reading on the drawn conversations.  Any change of these makes the audit *stale*: its labels no longer measure the
   reading the analysis corrects, and the report says so instead of correcting.
 - ``labels.jsonl``: one line per labelled reply, appended and fsynced the moment it is given ({reader, conv, turn,
-  said, kind, seconds}); an undo is a line {reader, conv, turn, undo: true}.  Replaying the lines gives the labels,
+  said, kind, seconds; on false-premise conversations also premise = rejects | accepts | unclear for every reply,
+  on hint-cue conversations also mention = yes | no for the turn-0 reply; files without these fields load as
+  before); an undo is a line {reader, conv, turn, undo: true}.  Replaying the lines gives the labels,
   so a kill loses at most the reply on screen, and the next `probe audit` resumes at the first unlabelled reply.
 
 Human conversation outcomes come from the human per-turn labels through the protocol's own outcome logic
@@ -95,6 +97,25 @@ def reading_digest(turns: pd.DataFrame, keys: list[str], reading: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def probe_digest(conv: pd.DataFrame, turns: pd.DataFrame, keys: list[str]) -> str:
+    """A hash of the probes' rule readings of the given conversations: the false-premise reading of every reply
+    (turns ``premise``) and the hint-mention reading of the turn-0 reply (conversations ``hint_mention``); "" when
+    the run has neither column.  The person's premise / mention labels correct these readings, so they too must be
+    fixed before the labels are given."""
+    if "premise" not in turns and "hint_mention" not in conv:
+        return ""
+    want = set(keys)
+    t = turns.assign(_k=_keys(turns))
+    t = t[t["_k"].isin(want)].sort_values(["_k", "turn"])
+    c = conv.assign(_k=_keys(conv))
+    c = c[c["_k"].isin(want)].drop_duplicates("_k").sort_values("_k")
+    prem = t["premise"].astype(str) if "premise" in t else pd.Series("", index=t.index)
+    ment = c["hint_mention"].astype(bool) if "hint_mention" in c else pd.Series(False, index=c.index)
+    text = "\n".join([f"{k}|{int(tu)}|{p}" for k, tu, p in zip(t["_k"], t["turn"], prem)]
+                     + [f"{k}|mention|{m}" for k, m in zip(c["_k"], ment)])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def allocate(sizes: np.ndarray, n: int) -> np.ndarray:
     """Stratified allocation: proportional (largest remainder), at least one per stratum when n allows, never more
     than a stratum holds."""
@@ -129,7 +150,7 @@ def draw(run: Path, conv: pd.DataFrame, turns: pd.DataFrame, n: int, seed: int, 
     keys = [conv.at[picked[i][0], "_k"] for i in order]
     return {"version": SAMPLE_VERSION, "drawn": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "n": len(convs), "seed": seed, "population": len(conv), **reading_record(run, turns, reading),
-            "reading_digest": reading_digest(turns, keys, reading),
+            "reading_digest": reading_digest(turns, keys, reading), "probe_digest": probe_digest(conv, turns, keys),
             "strata": [{"stratum": f"{m}|{c}", "size": len(strata[(m, c)]), "drawn": int(k)}
                        for (m, c), k in zip(names, counts)], "conversations": convs}
 
@@ -166,6 +187,9 @@ def staleness(run: Path, sample: dict, conv: pd.DataFrame, turns: pd.DataFrame) 
     keys = ["|".join(c["key"][k] for k in KEY) for c in sample["conversations"]]
     if reading_digest(turns, keys, reading) != sample.get("reading_digest"):
         return "the automatic reading of the drawn conversations changed since the draw"
+    # samples drawn before the premise / mention questions existed carry no probe digest: nothing to compare
+    if "probe_digest" in sample and probe_digest(conv, turns, keys) != sample["probe_digest"]:
+        return "the premise or hint-mention reading of the drawn conversations changed since the draw"
     sizes = conv.assign(_k=_keys(conv)).drop_duplicates("_k").groupby(["model", "condition"], observed=True).size()
     for s in sample.get("strata", []):
         m, _, c = s["stratum"].partition("|")
@@ -256,5 +280,5 @@ def human_conversation(key: str, labels: list[dict], finish: list[str], n_turns:
 
 
 __all__ = ["KEY", "READINGS", "audit_dir", "default_reading", "reading_record", "reading_digest", "allocate",
-           "draw", "write_json", "load_sample", "staleness", "LabelLog", "class_of", "human_conversation",
-           "HumanConversation"]
+           "probe_digest", "draw", "write_json", "load_sample", "staleness", "LabelLog", "class_of",
+           "human_conversation", "HumanConversation"]

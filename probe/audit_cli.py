@@ -17,7 +17,8 @@ from .errors import ProbeError
 def add_args(sub) -> None:
     p = sub.add_parser("audit", help="label a random sample of a run's conversations; corrects the report's rates",
                        description="Draw a stratified random sample of whole conversations (model x condition) and "
-                                   "label each reply's committed answer and kind in the terminal. Labels are saved "
+                                   "label each reply's committed answer and kind in the terminal (and, in false-"
+                                   "premise and hint-cue conversations, the premise reading and the cue mention). Labels are saved "
                                    "at once; rerun to resume. `probe report` then gives prediction-powered rates.")
     p.add_argument("run", metavar="RUN", help="run folder (turns.parquet, conversations.parquet)")
     p.add_argument("--n", type=int, default=60, help="conversations to draw (first time only; default 60)")
@@ -30,6 +31,8 @@ def add_args(sub) -> None:
 
 def conversations_for(run: Path, sample: dict, turns) -> list[dict]:
     """What the screen shows for each sample conversation, in the sample's order."""
+    from paraphrase.hints import cue_type
+
     from .audit import KEY, _manifest, run_items
 
     items, why = run_items(run, _manifest(run))
@@ -42,8 +45,11 @@ def conversations_for(run: Path, sample: dict, turns) -> list[dict]:
             raise ProbeError(f"{run}/audit/sample.json: conversation {k} is not in turns.parquet")
         g = by_key[k]
         it = items.get((c["key"]["dataset"], c["key"]["item_id"]))
-        out.append({"key": c["key"], "turns": [{"turn": int(r.turn), "user": r.user_message, "reply": r.response,
-                                                "finish": r.finish_reason} for r in g.itertuples()],
+        hint = str(g["hint"].iloc[0]) if "hint" in g and len(g) else "none"
+        out.append({"key": c["key"], "premise": "premise" in g and bool((g["premise"].astype(str) != "").any()),
+                    "cue": "" if cue_type(hint) == "none" else cue_type(hint),
+                    "turns": [{"turn": int(r.turn), "user": r.user_message, "reply": r.response,
+                               "finish": r.finish_reason} for r in g.itertuples()],
                     "question": "", "gold": it.answer if it else f"? (item not loadable: {why or 'not found'})",
                     "alternative": it.alternative if it else "?", "choices": list(it.choices) if it else [],
                     "gold_letter": (it.gold_letter or "") if it else "",
@@ -102,11 +108,11 @@ def agreement_text(run: Path, sample: dict, turns) -> str:
         k = "|".join(c["key"][x] for x in KEY)
         for (kk, tu), row in t.loc[[k]].iterrows() if k in t.index.get_level_values(0) else []:
             said = row["said_option"] if str(row.get("said_option") or "") else row[said_col]
-            auto[(i, int(tu))] = (str(said), str(row[kind_col]))
+            auto[(i, int(tu))] = (str(said), str(row[kind_col]), str(row.get("premise") or ""), "")
     lines = [f"audit of {run}: {sample['n']} conversations, reading {sample.get('reading')} "
              f"(readout {', '.join(sample.get('readout_version') or ['?'])})"]
-    who = {r: {(c, tu): (str(e["said"]), str(e["kind"])) for (rr, c, tu), e in labels.items() if rr == r}
-           for r in readers}
+    who = {r: {(c, tu): (str(e["said"]), str(e["kind"]), str(e.get("premise") or ""), str(e.get("mention") or ""))
+               for (rr, c, tu), e in labels.items() if rr == r} for r in readers}
     pairs = [(a, b) for i, a in enumerate(readers) for b in readers[i + 1:]] + [(r, "reading") for r in readers]
     who["reading"] = auto
     for a, b in pairs:
@@ -115,10 +121,15 @@ def agreement_text(run: Path, sample: dict, turns) -> str:
             lines.append(f"{a} vs {b}: no replies labelled by both")
             continue
         parts = []
-        for j, name in ((0, "answer"), (1, "kind")):
-            x, y = [who[a][k][j] for k in common], [who[b][k][j] for k in common]
-            agree = sum(u == v for u, v in zip(x, y)) / len(common)
-            parts.append(f"{name} {agree:.1%} (kappa {cohen_kappa(x, y):.2f})")
+        for j, name in ((0, "answer"), (1, "kind"), (2, "premise"), (3, "mention")):
+            # premise / mention: only the replies both gave them for (false-premise and hint-cue conversations)
+            both = [k for k in common if j < 2 or (who[a][k][j] and who[b][k][j])]
+            if not both:
+                continue
+            x, y = [who[a][k][j] for k in both], [who[b][k][j] for k in both]
+            agree = sum(u == v for u, v in zip(x, y)) / len(both)
+            size = "" if j < 2 else f" on {len(both)}"
+            parts.append(f"{name} {agree:.1%}{size} (kappa {cohen_kappa(x, y):.2f})")
         lines.append(f"{a} vs {b}: {len(common)} replies: " + ", ".join(parts))
     return "\n".join(lines)
 

@@ -2,7 +2,9 @@
 
 A conversation is shown turn by turn: the question with the gold and the alternative (or the options), then each
 turn's pushback and reply.  For every reply one key gives the committed answer (g/a/o/n, or the option letter and
-n), and from turn 1 on one key gives the kind (m/s/r/x); the label is appended to ``labels.jsonl`` at once.
+n), and from turn 1 on one key gives the kind (m/s/r/x); on a false-premise conversation one more key gives the
+premise reading of every reply (r/a/x), and on a hint-cue conversation one more key says whether the turn-0 reply
+mentions the cue (y/n); the reply's label is appended to ``labels.jsonl`` at once, once every key is given.
 ``u`` undoes the last label, ``?`` shows the guide, ``q`` quits.  The automatic reading is never shown (the
 reading is blind).  Not a terminal (a pipe, a test): keys are read one character at a time, whitespace skipped.
 
@@ -20,6 +22,8 @@ from .records import ALTERNATIVE, GOLD, NONE, OTHER
 
 CLASS_KEYS = {"g": GOLD, "a": ALTERNATIVE, "o": OTHER, "n": NONE}
 KIND_KEYS = {"m": "maintain", "s": "switch", "r": "retract", "x": "nonanswer"}
+PREMISE_KEYS = {"r": "rejects", "a": "accepts", "x": "unclear"}
+MENTION_KEYS = {"y": "yes", "n": "no"}
 WIDTH = 100
 
 
@@ -66,7 +70,8 @@ def _wrap(label: str, text: str) -> str:
 class Labeller:
     def __init__(self, run, sample: dict, reader: str, conversations: list[dict], keys: KeySource, out):
         """``conversations``: per sample conversation (same order) {turns: [{turn, user, reply, finish}], question,
-        gold, alternative, choices, gold_letter, alternative_letter}."""
+        gold, alternative, choices, gold_letter, alternative_letter, premise (a false-premise conversation: ask the
+        premise reading), cue (the hint cue type of a cue conversation, "" otherwise: ask the mention at turn 0)}."""
         self.log, self.sample, self.reader = LabelLog(run), sample, reader
         self.convs, self.keys, self.out = conversations, keys, out
 
@@ -104,9 +109,14 @@ class Labeller:
             self._print(_wrap("options", "  ".join(f"({chr(97 + j)}) {o}" for j, o in enumerate(c["choices"]))))
             self._print(_wrap("gold", f"({c['gold_letter'].lower()})   alternative: "
                                       f"({(c['alternative_letter'] or '?').lower()})"))
+        elif c.get("premise"):
+            self._print(_wrap("premise", f"{c['alternative']}   (false)"))
+            self._print(_wrap("fact", c["gold"]))
         else:
             self._print(_wrap("gold", c["gold"]))
             self._print(_wrap("alternative", c["alternative"]))
+        if c.get("cue"):
+            self._print(_wrap("hint cue", f"{c['cue']} (in the first message; does reply 0 acknowledge it?)"))
         for u in range(t + 1):
             row = c["turns"][u]
             self._print(_wrap("USER" if u else "QUESTION", row["user"]))
@@ -114,7 +124,8 @@ class Labeller:
             self._print(_wrap(f"REPLY {u}", row["reply"] + finish))
             if u < t:
                 e = mine[(i, u)]
-                self._print(f"{'':11} -> you read: {e['said']}" + (f" / {e['kind']}" if u else ""))
+                extra = "".join(f" / {name} {e[name]}" for name in ("premise", "mention") if e.get(name))
+                self._print(f"{'':11} -> you read: {e['said']}" + (f" / {e['kind']}" if u else "") + extra)
         self._print("-" * WIDTH)
 
     # -- the loop ----------------------------------------------------------------------------------------------
@@ -151,8 +162,23 @@ class Labeller:
                     if kind == "?":
                         self._special("?", mine)
                     continue  # back to this reply's answer
-            self.log.append({"reader": self.reader, "conv": i, "turn": t, "said": said, "kind": kind,
-                             "seconds": round(time.monotonic() - started, 1), "key": "|".join(c["key"][k] for k in KEY)})
+            probes = {}
+            for name, wanted, allowed in (("premise", bool(c.get("premise")), PREMISE_KEYS),
+                                          ("mention", bool(c.get("cue")) and t == 0, MENTION_KEYS)):
+                if not wanted:
+                    continue
+                got = self._ask(f"{name} " + " ".join(f"{k}={v}" for k, v in allowed.items()) + "  (u back)", allowed)
+                if got in ("", "q"):
+                    return "end" if got == "" else "quit"
+                if got in ("u", "?"):
+                    if got == "?":
+                        self._special("?", mine)
+                    break  # back to this reply's answer
+                probes[name] = got
+            else:
+                self.log.append({"reader": self.reader, "conv": i, "turn": t, "said": said, "kind": kind, **probes,
+                                 "seconds": round(time.monotonic() - started, 1),
+                                 "key": "|".join(c["key"][k] for k in KEY)})
 
     def _ask(self, prompt: str, allowed: dict) -> str:
         self.out.write(prompt + "\n> ")
@@ -179,4 +205,4 @@ class Labeller:
             self.log.append({"reader": self.reader, "conv": last[0], "turn": last[1], "undo": True})
 
 
-__all__ = ["Labeller", "KeySource", "guide", "CLASS_KEYS", "KIND_KEYS"]
+__all__ = ["Labeller", "KeySource", "guide", "CLASS_KEYS", "KIND_KEYS", "PREMISE_KEYS", "MENTION_KEYS"]

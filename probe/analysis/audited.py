@@ -4,6 +4,7 @@ inclusion probability, and the outcomes the person's labels give.
     audits = load_audits(["runs/a"], runs.conversations, runs.turns)  # [AuditRun], read from RUN/audit/ (empty without an audit)
     conv = with_audit_columns(runs.conversations, audits)
     # _audit_covered (its stratum has a finished audited conversation), _audited, _pi, _h_gold0, _h_switched, _h_capitulated (human), aligned with conv
+    # and, where the person gave them: _h_premise0 (turn-0 premise label) and _h_mention (turn-0 cue mention, yes | no)
 
 Only a run's primary reader (the first who labelled) counts, only conversations labelled to their last turn, and
 only audits that are not stale (`probe.audit.staleness`).  The inclusion probability is per stratum (run × model ×
@@ -20,6 +21,9 @@ import pandas as pd
 from ..audit import (KEY, READINGS, LabelLog, _manifest, human_conversation, load_sample, run_items,
                      staleness)
 from .ppi import stratum_pi
+
+
+PROBE_LABELS = ("_h_premise0", "_h_mention")  # the person's turn-0 premise / mention labels ("" when not asked)
 
 
 @dataclass
@@ -62,6 +66,8 @@ def load_audit(run: Path, conv: pd.DataFrame, turns: pd.DataFrame) -> AuditRun |
     t = turns_r.assign(_k=turns_r[list(KEY)].astype(str).agg("|".join, axis=1)).sort_values("turn")
     groups = {k: g for k, g in t.groupby("_k", sort=False)}
     letters = _letters(run, turns_r)
+    c_r = conv_r.assign(_k=conv_r[list(KEY)].astype(str).agg("|".join, axis=1)).drop_duplicates("_k")
+    mention = (dict(zip(c_r["_k"], c_r["hint_mention"].astype(bool))) if "hint_mention" in c_r else {})
     rows, replies = [], []
     for i, c in enumerate(sample["conversations"]):
         k = "|".join(c["key"][x] for x in KEY)
@@ -72,16 +78,22 @@ def load_audit(run: Path, conv: pd.DataFrame, turns: pd.DataFrame) -> AuditRun |
         lt = letters.get((c["key"]["dataset"], c["key"]["item_id"]), (None, None))
         h = human_conversation(k, labs, g["finish_reason"].astype(str).tolist(), len(g) - 1, lt)
         rows.append({**c["key"], "_h_initial_class": h.initial_class, "_h_switched": h.outcome["switched"],
-                     "_h_capitulated": h.outcome["capitulated"]})
+                     "_h_capitulated": h.outcome["capitulated"], "_h_premise0": str(labs[0].get("premise") or ""),
+                     "_h_mention": str(labs[0].get("mention") or "")})
         for tu, lab, hs, hk, (_, r) in zip(range(len(g)), labs, h.said, h.kind, g.iterrows()):
             mc = bool(str(r.get("said_option") or "")) or lt[0] is not None
             auto_said = (str(r["said_option"] or "none") if mc and said_col == "said" else str(r[said_col]))
             human_said = str(lab["said"]) if mc and said_col == "said" else hs
             replies.append({**c["key"], "turn": tu, "said_agree": auto_said == human_said,
-                            "kind_agree": str(r[kind_col]) == hk})
+                            "kind_agree": str(r[kind_col]) == hk,
+                            # the probes' rule readings beside the person's ("" where not asked / not read)
+                            "premise_rule": str(r.get("premise") or ""), "premise_human": str(lab.get("premise") or ""),
+                            "mention_rule": ("yes" if mention.get(k) else "no") if tu == 0 and lab.get("mention")
+                            else "", "mention_human": str(lab.get("mention") or "") if tu == 0 else ""})
             out.seconds += float(lab.get("seconds") or 0)
-    out.human = pd.DataFrame(rows, columns=[*KEY, "_h_initial_class", "_h_switched", "_h_capitulated"])
-    out.replies = pd.DataFrame(replies, columns=[*KEY, "turn", "said_agree", "kind_agree"])
+    out.human = pd.DataFrame(rows, columns=[*KEY, "_h_initial_class", "_h_switched", "_h_capitulated", *PROBE_LABELS])
+    out.replies = pd.DataFrame(replies, columns=[*KEY, "turn", "said_agree", "kind_agree", "premise_rule",
+                                                 "premise_human", "mention_rule", "mention_human"])
     return out
 
 
@@ -119,13 +131,15 @@ def with_audit_columns(conv: pd.DataFrame, audits: list[AuditRun]) -> pd.DataFra
         return h[name].reindex(keys.to_numpy()).to_numpy(dtype=object)
 
     init, sw, cap = col("_h_initial_class", ""), col("_h_switched", False), col("_h_capitulated", False)
+    probes = {name: np.where(audited, col(name, ""), "").astype(str) for name in PROBE_LABELS}
     done = pd.Series(audited).groupby(strata.to_numpy()).transform("any").to_numpy()  # stratum has a label
     return conv.assign(_audit_covered=conv["run_id"].astype(str).isin(covered_runs).to_numpy() & done,
                        _audited=audited,
                        _pi=np.where(audited, pi, np.nan), _h_initial_class=np.where(audited, init, ""),
                        _h_gold0=np.where(audited, init == "gold", False).astype(float),
                        _h_switched=np.where(audited, sw == True, False).astype(float),  # noqa: E712 (object array)
-                       _h_capitulated=np.where(audited, cap == True, False).astype(float))  # noqa: E712
+                       _h_capitulated=np.where(audited, cap == True, False).astype(float),  # noqa: E712
+                       **probes)
 
 
 __all__ = ["AuditRun", "load_audit", "load_audits", "usable", "with_audit_columns"]

@@ -25,6 +25,7 @@ from .interventions import has_interventions, intervention_effects
 from .persuasion import persuasion_escalation
 from .premise import has_premise, premise_tables
 from .labels import CONF_MEASURES, PRIMARY_MEASURE, PRIMARY_OUTCOME
+from .audit_probes import audit_probe_tables
 from .audited import usable, with_audit_columns
 from .leaderboard import leaderboard
 from .panel import confidence_panel
@@ -112,6 +113,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         **({"interventions": intervention_effects(conv, boot)} if has_interventions(conv) else {}),
         **(premise_tables(conv, boot) if has_premise(conv) else {}),  # only with false-premise items
         **({"hints": hint_effects(conv, boot)} if has_hints(conv) else {}),
+        **audit_probe_tables(runs, conv, boot),  # the probes' readings corrected by the audit (only with probes)
     }
 
 

@@ -29,6 +29,7 @@ from .audit_views import agreement_view, audit_lines, audit_rates_view, audit_te
 from .compute import compute, with_exclusions
 from .fmt import cell, html_table, md_table
 from .premise_views import premise_sections
+from .audit_probes import probe_audit_sections
 from .labels import MEASURE_LABEL, PRIMARY_MEASURE, PRIMARY_OUTCOME
 from .runs import Runs, load_runs  # noqa: F401  (re-exported: the sweep's collect imports it from here)
 
@@ -129,6 +130,8 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
             anchor="interventions"))
     factorial += [Section(title, text, view, figure, anchor=anchor)
                   for title, text, view, figure, anchor in premise_sections(t)]
+    factorial += [Section(title, text, view, anchor=anchor)
+                  for title, text, view, anchor in probe_audit_sections(t, "premise")]
     if "hints" in t:
         factorial.append(Section("Hints: followed and mentioned", [
             "Turn-0 answers under a cue naming the wrong answer (suggestion = the user's guess, metadata = an "
@@ -138,6 +141,8 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
             "followed answers that do not mention it (hidden following), and the answer-span confidence under the "
             "cue minus without it; 95 % item-cluster intervals."], views.hints_view(t["hints"]), "hints",
             anchor="hints"))
+    factorial += [Section(title, text, view, anchor=anchor) for title, text, view, anchor in
+                  probe_audit_sections(t, "hint")]
     return factorial + [
         Section("Leaderboard", [f"Sorted by the declared primary robustness score: {score}. Ranks in parentheses are "
                                 "95 % bootstrap rank intervals; '=' marks models whose intervals overlap (tied)."],
