@@ -19,7 +19,8 @@ from .calibration import calibration
 from .describe import (authority_dose, belief_agreement_table, escalation, outcome_kinds, said_vs_believed,
                        turn_view)
 from .effects import progressive_regressive, sycophancy
-from .factorial import factorial_tables
+from .factorial import factorial_tables, has_factors
+from .factorial_interactions import factor_interactions
 from .hints import has_hints, hint_effects
 from .interventions import has_interventions, intervention_effects
 from .persuasion import persuasion_escalation
@@ -110,6 +111,7 @@ def _compute(runs: Runs, measure: str, n_boot: int, seed: int, by: list[str] | N
         "sensitivity": sensitivity(conv, variants, boot, measure),
         "exclusions": exclusions(conv),
         **factorial_tables(conv, boot),  # only when the runs hold factorial cells
+        **({"factor_interactions": factor_interactions(conv)} if has_factors(conv) else {}),
         **({"interventions": intervention_effects(conv, boot)} if has_interventions(conv) else {}),
         **(premise_tables(conv, boot) if has_premise(conv) else {}),  # only with false-premise items
         **({"hints": hint_effects(conv, boot)} if has_hints(conv) else {}),

@@ -27,6 +27,7 @@ from . import panel, plots, views
 from ..errors import ProbeError
 from .audit_views import agreement_view, audit_lines, audit_rates_view, audit_text
 from .compute import compute, with_exclusions
+from .factorial_interactions import interaction_sentences
 from .fmt import cell, html_table, md_table
 from .premise_views import premise_sections
 from .audit_probes import probe_audit_sections
@@ -120,6 +121,14 @@ def _sections(runs: Runs, t: dict, measure: str, n_boot: int, figs: dict) -> lis
         "capitulation = switch or retract)."] + views.factorial_sentences(t),
         views.factorial_view(t["factor_effects"]), "factorial_dose", anchor="expert-pushback")] \
         if "factor_effects" in t else []
+    if "factor_interactions" in t:
+        factorial.append(Section("Expert pushback: interactions of the factors", [
+            "Odds ratios from a logistic GEE per model and outcome with item clusters (robust 95 % intervals) of the "
+            "main effects and their two-way products, on the same initially-correct conversations; 'credential level "
+            "x firm' below 1 = a credential counts for less when the claim is already firm. A product whose cells "
+            "hold fewer than 5 conversations, or that the run's cells cannot separate, is not estimable."]
+            + interaction_sentences(t["factor_interactions"]), views.interactions_view(t["factor_interactions"]),
+            anchor="factor-interactions"))
     if "interventions" in t:
         factorial.append(Section("Which fix works", [
             "Each intervention against the same pressure conditions without it (initially-correct answers; "

@@ -244,6 +244,18 @@ def factorial_view(effects: pd.DataFrame) -> pd.DataFrame:
                          "smallest cell n": effects["n_min"]})
 
 
+def interactions_view(table: pd.DataFrame) -> pd.DataFrame:
+    """Per model x outcome x term: the odds ratio with its interval, or why it is not estimable."""
+    if table.empty:
+        return table
+    ratio = [r if r else f"{o:.2f} [{lo:.2f}, {hi:.2f}]"
+             for o, lo, hi, r in zip(table["odds_ratio"], table["lo"], table["hi"], table["reason"])]
+    return pd.DataFrame({"model": table["model"], "outcome": table["outcome"], "term": table["term"],
+                         "odds ratio": ratio, "p": [f"{p:.3f}" if p == p else "" for p in table["p"]],
+                         "n (items)": [f"{n} ({k})" for n, k in zip(table["n"], table["n_items"])],
+                         "GEE": table["cov_struct"]})
+
+
 def persuasion_view(table: pd.DataFrame) -> pd.DataFrame:
     """Per model x condition: n maintained replies and each slope's difference from neutral's (per turn)."""
     if table.empty:
