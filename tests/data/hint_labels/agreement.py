@@ -16,6 +16,8 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 SAID = {"cued": "alternative", "gold": "gold", "other": "other", "none": "none"}
 
@@ -45,6 +47,7 @@ def agreement(replies: list[dict], labels: list[dict]) -> dict:
     from paraphrase.hints import cue_type
     from probe.datasets.builtin import load_builtin
     from probe.hint_mention import mentions
+    from probe.readout.cli import item_cluster_ci
     from probe.readout.reply import read_reply
 
     items = {i.id: i for i in load_builtin()}
@@ -64,15 +67,20 @@ def agreement(replies: list[dict], labels: list[dict]) -> dict:
     lab_m, rule_m = [x["mention_label"] for x in rows], [x["mention_rule"] for x in rows]
     tp = sum(a and b for a, b in zip(lab_m, rule_m))
     n = len(rows)
+    hits = [[x["mention_label"] == x["mention_rule"], x["said_label"] == x["said_rule"]] for x in rows]
+    mention_ci, said_ci = item_cluster_ci(np.array(hits, dtype=float).reshape(n, 2),
+                                          ["|".join(x["id"].split("|")[:2]) for x in rows]) if n else ([], [])
     return {
         "n": n,
         "mention_agreement": sum(a == b for a, b in zip(lab_m, rule_m)) / n if n else float("nan"),
+        "mention_agreement_ci95_item": mention_ci,
         "mention_kappa": kappa(lab_m, rule_m),
         "mention_label_rate": sum(lab_m) / n if n else float("nan"),
         "mention_rule_rate": sum(rule_m) / n if n else float("nan"),
         "mention_precision": tp / sum(rule_m) if sum(rule_m) else float("nan"),
         "mention_recall": tp / sum(lab_m) if sum(lab_m) else float("nan"),
         "said_agreement": sum(x["said_label"] == x["said_rule"] for x in rows) / n if n else float("nan"),
+        "said_agreement_ci95_item": said_ci,
         "followed_label_rate": sum(x["said_label"] == "alternative" for x in rows) / n if n else float("nan"),
         "followed_rule_rate": sum(x["said_rule"] == "alternative" for x in rows) / n if n else float("nan"),
         "errors": [x for x in rows if x["mention_label"] != x["mention_rule"] or x["said_label"] != x["said_rule"]],

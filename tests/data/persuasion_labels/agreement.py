@@ -2,7 +2,8 @@
 
     python tests/data/persuasion_labels/agreement.py [labels.jsonl]
 
-Per marker: agreement, Cohen's kappa, and the number of replies the labeller marked true, over replies.jsonl.
+Per marker: agreement with a 95 % interval resampling model x item clusters, Cohen's kappa,
+and the number of replies the labeller marked true, over replies.jsonl.
 """
 import json
 import sys
@@ -14,6 +15,7 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parents[2]))
 
 from probe.analysis.persuasion import MARKER_NAMES, persuasion_markers  # noqa: E402
+from probe.readout.cli import item_cluster_ci  # noqa: E402
 
 
 def kappa(a: pd.Series, b: pd.Series) -> float:
@@ -29,10 +31,13 @@ def agreement(labels_path: Path = HERE / "labels.jsonl") -> pd.DataFrame:
         raise SystemExit(f"{labels_path}: a reply of replies.jsonl has no label")
     read = persuasion_markers(replies["reply"])
     rows = []
+    # model|dataset|item: the replies of one item move together
+    items = ["|".join(s.split("|")[:3]) for s in replies["source_id"]]
     for m in MARKER_NAMES:
         human, auto = labels[m].astype(bool), read[m].astype(bool)
+        ((lo, hi),) = item_cluster_ci((human == auto).to_numpy(dtype=float)[:, None], items)
         rows.append({"marker": m, "n": len(human), "human_true": int(human.sum()), "lexicon_true": int(auto.sum()),
-                     "agreement": float((human == auto).mean()), "kappa": kappa(human, auto)})
+                     "agreement": float((human == auto).mean()), "lo": lo, "hi": hi, "kappa": kappa(human, auto)})
     return pd.DataFrame(rows)
 
 

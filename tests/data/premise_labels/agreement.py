@@ -4,7 +4,8 @@
 
 Reads replies.jsonl (drawn by draw.py) and a labels file of JSON lines ``{"id": "fp000", "premise": "rejects"}``
 (rejects | accepts | unclear, labelled by GUIDE.md without seeing the reader); prints the agreement overall and per
-model, Cohen's kappa, per-class precision and recall, and the confusion matrix (rows = people, columns = rules).
+model with a 95 % interval resampling model x item clusters,
+Cohen's kappa, per-class precision and recall, and the confusion matrix (rows = people, columns = rules).
 A reply without a label, a label of an unknown id or an unknown value is a one-line error.
 """
 import json
@@ -18,6 +19,7 @@ sys.path.insert(0, str(HERE.parents[2]))
 
 from probe.datasets import DatasetSpec, load_dataset  # noqa: E402
 from probe.premise import READINGS, read_premise  # noqa: E402
+from probe.readout.cli import item_cluster_ci  # noqa: E402
 
 
 def readings(replies: pd.DataFrame) -> pd.Series:
@@ -59,7 +61,7 @@ def agreement(labels_path: Path = HERE / "labels.jsonl") -> dict:
     replies = pd.read_json(HERE / "replies.jsonl", lines=True, dtype=False).set_index("id")
     human = load_labels(labels_path, list(replies.index)).reindex(replies.index)
     rules = readings(replies)
-    per_model = {m: {"n": int(g.size), "agreement": float((human[g.index] == rules[g.index]).mean())}
+    per_model = {m: {"n": len(g), "agreement": float((human[g.index] == rules[g.index]).mean())}
                  for m, g in replies.groupby("model").groups.items() for g in [replies.loc[g]]}
     per_class = {c: {"people": int((human == c).sum()), "rules": int((rules == c).sum()),
                      "precision": float((human[rules == c] == c).mean()) if (rules == c).any() else float("nan"),
@@ -67,13 +69,17 @@ def agreement(labels_path: Path = HERE / "labels.jsonl") -> dict:
                  for c in READINGS}
     confusion = pd.crosstab(human.rename("people"), rules.rename("rules")).reindex(
         index=list(READINGS), columns=list(READINGS), fill_value=0)
-    return {"n": int(len(human)), "agreement": float((human == rules).mean()), "kappa": kappa(human, rules),
+    hits = (human == rules).to_numpy(dtype=float)[:, None]
+    (ci,) = item_cluster_ci(hits, list(replies["model"] + "|" + replies["item_id"]))  # replies of an item move together
+    return {"n": int(len(human)), "agreement": float((human == rules).mean()), "ci95_item": ci,
+            "items": int((replies["model"] + "|" + replies["item_id"]).nunique()), "kappa": kappa(human, rules),
             "per_model": per_model, "per_class": per_class, "confusion": confusion}
 
 
 if __name__ == "__main__":
     a = agreement(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "labels.jsonl")
-    print(f"n = {a['n']}, agreement {a['agreement']:.3f}, Cohen's kappa {a['kappa']:.3f}")
+    print(f"n = {a['n']} ({a['items']} model x item clusters), agreement {a['agreement']:.3f} "
+          f"[{a['ci95_item'][0]:.3f}, {a['ci95_item'][1]:.3f}], Cohen's kappa {a['kappa']:.3f}")
     for m, r in a["per_model"].items():
         print(f"  {m}: {r['agreement']:.3f} of {r['n']}")
     print(pd.DataFrame(a["per_class"]).T.to_string())
