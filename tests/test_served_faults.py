@@ -265,3 +265,28 @@ def test_sample_and_score_verbs_reach_a_served_model(model_folder, stub, capsys)
                    "--base-url: backend openai needs the server's URL")
     one_line_error(capsys, ["sample", "--backend", "hf", "--base-url", stub.url, "--model", "x", "--prompt", "x"],
                    "--base-url: only with --backend openai")
+
+
+def test_the_scoring_judge_reads_through_a_served_model(tmp_path, model_folder, stub, capsys):
+    """`probe readout --judge openai:MODEL --base-url URL`: every reply gets a reading with its probability, scored
+    through the server's prompt logprobs; --base-url without a served judge is a one-line error."""
+    from tests.helpers import ROOT, one_line_error
+
+    lines = (ROOT / "tests" / "data" / "readout_labels" / "dev.jsonl").read_text().splitlines()[:6]
+    replies = tmp_path / "replies.jsonl"
+    replies.write_text("\n".join(lines) + "\n")
+    judge = ["--judge", f"openai:{model_folder}", "--base-url", stub.url]
+    before = len(stub.log)
+    assert main(["readout", str(replies), *judge, "--json"]) == 0
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(out) == 6 and all(0 < r["said_p"] <= 1 and 0 < r["kind_p"] <= 1 for r in out)
+    assert {r["said"] for r in out} <= {"gold", "alternative", "other", "none"}
+    scored = [r for r in stub.log[before:] if "Hello" not in r["text"]]
+    assert scored and all("Milan" in r["text"] or "Rome" in r["text"] or "capital" in r["text"] for r in scored)
+    assert main(["readout", "--eval", str(replies), *judge, "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["n"] == 6 and sum(sum(row.values()) for row in res["said_confusion"].values()) == 6
+    assert res["judge_cost"]["judge"].endswith(f"openai:{model_folder}")
+    one_line_error(capsys, ["readout", str(replies), "--judge", "vllm:smollm2-135m-instruct", "--base-url", stub.url],
+                   "--base-url: only with --judge openai:MODEL")
+    one_line_error(capsys, ["readout", str(replies), "--api-key-env", "KEY"], "--api-key-env: only with --base-url")

@@ -73,3 +73,20 @@ def test_served_job_on_slurm_requests_no_gpu(tmp_path, model_folder):
     cfg = load_config(served_sweep(tmp_path, model_folder, "http://127.0.0.1:9/v1", executor="slurm"))
     served = cfg.models[1]
     assert cfg.backend_for(served) == "openai" and "gpus_per_node" not in slurm_parameters(cfg, served)
+
+
+def test_a_served_run_reads_its_replies_with_a_served_judge(tmp_path, model_folder, stub):
+    """`readout: {judge: MODEL}` with a bare name on a served run: the judge stage scores every reply through the
+    same server (its prompt logprobs) and writes the judge's readings beside the rules'."""
+    cfg = tmp_path / "served-judge.yaml"
+    cfg.write_text(f"name: served-judge\nbackend: {{name: openai, base_url: '{stub.url}', backoff_s: 0.01}}\n"
+                   f"models: [{{name: {model_folder}, params_b: 0.2}}]\nreadout: {{judge: {model_folder}}}\n"
+                   "datasets: [{format: builtin, limit: 2}]\nconditions: [are_you_sure]\nturns: 1\n"
+                   "sampling: {temperature: 0.0, max_tokens: 8, top_logprobs: 5}\n")
+    run = tmp_path / "run"
+    assert main(["sweep", str(cfg), "--executor", "debug", "--out", str(run), "--no-report"]) == 0
+    turns = pd.read_parquet(run / "turns.parquet")
+    assert len(turns) == 4 and (turns["said_judge"] != "").all()
+    assert turns["said_judge_p"].between(0, 1, inclusive="right").all()
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert "openai:" in json.dumps(manifest["readout"])

@@ -47,6 +47,9 @@ def add_args(sub) -> None:
     p.add_argument("--json", action="store_true", help="JSON lines (read) or one JSON object (--eval)")
     p.add_argument("--judge", metavar="BACKEND:MODEL", help="read with the scoring judge instead of the rules: "
                    "each allowed label scored by the model (e.g. vllm:smollm2-135m-instruct; probe.readout.judge)")
+    p.add_argument("--base-url", metavar="URL", help="with --judge openai:MODEL: the judge's server (an "
+                   "OpenAI-compatible root such as http://127.0.0.1:8000/v1; MODEL names its tokenizer's folder)")
+    p.add_argument("--api-key-env", metavar="NAME", help="with --base-url: the environment variable holding the key")
 
 
 def _field(path, n, name, problem) -> ProbeError:
@@ -159,9 +162,10 @@ JUDGE_BATCH = 64  # replies per judge `read` call (one score call each): a progr
 
 
 def read_all(cases: list[tuple[Item, str, dict]], judge: str | None = None,
-             timing: dict | None = None) -> list[Reading]:
-    """The rule readout of every case, or the scoring judge's (``BACKEND:MODEL``, `probe.readout.judge`); ``timing``
-    receives the judge's engine start and reading seconds."""
+             timing: dict | None = None, engine=None) -> list[Reading]:
+    """The rule readout of every case, or the scoring judge's (``BACKEND:MODEL``, `probe.readout.judge`, on
+    ``engine``: an `EngineSpec`, e.g. a served judge's server); ``timing`` receives the judge's engine start and
+    reading seconds."""
     if judge:
         import time
 
@@ -170,7 +174,7 @@ def read_all(cases: list[tuple[Item, str, dict]], judge: str | None = None,
         from .reader import ReadRequest
 
         t0 = time.perf_counter()
-        with ScoringJudge(judge) as reader:  # the engine is closed however the reading ends
+        with ScoringJudge(judge, engine=engine) as reader:  # the engine is closed however the reading ends
             t1 = time.perf_counter()
             requests = [ReadRequest(it, reply, **kw) for it, reply, kw in cases]
             bar, out = Progress(f"judge {reader.spec}"), []
@@ -207,7 +211,7 @@ def class_of_label(it: Item, label: str) -> str:
     return GOLD if label == it.gold_letter else ALTERNATIVE if label == it.alternative_letter else OTHER
 
 
-def evaluate(path: Path, judge: str | None = None, chained: bool = False) -> dict:
+def evaluate(path: Path, judge: str | None = None, chained: bool = False, engine=None) -> dict:
     """Agreement of the readout with a labelled file: n, said/kind accuracy, per class, confusions, errors."""
     said_conf, kind_conf, errors = Counter(), Counter(), []
     n = said_ok = kind_ok = 0
@@ -221,7 +225,7 @@ def evaluate(path: Path, judge: str | None = None, chained: bool = False) -> dic
     hits, clusters, distinct = [], [], {}  # per reply: (said right, kind right); its item; one per distinct reading
     groups: dict[str, list] = {}  # per item group (a line's `group`, else its `dataset`): its replies' hits
     timing: dict = {}
-    readings = read_all(cases, judge, timing)
+    readings = read_all(cases, judge, timing, engine)
     for (line, row), (it, _, _), (label_said, label_kind), r in zip(rows, cases, labels, readings):
         got = said_label(it, r)
         n += 1
@@ -292,11 +296,28 @@ def _matrix(title: str, conf: dict) -> str:
     return "\n".join(lines)
 
 
+def judge_engine(args):
+    """The judge's engine settings: with ``--base-url`` a served judge (``--judge openai:MODEL``), else None."""
+    if args.base_url is None:
+        if args.api_key_env:
+            raise ProbeError("--api-key-env: only with --base-url")
+        return None
+    from .judge import MAX_MODEL_LEN, parse_spec
+    from ..backends import EngineSpec
+    from ..backends.spec import ServerSpec
+
+    if not args.judge or parse_spec(args.judge)[0] != "openai":
+        raise ProbeError("--base-url: only with --judge openai:MODEL (a served judge)")
+    return EngineSpec(max_model_len=MAX_MODEL_LEN, server=ServerSpec(base_url=args.base_url,
+                                                                     api_key_env=args.api_key_env))
+
+
 def cmd_readout(args) -> int:
     if args.eval and args.file:
         raise ProbeError(f"give either FILE ({args.file}) to read or --eval LABELLED ({args.eval}), not both")
+    engine = judge_engine(args)
     if args.eval:
-        res = evaluate(Path(args.eval), args.judge, args.chained)
+        res = evaluate(Path(args.eval), args.judge, args.chained, engine)
         if args.json:
             print(json.dumps({k: v for k, v in res.items() if k != "errors" or args.errors}))
             return 0
@@ -328,7 +349,7 @@ def cmd_readout(args) -> int:
     path = Path(args.file)
     rows = list(_rows(path))
     cases = [parse_line(row, path, line) for line, row in rows]
-    for (line, row), (it, _, _), r in zip(rows, cases, read_all(cases, args.judge)):
+    for (line, row), (it, _, _), r in zip(rows, cases, read_all(cases, args.judge, engine=engine)):
         out = {**row, "said": said_label(it, r), "kind": r.kind}
         if r.said_p is not None:  # a scoring judge's probabilities of its reading
             out.update(said_p=round(r.said_p, 6), kind_p=round(r.kind_p, 6))
