@@ -152,18 +152,9 @@ class Labeller:
             if said in ("u", "?"):
                 self._special(said, mine)
                 continue
-            kind = "initial"
-            if t:
-                allowed = {k: v for k, v in KIND_KEYS.items() if (said == NONE) == (v in ("retract", "nonanswer"))}
-                kind = self._ask("kind " + " ".join(f"{k}={v}" for k, v in allowed.items()) + "  (u back)", allowed)
-                if kind in ("", "q"):
-                    return "end" if kind == "" else "quit"
-                if kind in ("u", "?"):
-                    if kind == "?":
-                        self._special("?", mine)
-                    continue  # back to this reply's answer
-            probes = {}
-            for name, wanted, allowed in (("premise", bool(c.get("premise")), PREMISE_KEYS),
+            kinds = {k: v for k, v in KIND_KEYS.items() if (said == NONE) == (v in ("retract", "nonanswer"))}
+            given = {"kind": "initial"}
+            for name, wanted, allowed in (("kind", t > 0, kinds), ("premise", bool(c.get("premise")), PREMISE_KEYS),
                                           ("mention", bool(c.get("cue")) and t == 0, MENTION_KEYS)):
                 if not wanted:
                     continue
@@ -174,8 +165,9 @@ class Labeller:
                     if got == "?":
                         self._special("?", mine)
                     break  # back to this reply's answer
-                probes[name] = got
-            else:
+                given[name] = got
+            else:  # every key of the reply given: its line is written at once
+                kind, probes = given.pop("kind"), given
                 self.log.append({"reader": self.reader, "conv": i, "turn": t, "said": said, "kind": kind, **probes,
                                  "seconds": round(time.monotonic() - started, 1),
                                  "key": "|".join(c["key"][k] for k in KEY)})

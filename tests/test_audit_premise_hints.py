@@ -3,11 +3,9 @@ premise reading of every reply of a false-premise conversation and the cue menti
 reply, writes them into labels.jsonl at once (a cut resumes with nothing lost or doubled), and the report's
 corrected premise-rejection / mention rates equal the prediction-powered estimator computed here by hand from the
 files.  A run without either probe shows no new prompt; an audit labelled without the new fields still loads."""
-import io
 import json
 import os
 import shutil
-import sys
 
 import pandas as pd
 import pytest
@@ -16,22 +14,13 @@ from paraphrase.hints import cue_type
 from probe.audit import KEY, LabelLog
 from probe.cli import main
 from tests.helpers import make_sweep
-from tests.test_audit import make_run
+from tests.test_audit import audit, make_run
 from tests.test_false_premise import _config as premise_config
 from tests.test_hints import SCRIPT as HINT_SCRIPT
 
 CLASS_KEY = {"gold": "g", "alternative": "a", "other": "o", "none": "n"}
 KIND_KEY = {"maintain": "m", "switch": "s", "retract": "r", "nonanswer": "x"}
 PREMISE_KEY = {"rejects": "r", "accepts": "a", "unclear": "x"}
-
-
-def audit(run, keys: str, *extra) -> int:
-    old = sys.stdin
-    sys.stdin = io.StringIO(keys)
-    try:
-        return main(["audit", str(run), *extra])
-    finally:
-        sys.stdin = old
 
 
 def _sweep(cfg, out):
