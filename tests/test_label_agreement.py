@@ -39,7 +39,8 @@ def _in_readme(text: str) -> None:
 
 @pytest.mark.parametrize("name", ["premise_labels", "hint_labels", "persuasion_labels"])
 def test_every_drawn_reply_has_one_label_in_file_order(name):
-    assert _ids(DATA / name / "labels.jsonl") == _ids(DATA / name / "replies.jsonl")
+    for labels in sorted((DATA / name).glob("labels*.jsonl")):  # each reader's file
+        assert _ids(labels) == _ids(DATA / name / "replies.jsonl"), labels.name
 
 
 def test_readme_states_the_premise_readers_agreement():
@@ -47,6 +48,13 @@ def test_readme_states_the_premise_readers_agreement():
     assert a["n"] == 136
     _in_readme(f"**{_pct(a['agreement'])} %** {_ci(a['ci95_item'])} of replies ({a['items']} model × item clusters; "
                f"Cohen's κ {a['kappa']:.2f}")
+    second = _module("premise_labels").agreement(DATA / "premise_labels" / "labels_reader2.jsonl")
+    _in_readme(f"the rule reader agrees with the second on {_pct(second['agreement'])} %")
+    readers = [json.loads(x)["premise"] for x in (DATA / "premise_labels" / "labels.jsonl").read_text().splitlines()]
+    readers2 = [json.loads(x)["premise"] for x in
+                (DATA / "premise_labels" / "labels_reader2.jsonl").read_text().splitlines()]
+    same = sum(x == y for x, y in zip(readers, readers2))
+    _in_readme(f"agrees with the first on {same} of the {len(readers)} replies ({100 * same / len(readers):.1f} %)")
     conf = a["confusion"]
     _in_readme(f"It reads {conf.loc['accepts', 'accepts']} of the {conf.loc['accepts'].sum()} acceptances and "
                f"{conf.loc['rejects', 'rejects']} of the {conf.loc['rejects'].sum()} rejections right, but "
