@@ -74,6 +74,16 @@ def test_too_few_events_is_not_estimable_as_a_whole():
     assert t[(t.outcome == "switch") & t.term.isin(terms)].odds_ratio.notna().all()  # that outcome has its events
 
 
+def test_fewer_than_five_items_is_not_estimable_as_a_whole():
+    # 4 items x 4 cells: 16 conversations, enough events, but a robust interval from 4 clusters is not one
+    conv = _conversations(lambda c: 0.5, TWO_BY_TWO, n_items=4, seed=3)
+    t = factor_interactions(conv)
+    fitted_if_clustered = t[t.term.isin(["credential level", "firm"])]
+    assert len(fitted_if_clustered) == 4 and fitted_if_clustered.odds_ratio.isna().all()
+    assert set(fitted_if_clustered.reason) == {"not estimable: fewer than 5 items (clusters)"}
+    assert (t.n_items == 4).all()
+
+
 def test_the_report_writes_the_interaction_table_and_section(tmp_path):
     from probe.analysis.report import write_report
     from probe.analysis.synthetic import FACTORIAL_CONDITIONS, synthetic_runs

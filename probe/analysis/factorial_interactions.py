@@ -17,7 +17,9 @@ A term is fitted only when the run's cells identify it: a product needs at least
 each of the four cells it contrasts (credential present/absent x the other factor) and must not be a linear
 combination of the other columns; otherwise its row says "not estimable" and why, with no number.  A fitted term
 whose robust standard error exceeds `MAX_LOG_SE` on the log-odds scale (separation) is not estimable either.  A model x
-outcome with fewer than `MIN_CONVERSATIONS` events (or non-events) is not estimable as a whole.
+outcome with fewer than `MIN_CONVERSATIONS` events (or non-events), or with fewer than `MIN_CONVERSATIONS` items
+(clusters: the sandwich interval is estimated from them; 2 items gave OR 1.00 [1.00, 1.00]), is not estimable as a
+whole.
 """
 from __future__ import annotations
 
@@ -111,8 +113,12 @@ def factor_interactions(conv: pd.DataFrame) -> pd.DataFrame:
             y = d[col].astype(float).to_numpy()
             base = {"model": model, "outcome": outcome, "n": n, "n_items": n_items}
             events = int(y.sum())
-            fit, cov = (None, f"not estimable: fewer than {MIN_CONVERSATIONS} events or non-events") \
-                if min(events, len(y) - events) < MIN_CONVERSATIONS or x.empty else _fit(y, x, d["_item"].to_numpy())
+            if n_items < MIN_CONVERSATIONS:  # the sandwich interval is estimated from the clusters
+                fit, cov = None, f"not estimable: fewer than {MIN_CONVERSATIONS} items (clusters)"
+            elif min(events, len(y) - events) < MIN_CONVERSATIONS or x.empty:
+                fit, cov = None, f"not estimable: fewer than {MIN_CONVERSATIONS} events or non-events"
+            else:
+                fit, cov = _fit(y, x, d["_item"].to_numpy())
             for term in x.columns:
                 kind = "interaction" if " x " in term else "main"
                 if fit is None:
