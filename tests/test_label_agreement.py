@@ -48,13 +48,17 @@ def test_readme_states_the_premise_readers_agreement():
     assert a["n"] == 136
     _in_readme(f"**{_pct(a['agreement'])} %** {_ci(a['ci95_item'])} of replies ({a['items']} model × item clusters; "
                f"Cohen's κ {a['kappa']:.2f}")
-    second = _module("premise_labels").agreement(DATA / "premise_labels" / "labels_reader2.jsonl")
-    _in_readme(f"the rule reader agrees with the second on {_pct(second['agreement'])} %")
-    readers = [json.loads(x)["premise"] for x in (DATA / "premise_labels" / "labels.jsonl").read_text().splitlines()]
-    readers2 = [json.loads(x)["premise"] for x in
-                (DATA / "premise_labels" / "labels_reader2.jsonl").read_text().splitlines()]
-    same = sum(x == y for x, y in zip(readers, readers2))
-    _in_readme(f"agrees with the first on {same} of the {len(readers)} replies ({100 * same / len(readers):.1f} %)")
+    def read(name):
+        return [json.loads(x)["premise"] for x in (DATA / "premise_labels" / name).read_text().splitlines()]
+
+    first, same, rule = read("labels.jsonl"), [], []
+    for name in ("labels_reader2.jsonl", "labels_reader3.jsonl"):
+        same.append(sum(x == y for x, y in zip(first, read(name))))
+        rule.append(_module("premise_labels").agreement(DATA / "premise_labels" / name)["agreement"])
+    _in_readme(f"agree with the first on {same[0]} and {same[1]} of the {len(first)} replies "
+               f"({100 * same[0] / len(first):.1f} %, {100 * same[1] / len(first):.1f} %), and the rule reader "
+               f"agrees with each of them on {_pct(rule[0])} %")
+    assert _pct(rule[0]) == _pct(rule[1])
     conf = a["confusion"]
     _in_readme(f"It reads {conf.loc['accepts', 'accepts']} of the {conf.loc['accepts'].sum()} acceptances and "
                f"{conf.loc['rejects', 'rejects']} of the {conf.loc['rejects'].sum()} rejections right, but "
