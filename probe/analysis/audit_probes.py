@@ -21,7 +21,8 @@ import pandas as pd
 
 from paraphrase.hints import NONE, cue_type
 
-from ..boot import ItemBootstrap, percentile_ci
+from ..boot import ItemBootstrap
+from .audit_tables import cells_of, estimate_columns
 from .audited import usable
 from .fmt import cell
 from .hints import has_hints
@@ -36,25 +37,18 @@ REJECTS = "rejects"
 def _corrected(df: pd.DataFrame, by: list[str], f: np.ndarray, h: np.ndarray, labelled: np.ndarray,
                boot: ItemBootstrap) -> pd.DataFrame:
     """Per cell of ``by``: the rule's rate and the prediction-powered one, with item-bootstrap intervals."""
-    keys = df[by].astype(str).drop_duplicates().sort_values(by).reset_index(drop=True)
-    cells = pd.MultiIndex.from_frame(keys).get_indexer(pd.MultiIndex.from_frame(df[by].astype(str)))
     audited = df["_audited"].to_numpy(bool) & labelled
-    pi = df["_pi"].to_numpy(float)
-    (fp, fs), (npt, ns) = cell_ratios(boot, df["_item"].to_numpy(), cells, len(keys), f, h, 1, 1, audited, pi)
-    n = np.bincount(cells, minlength=len(keys))
-    n_aud = np.bincount(cells, weights=audited.astype(float), minlength=len(keys))
     # an uncovered stratum, or an audited conversation without the label, leaves the cell uncorrected
     bad = ~df["_audit_covered"].to_numpy(bool) | (df["_audited"].to_numpy(bool) & ~labelled)
-    ok = np.bincount(cells, weights=bad.astype(float), minlength=len(keys)) == 0
+    keys, cells, n, n_aud, ok = cells_of(df, by, audited, bad)
+    (fp, fs), (npt, ns) = cell_ratios(boot, df["_item"].to_numpy(), cells, len(keys), f, h, 1, 1, audited,
+                                      df["_pi"].to_numpy(float))
     rows = []
     for i, r in keys.iterrows():
-        lo, hi = percentile_ci(fs[:, i]) if ok[i] else (np.nan, np.nan)
-        nlo, nhi = percentile_ci(ns[:, i])
-        point = float(fp[i]) if ok[i] else np.nan
-        rows.append({**r.to_dict(), "n": int(n[i]), "n_audited": int(n_aud[i]), "rule": float(npt[i]),
-                     "rule_lo": float(nlo), "rule_hi": float(nhi), "corrected": point, "corrected_lo": float(lo),
-                     "corrected_hi": float(hi),
-                     "flag": bool(np.isfinite(lo) and (npt[i] < lo or npt[i] > hi)),
+        e = estimate_columns((fp[i], fs[:, i]), (npt[i], ns[:, i]), ok[i])
+        rows.append({**r.to_dict(), "n": int(n[i]), "n_audited": int(n_aud[i]), "rule": e["automatic"],
+                     "rule_lo": e["automatic_lo"], "rule_hi": e["automatic_hi"], "corrected": e["corrected"],
+                     "corrected_lo": e["corrected_lo"], "corrected_hi": e["corrected_hi"], "flag": e["flag"],
                      "note": "" if ok[i] else "not corrected: a stratum has no audited conversation with this label"})
     return pd.DataFrame(rows)
 

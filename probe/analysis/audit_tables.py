@@ -53,28 +53,41 @@ def _frame(conv: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([pooled, own], ignore_index=True)
 
 
-def _row(model, group, name, n, n_aud, fixed, naive, ok=True) -> dict:
+def cells_of(df: pd.DataFrame, by: list[str], audited: np.ndarray, uncorrectable: np.ndarray):
+    """The cells of ``by`` (one row of ``keys`` each, sorted), each row's cell, and per cell: its conversations, the
+    audited ones, and whether it can be corrected (no row of it is ``uncorrectable``)."""
+    keys = df[by].astype(str).drop_duplicates().sort_values(by).reset_index(drop=True)
+    cells = pd.MultiIndex.from_frame(keys).get_indexer(pd.MultiIndex.from_frame(df[by].astype(str)))
+    n = np.bincount(cells, minlength=len(keys))
+    n_aud = np.bincount(cells, weights=audited.astype(float), minlength=len(keys))
+    ok = np.bincount(cells, weights=uncorrectable.astype(float), minlength=len(keys)) == 0
+    return keys, cells, n, n_aud, ok
+
+
+def estimate_columns(fixed, naive, ok=True) -> dict:
+    """One cell's automatic and corrected estimates (point, resamples) as columns with 95 % intervals; ``flag``: the
+    corrected interval excludes the automatic estimate.  A cell that cannot be corrected gets no corrected number."""
     (fp, fs), (npt, ns) = fixed, naive
     if not ok:
         fp, fs = np.nan, np.full_like(ns, np.nan)
     lo, hi = percentile_ci(fs)
     nlo, nhi = percentile_ci(ns)
     flag = bool(np.isfinite(lo) and np.isfinite(npt) and (npt < lo or npt > hi))
-    return {"model": model, "condition": group, "estimate": name, "n": int(n), "n_audited": int(n_aud),
-            "automatic": float(npt), "automatic_lo": float(nlo), "automatic_hi": float(nhi),
+    return {"automatic": float(npt), "automatic_lo": float(nlo), "automatic_hi": float(nhi),
             "corrected": float(fp), "corrected_lo": float(lo), "corrected_hi": float(hi), "flag": flag}
+
+
+def _row(model, group, name, n, n_aud, fixed, naive, ok=True) -> dict:
+    return {"model": model, "condition": group, "estimate": name, "n": int(n), "n_audited": int(n_aud),
+            **estimate_columns(fixed, naive, ok)}
 
 
 def corrected_rates(conv: pd.DataFrame, boot: ItemBootstrap) -> pd.DataFrame:
     df = _frame(conv)
     if df.empty:
         return pd.DataFrame()
-    keys = df[["model", "group"]].astype(str).drop_duplicates().sort_values(["model", "group"]).reset_index(drop=True)
-    cells = pd.MultiIndex.from_frame(keys).get_indexer(pd.MultiIndex.from_frame(df[["model", "group"]].astype(str)))
     a, pi, items = df["_audited"].to_numpy(bool), df["_pi"].to_numpy(float), df["_item"].to_numpy()
-    n = np.bincount(cells, minlength=len(keys))
-    n_aud = np.bincount(cells, weights=a.astype(float), minlength=len(keys))
-    ok = np.bincount(cells, weights=(~df["_audit_covered"].to_numpy(bool)).astype(float), minlength=len(keys)) == 0
+    keys, cells, n, n_aud, ok = cells_of(df, ["model", "group"], a, ~df["_audit_covered"].to_numpy(bool))
     out, est = [], {}
     for name, (nf, nh, df_, dh) in MEASURES.items():
         den_f = df[df_].to_numpy(float) if df_ else 1
