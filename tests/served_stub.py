@@ -17,6 +17,7 @@ with a body that is not JSON).  ``prompt_logprobs=False`` plays a server without
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 import json
 import threading
 import time
@@ -190,3 +191,18 @@ class StubServer:
         return {"id": "cmpl-stub", "object": "text_completion", "model": self.model_id, "choices": choices,
                 "usage": {"prompt_tokens": len(ids), "completion_tokens": sum(len(self._reply(text)) for _ in
                                                                               range(n))}}
+
+
+@contextmanager
+def serving(model_folder: Path, **kw):
+    """A `StubServer` for the tokenizer in ``model_folder`` (`tiny_model_folder`), started on 127.0.0.1 with its
+    ``url`` set, stopped however the block ends; ``kw`` as `StubServer` takes them (``answers=...``)."""
+    from transformers import AutoTokenizer
+
+    server = StubServer(AutoTokenizer.from_pretrained(model_folder), **kw)
+    server.url = server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+

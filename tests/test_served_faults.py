@@ -15,7 +15,7 @@ from probe.backends.spec import ServerSpec
 from probe.cli import main
 from probe.records import CONVERSATION_KEY, TURN_KEY
 
-from tests.served_stub import StubServer, tiny_model_folder
+from tests.served_stub import serving, tiny_model_folder
 
 SPAIN = "capital of Spain"  # builtin items 0..4: France, Japan, Italy, Germany, Spain
 
@@ -27,15 +27,10 @@ def model_folder(tmp_path_factory):
 
 @pytest.fixture
 def stub(model_folder):
-    from transformers import AutoTokenizer
-
-    server = StubServer(AutoTokenizer.from_pretrained(model_folder),
-                        answers={"capital of France": "Paris.", "capital of Japan": "Tokyo.",
-                                 "capital of Italy": "Rome.", "capital of Germany": "Berlin.",
-                                 "capital of Spain": "Madrid.", "Are you sure": "Yes, I am sure."})
-    server.url = server.start()
-    yield server
-    server.stop()
+    with serving(model_folder, answers={"capital of France": "Paris.", "capital of Japan": "Tokyo.",
+                                        "capital of Italy": "Rome.", "capital of Germany": "Berlin.",
+                                        "capital of Spain": "Madrid.", "Are you sure": "Yes, I am sure."}) as server:
+        yield server
 
 
 def write_config(tmp_path, model_folder, url, extra_backend="", extra=""):

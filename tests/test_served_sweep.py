@@ -12,7 +12,7 @@ import pytest
 from probe.cli import main
 
 from tests.helpers import ROOT
-from tests.served_stub import StubServer, tiny_model_folder
+from tests.served_stub import serving, tiny_model_folder
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +22,8 @@ def model_folder(tmp_path_factory):
 
 @pytest.fixture
 def stub(model_folder):
-    from transformers import AutoTokenizer
-
-    server = StubServer(AutoTokenizer.from_pretrained(model_folder),
-                        answers={"capital of France": "Paris.", "capital of Japan": "Kyoto."})
-    server.url = server.start()
-    yield server
-    server.stop()
+    with serving(model_folder, answers={"capital of France": "Paris.", "capital of Japan": "Kyoto."}) as server:
+        yield server
 
 
 def served_sweep(tmp_path, model_folder, url, executor="local") -> "os.PathLike":
